@@ -1,0 +1,8 @@
+using System.CommandLine;
+using Hpt.Cli.Commands;
+
+var root = new RootCommand("hpt: hybrid post-training (SFT + RL) of language models on Akka.NET actors and TorchSharp.");
+root.Subcommands.Add(DemoCommand.Create());
+// New commands register here, one line each (one file per command under Commands/).
+
+return CliRunner.Run(root, args);
