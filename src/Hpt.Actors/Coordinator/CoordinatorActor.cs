@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
+using Hpt.Actors.Protocol;
+using Hpt.Actors.Settings;
+
+namespace Hpt.Actors.Coordinator;
+
+/// <summary>
+/// Owns the run: data order, step counter, policy version and the staleness bound. Rollout workers pull prompts
+/// from it; it issues one only when admission control allows. Every state change is a journaled event, so a
+/// restarted coordinator recovers where it stopped. No tensor math here.
+/// </summary>
+public sealed class CoordinatorActor : ReceivePersistentActor
+{
+    private readonly PipelineSettings _settings;
+    private readonly IReadOnlyList<PromptSpec> _problems;
+    private readonly DataOrder _order;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<IActorRef, WorkerSlot> _workers = new();
+    private readonly Queue<IActorRef> _idle = new();
+    private readonly List<IActorRef> _watchers = [];
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private CoordinatorState _state = CoordinatorState.Initial;
+    private Engines.PolicySnapshot? _latestPolicy;
+
+    public CoordinatorActor(string runId, PipelineSettings settings, IReadOnlyList<PromptSpec> problems, int seed,
+        Engines.PolicySnapshot? initialPolicy = null)
+    {
+        PersistenceId = $"hpt-coordinator-{runId}";
+        _settings = settings;
+        _problems = problems;
+        _order = new DataOrder(problems.Count, seed);
+        _latestPolicy = initialPolicy;
+
+        Recover<ICoordinatorEvent>(evt => _state = _state.Apply(evt));
+        Recover<SnapshotOffer>(offer => { if (offer.Snapshot is CoordinatorState s) _state = s; });
+        Recover<RecoveryCompleted>(_ => OnRecovered());
+
+        Command<RequestWork>(OnRequestWork);
+        Command<RolloutsFailed>(f => Return(f.Work.Seq, f.Attempt, $"worker {f.WorkerId} failed: {f.Reason}", Sender));
+        Command<PromptTooStale>(s => Return(s.Work.Seq, s.Attempt, $"sample v{s.SampleVersion} too stale for learner v{s.LearnerVersion}", null));
+        Command<DuplicateDropped>(_ => { });
+        Command<PolicyPublished>(OnPolicyPublished);
+        Command<StepCompleted>(OnStepCompleted);
+        Command<Terminated>(OnWorkerTerminated);
+        Command<WatchRun>(w => { if (IsComplete) w.ReplyTo.Tell(Completed()); else _watchers.Add(w.ReplyTo); });
+        Command<GetRunStatus>(_ => Sender.Tell(Status()));
+        Command<SaveSnapshotSuccess>(_ => { });
+        Command<SaveSnapshotFailure>(f => _log.Warning("coordinator snapshot failed: {0}", f.Cause.Message));
+    }
+
+    public override string PersistenceId { get; }
+
+    public static Props Props(string runId, PipelineSettings settings, IReadOnlyList<PromptSpec> problems, int seed,
+        Engines.PolicySnapshot? initialPolicy = null) =>
+        Akka.Actor.Props.Create(() => new CoordinatorActor(runId, settings, problems, seed, initialPolicy));
+
+    private long TotalPrompts => _settings.TotalSteps * _settings.PromptsPerStep;
+    private bool IsComplete => _state.Step >= _settings.TotalSteps;
+
+    private void OnRecovered()
+    {
+        if (!_state.InFlight.IsEmpty)
+            _log.Info("coordinator: resuming at step {0}; {1} prompts in flight at the crash are issued again",
+                _state.Step, _state.InFlight.Count);
+        // In-memory only: replaying the journal reproduces this, so it need not be persisted.
+        _state = _state.ReturnAllInFlight();
+    }
+
+    private void OnRequestWork(RequestWork request)
+    {
+        if (!_workers.TryGetValue(request.Worker, out var slot))
+        {
+            Context.Watch(request.Worker);
+            slot = new WorkerSlot(request.WorkerId);
+            _workers[request.Worker] = slot;
+        }
+        slot.Assignment = null; // a request means the previous prompt was delivered downstream
+        slot.PolicyVersion = request.PolicyVersion;
+        if (!_idle.Contains(request.Worker)) _idle.Enqueue(request.Worker);
+        Dispatch();
+    }
+
+    private void OnPolicyPublished(PolicyPublished published)
+    {
+        _latestPolicy = published.Snapshot;
+        foreach (var (worker, slot) in _workers)
+        {
+            worker.Tell(new UpdatePolicy(published.Snapshot.Version, published.Snapshot));
+            slot.PolicyVersion = Math.Max(slot.PolicyVersion, published.Snapshot.Version);
+        }
+    }
+
+    private void OnStepCompleted(StepCompleted step)
+    {
+        Persist(new StepRecorded(step.Step, step.PolicyVersion, step.ConsumedSeqs.ToArray(), step.Metrics), evt =>
+        {
+            _state = _state.Apply(evt);
+            Context.System.EventStream.Publish(new RunProgress(evt.Step, _settings.TotalSteps, evt.Metrics, _clock.Elapsed.TotalSeconds));
+            if (IsComplete)
+                foreach (var watcher in _watchers) watcher.Tell(Completed());
+            Dispatch();
+        });
+    }
+
+    private void OnWorkerTerminated(Terminated terminated)
+    {
+        if (!_workers.Remove(terminated.ActorRef, out var slot)) return;
+        var remaining = _idle.Where(w => !w.Equals(terminated.ActorRef)).ToArray();
+        _idle.Clear();
+        foreach (var w in remaining) _idle.Enqueue(w);
+        if (slot.Assignment is { } a)
+            Return(a.Seq, a.Attempt, $"worker {slot.WorkerId} stopped", null);
+    }
+
+    private void Return(long seq, int attempt, string reason, IActorRef? worker)
+    {
+        if (worker is not null && _workers.TryGetValue(worker, out var slot)) slot.Assignment = null;
+        if (!_state.InFlight.TryGetValue(seq, out var current) || current != attempt) return;
+        _log.Info("coordinator: prompt {0} attempt {1} returned: {2}", seq, attempt, reason);
+        Persist(new PromptReturned(seq, attempt, reason), evt =>
+        {
+            _state = _state.Apply(evt);
+            Dispatch();
+        });
+    }
+
+    /// <summary>Plans which idle workers get which prompts, journals the issues, then sends the work.</summary>
+    private void Dispatch()
+    {
+        if (IsComplete) return;
+        var planned = new List<(IActorRef Worker, PromptIssued Event)>();
+        var state = _state;
+        while (_idle.Count > 0
+               && AdmissionControl.CanAccept(state.Accepted, state.PolicyVersion, _settings.MaxStaleness, _settings.PromptsPerStep)
+               && state.NextToIssue(TotalPrompts) is { } next)
+        {
+            var issued = new PromptIssued(next.Seq, next.Attempt);
+            planned.Add((_idle.Dequeue(), issued));
+            state = state.Apply(issued);
+        }
+        if (planned.Count == 0) return;
+
+        var byEvent = planned.ToDictionary(p => p.Event, p => p.Worker);
+        foreach (var (worker, evt) in planned) _workers[worker].Assignment = (evt.Seq, evt.Attempt);
+        PersistAll(planned.Select(p => p.Event), evt =>
+        {
+            _state = _state.Apply(evt);
+            Send(byEvent[evt], evt);
+        });
+    }
+
+    private void Send(IActorRef worker, PromptIssued issued)
+    {
+        if (!_workers.TryGetValue(worker, out var slot))
+        {
+            Return(issued.Seq, issued.Attempt, "worker left before the prompt was sent", null);
+            return;
+        }
+        if (_latestPolicy is { } policy && slot.PolicyVersion < policy.Version)
+        {
+            worker.Tell(new UpdatePolicy(policy.Version, policy));
+            slot.PolicyVersion = policy.Version;
+        }
+        var (epoch, index) = _order.Locate(issued.Seq);
+        var p = _problems[index];
+        var work = new PromptWork(issued.Seq, epoch, p.Id, p.Prompt, p.Answer, p.Demonstration);
+        worker.Tell(new GenerateRollouts(work, issued.Attempt, _settings.SamplesPerPrompt, _state.PolicyVersion));
+    }
+
+    private RunCompleted Completed() => new(_state.Step, _state.PolicyVersion);
+
+    private RunStatus Status() => new(_state.Step, _state.PolicyVersion, _state.Accepted, _state.InFlight.Count,
+        _state.ReturnedTotal, _workers.Count, _state.Trained.OrderBy(s => s).ToArray(), IsComplete);
+
+    private sealed class WorkerSlot(string workerId)
+    {
+        public string WorkerId { get; } = workerId;
+        public long PolicyVersion { get; set; }
+        public (long Seq, int Attempt)? Assignment { get; set; }
+    }
+}

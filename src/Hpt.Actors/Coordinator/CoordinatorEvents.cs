@@ -1,0 +1,15 @@
+using Hpt.Actors.Protocol;
+
+namespace Hpt.Actors.Coordinator;
+
+/// <summary>What the coordinator journals: every change of its state is one of these facts.</summary>
+public interface ICoordinatorEvent : IPipelineMessage;
+
+/// <summary>A prompt was handed to a rollout worker.</summary>
+public sealed record PromptIssued(long Seq, int Attempt) : ICoordinatorEvent;
+
+/// <summary>An issued prompt came back untrained (worker crash, over-stale sample, dead node) and waits to be issued again.</summary>
+public sealed record PromptReturned(long Seq, int Attempt, string Reason) : ICoordinatorEvent;
+
+/// <summary>A training step finished: the policy version it produced and the prompts it consumed.</summary>
+public sealed record StepRecorded(long Step, long PolicyVersion, long[] Seqs, StepMetrics Metrics) : ICoordinatorEvent;

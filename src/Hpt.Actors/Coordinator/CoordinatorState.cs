@@ -1,0 +1,73 @@
+using System.Collections.Immutable;
+
+namespace Hpt.Actors.Coordinator;
+
+/// <summary>
+/// The coordinator's durable bookkeeping, as an immutable value changed only by <see cref="Apply"/>. Everything a
+/// resume needs is here; runtime details (which worker holds what) are not, because workers do not survive a crash.
+/// </summary>
+public sealed record CoordinatorState
+{
+    public long Step { get; init; }
+    public long PolicyVersion { get; init; }
+    /// <summary>Next never-issued prompt seq (the data-order cursor).</summary>
+    public long NextSeq { get; init; }
+    /// <summary>Prompts accepted into the pipeline and not returned: the admission-control count.</summary>
+    public long Accepted { get; init; }
+    /// <summary>Issued prompts not yet trained: seq to its current attempt.</summary>
+    public ImmutableSortedDictionary<long, int> InFlight { get; init; } = ImmutableSortedDictionary<long, int>.Empty;
+    /// <summary>Returned prompts waiting to be issued again (before any fresh prompt), with their last attempt.</summary>
+    public ImmutableSortedDictionary<long, int> Returned { get; init; } = ImmutableSortedDictionary<long, int>.Empty;
+    public ImmutableHashSet<long> Trained { get; init; } = ImmutableHashSet<long>.Empty;
+    public int ReturnedTotal { get; init; }
+
+    public static CoordinatorState Initial { get; } = new();
+
+    public CoordinatorState Apply(ICoordinatorEvent evt) => evt switch
+    {
+        PromptIssued e => this with
+        {
+            NextSeq = Math.Max(NextSeq, e.Seq + 1),
+            Accepted = Accepted + 1,
+            InFlight = InFlight.SetItem(e.Seq, e.Attempt),
+            Returned = Returned.Remove(e.Seq),
+        },
+        PromptReturned e when InFlight.TryGetValue(e.Seq, out var attempt) && attempt == e.Attempt => this with
+        {
+            Accepted = Accepted - 1,
+            InFlight = InFlight.Remove(e.Seq),
+            Returned = Returned.SetItem(e.Seq, e.Attempt),
+            ReturnedTotal = ReturnedTotal + 1,
+        },
+        PromptReturned => this, // about an attempt that is no longer current: nothing to undo
+        StepRecorded e => this with
+        {
+            Step = e.Step,
+            PolicyVersion = e.PolicyVersion,
+            InFlight = InFlight.RemoveRange(e.Seqs),
+            Returned = Returned.RemoveRange(e.Seqs),
+            Trained = Trained.Union(e.Seqs),
+        },
+        _ => throw new ArgumentException($"unknown coordinator event {evt.GetType().Name}", nameof(evt)),
+    };
+
+    /// <summary>After a crash nothing is running any more: every in-flight prompt waits to be issued again.</summary>
+    public CoordinatorState ReturnAllInFlight()
+    {
+        var state = this;
+        foreach (var (seq, attempt) in InFlight)
+            state = state.Apply(new PromptReturned(seq, attempt, "resumed"));
+        return state;
+    }
+
+    /// <summary>The next prompt to issue and its attempt number, or null when every prompt of the run is issued.</summary>
+    public (long Seq, int Attempt)? NextToIssue(long totalPrompts)
+    {
+        if (!Returned.IsEmpty)
+        {
+            var first = Returned.First();
+            return (first.Key, first.Value + 1);
+        }
+        return NextSeq < totalPrompts ? (NextSeq, 1) : null;
+    }
+}

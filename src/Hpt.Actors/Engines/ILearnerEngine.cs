@@ -1,0 +1,28 @@
+using Hpt.Actors.Protocol;
+
+namespace Hpt.Actors.Engines;
+
+/// <summary>
+/// The trainable policy and its optimizer. <see cref="Train"/> runs one training step (its mini- and micro-batches)
+/// on the gate's decisions for a batch of prompts and advances <see cref="PolicyVersion"/> by one.
+/// </summary>
+public interface ILearnerEngine : IDisposable
+{
+    long PolicyVersion { get; }
+
+    LearnerStepResult Train(IReadOnlyList<TrainOnPrompt> batch);
+
+    /// <summary>The current weights as an immutable snapshot that rollout engines can load.</summary>
+    PolicySnapshot Snapshot();
+}
+
+/// <summary>What the engine measured during one training step.</summary>
+public sealed record LearnerStepResult(
+    double Loss,
+    double Entropy,
+    double ClipFraction,
+    double MismatchKl,
+    double GradNorm,
+    bool UpdateSkipped,
+    int Rows,
+    int Tokens);

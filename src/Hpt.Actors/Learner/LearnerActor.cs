@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Event;
+using Hpt.Actors.Engines;
+using Hpt.Actors.Protocol;
+using Hpt.Actors.Settings;
+
+namespace Hpt.Actors.Learner;
+
+/// <summary>
+/// Collects the gate's decisions until a step's worth of prompts is in, trains one step, then publishes the new
+/// policy. It is the last line of the staleness bound: a sample older than eta versions is never trained silently.
+/// The engine and the set of trained prompt seqs are owned outside the actor, so a restart keeps the weights, the
+/// optimizer state and the exactly-once guarantee.
+/// Runs on the compute dispatcher: training blocks its thread.
+/// </summary>
+public sealed class LearnerActor : ReceiveActor
+{
+    private readonly ILearnerEngine _engine;
+    private readonly IActorRef _coordinator;
+    private readonly PipelineSettings _settings;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly StepBatch _batch;
+    private readonly Stopwatch _sinceLastStep = Stopwatch.StartNew();
+
+    public LearnerActor(ILearnerEngine engine, IActorRef coordinator, PipelineSettings settings, ISet<long> trainedSeqs)
+    {
+        _engine = engine;
+        _coordinator = coordinator;
+        _settings = settings;
+        _batch = new StepBatch(settings.PromptsPerStep, trainedSeqs);
+
+        Receive<TrainOnPrompt>(OnTrainOnPrompt);
+    }
+
+    public static Props Props(ILearnerEngine engine, IActorRef coordinator, PipelineSettings settings, ISet<long> trainedSeqs) =>
+        Akka.Actor.Props.Create(() => new LearnerActor(engine, coordinator, settings, trainedSeqs));
+
+    protected override void PreRestart(Exception reason, object message)
+    {
+        // Prompts waiting for this step would be lost with the actor's state: hand them back to be issued again.
+        foreach (var pending in _batch.ReturnPending())
+            _coordinator.Tell(new PromptTooStale(pending.Work, pending.Attempt, -1, _engine.PolicyVersion));
+        base.PreRestart(reason, message);
+    }
+
+    private void OnTrainOnPrompt(TrainOnPrompt item)
+    {
+        var sampleVersion = OldestVersion(item);
+        var staleness = _engine.PolicyVersion - sampleVersion;
+        if (sampleVersion != long.MaxValue && staleness > _settings.MaxStaleness && _settings.StaleSamples == StaleSampleHandling.Requeue)
+        {
+            _log.Info("learner: prompt {0} sampled with v{1} is {2} versions old (max {3}); issuing it again",
+                item.Work.Seq, sampleVersion, staleness, _settings.MaxStaleness);
+            _coordinator.Tell(new PromptTooStale(item.Work, item.Attempt, sampleVersion, _engine.PolicyVersion));
+            return;
+        }
+
+        switch (_batch.Add(item, staleness))
+        {
+            case StepBatch.AddOutcome.Duplicate:
+                _log.Warning("learner: prompt {0} (attempt {1}) already trained or pending; dropped", item.Work.Seq, item.Attempt);
+                _coordinator.Tell(new DuplicateDropped(item.Work.Seq, item.Attempt));
+                return;
+            case StepBatch.AddOutcome.Full:
+                TrainStep();
+                return;
+        }
+    }
+
+    private void TrainStep()
+    {
+        var idleSeconds = _sinceLastStep.Elapsed.TotalSeconds;
+        var prompts = _batch.Drain();
+        var clock = Stopwatch.StartNew();
+        var result = _engine.Train(prompts);
+        var trainSeconds = clock.Elapsed.TotalSeconds;
+
+        clock.Restart();
+        var snapshot = _engine.Snapshot();
+        var publishSeconds = clock.Elapsed.TotalSeconds;
+
+        var metrics = StepMetricsBuilder.Build(_engine.PolicyVersion, prompts, _batch.LastStaleness, result,
+            trainSeconds, idleSeconds, publishSeconds);
+        // Policy first: the coordinator forwards it to workers before it issues the work that needs it.
+        _coordinator.Tell(new PolicyPublished(snapshot));
+        _coordinator.Tell(new StepCompleted(_engine.PolicyVersion, _engine.PolicyVersion, prompts.Select(p => p.Work.Seq).ToArray(), metrics));
+        _sinceLastStep.Restart();
+    }
+
+    private static long OldestVersion(TrainOnPrompt item)
+    {
+        var oldest = long.MaxValue;
+        foreach (var row in item.Rows)
+            if (row.Rollout is { } r) oldest = Math.Min(oldest, r.OldestVersion);
+        return oldest;
+    }
+}

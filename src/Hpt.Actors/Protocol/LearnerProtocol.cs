@@ -1,0 +1,36 @@
+namespace Hpt.Actors.Protocol;
+
+/// <summary>One row the learner trains on: a sampled rollout (RL) or the expert demonstration (SFT / off-policy).</summary>
+public sealed record TrainRow(
+    bool IsExpert,
+    double Advantage,
+    double Weight,
+    Rollout? Rollout,
+    string? ExpertText) : IPipelineMessage;
+
+/// <summary>
+/// Command: the gate's decision for one prompt, with the rows to train. An empty row list means the prompt was gated
+/// out (still counted as consumed so the step completes).
+/// </summary>
+public sealed record TrainOnPrompt(
+    PromptWork Work,
+    int Attempt,
+    string Route,
+    double Accuracy,
+    double Gamma,
+    IReadOnlyList<TrainRow> Rows,
+    double[] Rewards,
+    int RolloutTokens) : IPipelineMessage;
+
+/// <summary>Fact: the learner refused a sample older than the staleness bound; the coordinator issues the prompt again.</summary>
+public sealed record PromptTooStale(PromptWork Work, int Attempt, long SampleVersion, long LearnerVersion) : IPipelineMessage;
+
+/// <summary>Fact: one optimizer step is done and a new policy version exists.</summary>
+public sealed record StepCompleted(long Step, long PolicyVersion, IReadOnlyList<long> ConsumedSeqs, StepMetrics Metrics)
+    : IPipelineMessage;
+
+/// <summary>Fact: the learner dropped a second copy of an already trained or pending prompt.</summary>
+public sealed record DuplicateDropped(long Seq, int Attempt) : IPipelineMessage;
+
+/// <summary>Fact: the learner has a new policy version; the coordinator forwards it to the rollout workers.</summary>
+public sealed record PolicyPublished(Engines.PolicySnapshot Snapshot) : IPipelineMessage;

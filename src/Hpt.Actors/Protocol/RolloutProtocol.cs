@@ -1,0 +1,19 @@
+using Akka.Actor;
+
+namespace Hpt.Actors.Protocol;
+
+/// <summary>A rollout worker is idle and asks the coordinator for one prompt (pull-based: the backpressure).</summary>
+public sealed record RequestWork(IActorRef Worker, string WorkerId, long PolicyVersion) : IPipelineMessage;
+
+/// <summary>Command: sample <paramref name="Samples"/> responses for the prompt with a policy of at least <paramref name="MinVersion"/>.</summary>
+public sealed record GenerateRollouts(PromptWork Work, int Attempt, int Samples, long MinVersion) : IPipelineMessage;
+
+/// <summary>Fact: a prompt's group of rollouts is generated (not yet verified).</summary>
+public sealed record RolloutsGenerated(PromptWork Work, int Attempt, string WorkerId, IReadOnlyList<Rollout> Rollouts, double Seconds)
+    : IPipelineMessage;
+
+/// <summary>Fact: a worker failed on a prompt (it crashed and is being restarted); the prompt must be issued again.</summary>
+public sealed record RolloutsFailed(PromptWork Work, int Attempt, string WorkerId, string Reason) : IPipelineMessage;
+
+/// <summary>Command to workers: use this policy version for every prompt from now on (switch at the next safe point).</summary>
+public sealed record UpdatePolicy(long Version, Engines.PolicySnapshot Snapshot) : IPipelineMessage;

@@ -1,0 +1,29 @@
+using Akka.Actor;
+
+namespace Hpt.Actors.Protocol;
+
+/// <summary>Ask the coordinator to tell <paramref name="ReplyTo"/> once the run has trained all its steps.</summary>
+public sealed record WatchRun(IActorRef ReplyTo) : IPipelineMessage;
+
+/// <summary>Fact: the run finished its configured steps.</summary>
+public sealed record RunCompleted(long Steps, long PolicyVersion) : IPipelineMessage;
+
+/// <summary>Fact, published to progress listeners after every step.</summary>
+public sealed record RunProgress(long Step, long TotalSteps, StepMetrics Metrics, double ElapsedSeconds) : IPipelineMessage;
+
+/// <summary>Ask the coordinator for a snapshot of its bookkeeping (tests, status command).</summary>
+public sealed record GetRunStatus : IPipelineMessage
+{
+    public static readonly GetRunStatus Instance = new();
+}
+
+/// <summary>The coordinator's bookkeeping, as plain values.</summary>
+public sealed record RunStatus(
+    long Step,
+    long PolicyVersion,
+    long Accepted,
+    int InFlight,
+    int Requeued,
+    int Workers,
+    IReadOnlyList<long> TrainedSeqs,
+    bool Completed) : IPipelineMessage;

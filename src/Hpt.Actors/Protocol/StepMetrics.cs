@@ -1,0 +1,26 @@
+namespace Hpt.Actors.Protocol;
+
+/// <summary>What one training step did, as plain numbers (journaled, printed, plotted).</summary>
+public sealed record StepMetrics(
+    long Step,
+    double Loss,
+    double RewardMean,
+    double RewardStd,
+    double ZeroVarianceGroupFraction,
+    double OfflineDataRatio,
+    double ResponseLengthMean,
+    double TruncationRate,
+    double Entropy,
+    double ClipFraction,
+    double MismatchKl,
+    double GradNorm,
+    bool UpdateSkipped,
+    double StalenessMean,
+    long StalenessMax,
+    double LearnerSeconds,
+    double LearnerIdleFraction,
+    double PublishSeconds,
+    int Prompts,
+    int Rows,
+    int Tokens,
+    double Samples);

@@ -1,0 +1,50 @@
+namespace Hpt.Actors.Settings;
+
+/// <summary>How the pipeline schedules work. Built from the `hpt.pipeline` HOCON section (see hocon/pipeline.conf).</summary>
+public sealed record PipelineSettings
+{
+    /// <summary>hpt.pipeline.prompts-per-step: prompts whose rows make one training step (B).</summary>
+    public int PromptsPerStep { get; init; } = 8;
+
+    /// <summary>hpt.pipeline.samples-per-prompt: rollouts per prompt (n); the gate's accuracy P is measured on them.</summary>
+    public int SamplesPerPrompt { get; init; } = 8;
+
+    /// <summary>hpt.pipeline.max-staleness: eta, how many policy versions a sample may lag (0 = synchronous on-policy).</summary>
+    public int MaxStaleness { get; init; } = 1;
+
+    /// <summary>hpt.pipeline.total-steps: training steps of the run.</summary>
+    public long TotalSteps { get; init; } = 10;
+
+    /// <summary>hpt.pipeline.stale-samples: "requeue" (issue the prompt again) or "train" (train with truncated importance weights).</summary>
+    public StaleSampleHandling StaleSamples { get; init; } = StaleSampleHandling.Requeue;
+
+    /// <summary>hpt.pipeline.verifier-timeout: a check slower than this scores 0 with a warning.</summary>
+    public TimeSpan VerifierTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>hpt.pipeline.verifiers: size of the verifier pool.</summary>
+    public int Verifiers { get; init; } = 2;
+
+    /// <summary>hpt.pipeline.dispatcher: dispatcher of the blocking tensor actors (rollout workers, learner).</summary>
+    public string ComputeDispatcher { get; init; } = "hpt.compute-dispatcher";
+
+    public void Validate()
+    {
+        Require(PromptsPerStep >= 1, "hpt.pipeline.prompts-per-step", PromptsPerStep, "must be at least 1");
+        Require(SamplesPerPrompt >= 1, "hpt.pipeline.samples-per-prompt", SamplesPerPrompt, "must be at least 1");
+        Require(MaxStaleness >= 0, "hpt.pipeline.max-staleness", MaxStaleness, "must be 0 or more");
+        Require(TotalSteps >= 1, "hpt.pipeline.total-steps", TotalSteps, "must be at least 1");
+        Require(Verifiers >= 1, "hpt.pipeline.verifiers", Verifiers, "must be at least 1");
+        Require(VerifierTimeout > TimeSpan.Zero, "hpt.pipeline.verifier-timeout", VerifierTimeout, "must be positive");
+    }
+
+    private static void Require(bool ok, string key, object value, string rule)
+    {
+        if (!ok) throw new ConfigurationException(key, $"{value} {rule}");
+    }
+}
+
+public enum StaleSampleHandling
+{
+    Requeue,
+    Train,
+}

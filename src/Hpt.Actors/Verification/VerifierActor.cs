@@ -1,0 +1,36 @@
+using Akka.Actor;
+using Akka.Event;
+using Hpt.Actors.Engines;
+using Hpt.Actors.Protocol;
+
+namespace Hpt.Actors.Verification;
+
+/// <summary>
+/// Scores a group's rollouts. Each check is time-bounded: one that hangs or throws scores 0 with a warning, so a
+/// pathological response never stalls the pipeline. Used behind a pool router.
+/// </summary>
+public sealed class VerifierActor : ReceiveActor
+{
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    public VerifierActor(IRewardScorer scorer, IActorRef gate, TimeSpan timeout)
+    {
+        Receive<RolloutsGenerated>(group =>
+        {
+            var rewards = new double[group.Rollouts.Count];
+            var failed = 0;
+            for (var i = 0; i < rewards.Length; i++)
+            {
+                var outcome = BoundedCheck.Run(() => scorer.Score(group.Work, group.Rollouts[i].Text), timeout);
+                rewards[i] = outcome.Reward;
+                if (outcome.Failure is null) continue;
+                failed++;
+                _log.Warning("verifier: prompt {0} sample {1} scored 0: {2}", group.Work.Seq, i, outcome.Failure);
+            }
+            gate.Tell(new GroupVerified(group, rewards, failed));
+        });
+    }
+
+    public static Props Props(IRewardScorer scorer, IActorRef gate, TimeSpan timeout) =>
+        Akka.Actor.Props.Create(() => new VerifierActor(scorer, gate, timeout));
+}

@@ -1,0 +1,139 @@
+using Akka.Actor;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
+using Hpt.Actors.Coordinator;
+using Hpt.Actors.Protocol;
+using Hpt.Actors.Settings;
+using Hpt.Actors.Tests.Doubles;
+using Xunit.Abstractions;
+
+namespace Hpt.Actors.Tests.Coordinator;
+
+public sealed class CoordinatorActorTests(ITestOutputHelper output) : TestKit(TestConfig.Default, output: output)
+{
+    private static readonly PipelineSettings TwoPerStep = new() { PromptsPerStep = 2, SamplesPerPrompt = 2, MaxStaleness = 0, TotalSteps = 3 };
+
+    private IActorRef Start(PipelineSettings settings, string runId) =>
+        Sys.ActorOf(CoordinatorActor.Props(runId, settings, Fixtures.Problems(10), seed: 1));
+
+    private static GenerateRollouts RequestAndExpect(IActorRef coordinator, TestProbe worker, string id, long version = 0)
+    {
+        coordinator.Tell(new RequestWork(worker.Ref, id, version), worker.Ref);
+        return worker.ExpectMsg<GenerateRollouts>();
+    }
+
+    [Fact]
+    public void Coordinator_issues_at_most_one_step_of_prompts_when_staleness_is_zero()
+    {
+        var coordinator = Start(TwoPerStep, "cap0");
+        var workers = Enumerable.Range(0, 3).Select(_ => CreateTestProbe()).ToArray();
+        foreach (var (w, i) in workers.Select((w, i) => (w, i)))
+            coordinator.Tell(new RequestWork(w.Ref, $"w{i}", 0), w.Ref);
+
+        var issued = workers.Take(2).Select(w => w.ExpectMsg<GenerateRollouts>()).ToArray();
+        workers[2].ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(new long[] { 0, 1 }, issued.Select(g => g.Work.Seq).Order());
+
+        // The step completes: version 1 exists, so one more step of prompts may go out.
+        coordinator.Tell(new PolicyPublished(Fixtures.Snapshot(1)));
+        coordinator.Tell(new StepCompleted(1, 1, [0, 1], Fixtures.Metrics(1)));
+        var update = workers[2].ExpectMsg<UpdatePolicy>();
+        Assert.Equal(1, update.Version);
+        var next = workers[2].ExpectMsg<GenerateRollouts>();
+        Assert.Equal(2, next.Work.Seq);
+        Assert.Equal(1, next.MinVersion);
+    }
+
+    [Fact]
+    public void Coordinator_issues_eta_plus_one_steps_ahead_when_staleness_is_one()
+    {
+        var coordinator = Start(TwoPerStep with { MaxStaleness = 1 }, "cap1");
+        var worker = CreateTestProbe();
+        var seqs = new List<long>();
+        for (var i = 0; i < 4; i++) seqs.Add(RequestAndExpect(coordinator, worker, "w").Work.Seq);
+        coordinator.Tell(new RequestWork(worker.Ref, "w", 0), worker.Ref);
+        worker.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(new long[] { 0, 1, 2, 3 }, seqs);
+    }
+
+    [Fact]
+    public void Coordinator_reissues_the_prompt_of_a_failed_worker_with_a_new_attempt()
+    {
+        var coordinator = Start(TwoPerStep, "fail");
+        var worker = CreateTestProbe();
+        var first = RequestAndExpect(coordinator, worker, "w");
+        coordinator.Tell(new RolloutsFailed(first.Work, first.Attempt, "w", "boom"), worker.Ref);
+        var again = RequestAndExpect(coordinator, worker, "w");
+        Assert.Equal(first.Work.Seq, again.Work.Seq);
+        Assert.Equal(first.Attempt + 1, again.Attempt);
+    }
+
+    [Fact]
+    public void Coordinator_reissues_the_prompt_of_a_worker_that_stopped()
+    {
+        var coordinator = Start(TwoPerStep, "stop");
+        var doomed = CreateTestProbe();
+        var first = RequestAndExpect(coordinator, doomed, "doomed");
+        Sys.Stop(doomed.Ref);
+        var survivor = CreateTestProbe();
+        var seqs = new[] { RequestAndExpect(coordinator, survivor, "s").Work.Seq, RequestAndExpect(coordinator, survivor, "s").Work.Seq };
+        Assert.Contains(first.Work.Seq, seqs);
+    }
+
+    [Fact]
+    public void Coordinator_returns_a_too_stale_prompt_to_the_queue()
+    {
+        var coordinator = Start(TwoPerStep, "stale");
+        var worker = CreateTestProbe();
+        var first = RequestAndExpect(coordinator, worker, "w");
+        coordinator.Tell(new PromptTooStale(first.Work, first.Attempt, 0, 5));
+        var again = RequestAndExpect(coordinator, worker, "w");
+        Assert.Equal(first.Work.Seq, again.Work.Seq);
+        Assert.Equal(2, again.Attempt);
+    }
+
+    [Fact]
+    public async Task Coordinator_reports_completion_after_the_last_step_and_every_prompt_trained_once()
+    {
+        var settings = TwoPerStep with { TotalSteps = 2 };
+        var coordinator = Start(settings, "done");
+        coordinator.Tell(new WatchRun(TestActor));
+        var worker = CreateTestProbe();
+        for (long step = 1; step <= 2; step++)
+        {
+            var a = RequestAndExpect(coordinator, worker, "w", step - 1);
+            var b = RequestAndExpect(coordinator, worker, "w", step - 1);
+            coordinator.Tell(new PolicyPublished(Fixtures.Snapshot(step)));
+            coordinator.Tell(new StepCompleted(step, step, [a.Work.Seq, b.Work.Seq], Fixtures.Metrics(step)));
+            if (step < 2) worker.ExpectMsg<UpdatePolicy>();
+        }
+        var done = ExpectMsg<RunCompleted>();
+        Assert.Equal(2, done.Steps);
+        var status = await coordinator.Ask<RunStatus>(GetRunStatus.Instance);
+        Assert.Equal(new long[] { 0, 1, 2, 3 }, status.TrainedSeqs);
+        Assert.Equal(0, status.InFlight);
+    }
+
+    [Fact]
+    public async Task Coordinator_recovers_its_state_and_reissues_in_flight_prompts_after_a_restart()
+    {
+        var coordinator = Start(TwoPerStep, "recover");
+        var worker = CreateTestProbe();
+        var a = RequestAndExpect(coordinator, worker, "w");
+        var b = RequestAndExpect(coordinator, worker, "w");
+        coordinator.Tell(new PolicyPublished(Fixtures.Snapshot(1)));
+        coordinator.Tell(new StepCompleted(1, 1, [a.Work.Seq, b.Work.Seq], Fixtures.Metrics(1)));
+        worker.ExpectMsg<UpdatePolicy>();
+        var c = RequestAndExpect(coordinator, worker, "w", 1);
+        Watch(coordinator);
+        Sys.Stop(coordinator);
+        ExpectTerminated(coordinator);
+
+        var revived = Start(TwoPerStep, "recover");
+        var status = await revived.Ask<RunStatus>(GetRunStatus.Instance);
+        Assert.Equal(1, status.Step);
+        Assert.Equal(new long[] { 0, 1 }, status.TrainedSeqs);
+        var again = RequestAndExpect(revived, worker, "w", 1);
+        Assert.Equal(c.Work.Seq, again.Work.Seq);
+    }
+}

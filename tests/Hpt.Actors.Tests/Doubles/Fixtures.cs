@@ -1,0 +1,26 @@
+using Hpt.Actors.Coordinator;
+using Hpt.Actors.Engines;
+using Hpt.Actors.Protocol;
+
+namespace Hpt.Actors.Tests.Doubles;
+
+public static class Fixtures
+{
+    public static IReadOnlyList<PromptSpec> Problems(int count) =>
+        Enumerable.Range(0, count).Select(i => new PromptSpec($"p{i}", $"{i}+{i}=", $"{2 * i}", $"{2 * i}")).ToArray();
+
+    public static PromptWork Work(long seq) => new(seq, 0, $"p{seq}", $"{seq}+{seq}=", $"{2 * seq}", $"{2 * seq}");
+
+    public static Rollout Rollout(string text, long version) =>
+        new(text, [1, 2], [3, 4, 5], [-0.1f, -0.2f, -0.3f], [version, version, version], Truncated: false);
+
+    public static TrainOnPrompt RlItem(long seq, long version, int attempt = 1) =>
+        new(Work(seq), attempt, "rl", 0.5, 0, [new TrainRow(false, 0.5, 1, Rollout("x", version), null)], [1, 0], 6);
+
+    public static StepMetrics Metrics(long step) =>
+        new(step, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    public sealed record FakeWeights(long Bytes) : IPolicyWeights;
+
+    public static PolicySnapshot Snapshot(long version) => new(version, new FakeWeights(0));
+}

@@ -1,0 +1,84 @@
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using Hpt.Actors.Learner;
+using Hpt.Actors.Protocol;
+using Hpt.Actors.Settings;
+using Hpt.Actors.Tests.Doubles;
+using Xunit.Abstractions;
+
+namespace Hpt.Actors.Tests.Learner;
+
+public sealed class LearnerActorTests(ITestOutputHelper output) : TestKit(TestConfig.Default, output: output)
+{
+    private static readonly PipelineSettings Settings = new() { PromptsPerStep = 2, MaxStaleness = 1 };
+
+    [Fact]
+    public void Learner_trains_when_a_step_of_prompts_is_in_and_publishes_the_policy_before_the_step()
+    {
+        var engine = new CountingLearnerEngine();
+        var coordinator = CreateTestProbe();
+        var learner = Sys.ActorOf(LearnerActor.Props(engine, coordinator.Ref, Settings, new HashSet<long>()));
+        learner.Tell(Fixtures.RlItem(seq: 5, version: 0));
+        coordinator.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        learner.Tell(Fixtures.RlItem(seq: 3, version: 0));
+
+        var published = coordinator.ExpectMsg<PolicyPublished>();
+        var step = coordinator.ExpectMsg<StepCompleted>();
+        Assert.Equal(1, published.Snapshot.Version);
+        Assert.Equal(1, step.PolicyVersion);
+        Assert.Equal(new long[] { 3, 5 }, step.ConsumedSeqs); // seq order, whatever the arrival order
+        Assert.Equal(new long[] { 3, 5 }, engine.Batches.Single());
+    }
+
+    [Fact]
+    public void Learner_refuses_a_sample_older_than_the_staleness_bound_and_returns_its_prompt()
+    {
+        var engine = new CountingLearnerEngine();
+        var coordinator = CreateTestProbe();
+        var learner = Sys.ActorOf(LearnerActor.Props(engine, coordinator.Ref, Settings with { PromptsPerStep = 1 }, new HashSet<long>()));
+        learner.Tell(Fixtures.RlItem(seq: 0, version: 0));
+        coordinator.ExpectMsg<PolicyPublished>();
+        coordinator.ExpectMsg<StepCompleted>();
+        learner.Tell(Fixtures.RlItem(seq: 1, version: 0)); // learner at v1: staleness 1, allowed
+        coordinator.ExpectMsg<PolicyPublished>();
+        coordinator.ExpectMsg<StepCompleted>();
+
+        learner.Tell(Fixtures.RlItem(seq: 2, version: 0)); // learner at v2: staleness 2 > 1
+        var stale = coordinator.ExpectMsg<PromptTooStale>();
+        Assert.Equal(2, stale.Work.Seq);
+        Assert.Equal(0, stale.SampleVersion);
+        Assert.Equal(2, stale.LearnerVersion);
+        Assert.Equal(2, engine.Batches.Count);
+    }
+
+    [Fact]
+    public void Learner_trains_a_too_stale_sample_when_configured_to_correct_it_with_importance_weights()
+    {
+        var engine = new CountingLearnerEngine();
+        var coordinator = CreateTestProbe();
+        var settings = Settings with { PromptsPerStep = 1, MaxStaleness = 0, StaleSamples = StaleSampleHandling.Train };
+        var learner = Sys.ActorOf(LearnerActor.Props(engine, coordinator.Ref, settings, new HashSet<long>()));
+        learner.Tell(Fixtures.RlItem(seq: 0, version: 0));
+        coordinator.ExpectMsg<PolicyPublished>();
+        coordinator.ExpectMsg<StepCompleted>();
+        learner.Tell(Fixtures.RlItem(seq: 1, version: 0));
+        coordinator.ExpectMsg<PolicyPublished>();
+        var step = coordinator.ExpectMsg<StepCompleted>();
+        Assert.Equal(1, step.Metrics.StalenessMax);
+    }
+
+    [Fact]
+    public void Learner_drops_a_second_copy_of_a_prompt_it_already_trained()
+    {
+        var engine = new CountingLearnerEngine();
+        var coordinator = CreateTestProbe();
+        var learner = Sys.ActorOf(LearnerActor.Props(engine, coordinator.Ref, Settings with { PromptsPerStep = 1 }, new HashSet<long>()));
+        learner.Tell(Fixtures.RlItem(seq: 4, version: 0, attempt: 1));
+        coordinator.ExpectMsg<PolicyPublished>();
+        coordinator.ExpectMsg<StepCompleted>();
+        learner.Tell(Fixtures.RlItem(seq: 4, version: 1, attempt: 2));
+        var dropped = coordinator.ExpectMsg<DuplicateDropped>();
+        Assert.Equal(4, dropped.Seq);
+        Assert.Single(engine.Batches);
+    }
+}
