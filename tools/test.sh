@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
+export HPT_TEST_POSTGRES="${HPT_TEST_POSTGRES:-Host=127.0.0.1;Port=5432;Database=hpt_test;Username=hpt;Password=hpt}"
 dotnet test Actors.sln -c Release "$@"

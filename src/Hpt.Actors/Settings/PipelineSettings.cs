@@ -39,7 +39,7 @@ public sealed record PipelineSettings
 
     private static void Require(bool ok, string key, object value, string rule)
     {
-        if (!ok) throw new ConfigurationException(key, $"{value} {rule}");
+        if (!ok) throw new SettingsException(key, $"{value} {rule}");
     }
 }
 

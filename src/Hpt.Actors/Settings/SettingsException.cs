@@ -1,7 +1,7 @@
 namespace Hpt.Actors.Settings;
 
 /// <summary>A configuration key is unknown or has a bad value; the message names the key.</summary>
-public sealed class ConfigurationException(string key, string problem)
+public sealed class SettingsException(string key, string problem)
     : Exception($"configuration key '{key}': {problem}")
 {
     public string Key { get; } = key;

@@ -1,0 +1,60 @@
+using Akka.Configuration;
+using Hpt.Actors.Settings;
+
+namespace Hpt.Actors.Persistence;
+
+public enum JournalStore
+{
+    /// <summary>In memory: tests and throw-away runs; nothing survives the process.</summary>
+    Memory,
+    /// <summary>A SQLite file in the run directory: the embedded default.</summary>
+    Sqlite,
+    /// <summary>A PostgreSQL server: clusters.</summary>
+    PostgreSql,
+}
+
+/// <summary>Where the coordinator's journal and snapshots live (`hpt.persistence`).</summary>
+public sealed record PersistenceSettings
+{
+    /// <summary>hpt.persistence.store: memory | sqlite | postgresql.</summary>
+    public JournalStore Store { get; init; } = JournalStore.Sqlite;
+
+    /// <summary>
+    /// hpt.persistence.connection-string. For sqlite, empty means `journal.db` in the run directory. For postgresql it
+    /// is required; `env:NAME` reads it from the environment variable NAME so secrets stay out of committed files.
+    /// </summary>
+    public string ConnectionString { get; init; } = "";
+
+    /// <summary>hpt.persistence.snapshot-every: coordinator snapshot every k steps (recovery replays at most k steps).</summary>
+    public int SnapshotEvery { get; init; } = 10;
+
+    public static PersistenceSettings Create(Config config) => new()
+    {
+        Store = config.GetString("store", "sqlite").ToLowerInvariant() switch
+        {
+            "memory" => JournalStore.Memory,
+            "sqlite" => JournalStore.Sqlite,
+            "postgresql" or "postgres" => JournalStore.PostgreSql,
+            var other => throw new SettingsException("hpt.persistence.store", $"'{other}' is not one of memory, sqlite, postgresql"),
+        },
+        ConnectionString = config.GetString("connection-string", ""),
+        SnapshotEvery = config.GetInt("snapshot-every", 10),
+    };
+
+    /// <summary>The resolved connection string (environment lookups done, SQLite default applied).</summary>
+    public string ResolveConnectionString(string runDirectory)
+    {
+        var cs = ConnectionString;
+        if (cs.StartsWith("env:", StringComparison.Ordinal))
+        {
+            var name = cs[4..];
+            cs = Environment.GetEnvironmentVariable(name)
+                 ?? throw new SettingsException("hpt.persistence.connection-string", $"environment variable {name} is not set");
+        }
+        if (Store == JournalStore.Sqlite && cs.Length == 0)
+            cs = $"Data Source={Path.Combine(runDirectory, "journal.db")}";
+        if (Store == JournalStore.PostgreSql && cs.Length == 0)
+            throw new SettingsException("hpt.persistence.connection-string", "is required for the postgresql store");
+        return cs;
+    }
+}
