@@ -1,0 +1,12 @@
+namespace Hpt.Actors.Checkpoints;
+
+/// <summary>manifest.json of a checkpoint folder: what it holds and the SHA-256 of every file, written last.</summary>
+public sealed record CheckpointManifest(
+    int Format,
+    long Step,
+    long PolicyVersion,
+    string ConfigHash,
+    DateTime CreatedUtc,
+    IReadOnlyDictionary<string, CheckpointFile> Files);
+
+public sealed record CheckpointFile(long Bytes, string Sha256);
