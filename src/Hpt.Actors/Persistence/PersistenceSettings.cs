@@ -28,18 +28,16 @@ public sealed record PersistenceSettings
     /// <summary>hpt.persistence.snapshot-every: coordinator snapshot every k steps (recovery replays at most k steps).</summary>
     public int SnapshotEvery { get; init; } = 10;
 
-    public static PersistenceSettings Create(Config config) => new()
+    public static PersistenceSettings Create(Config root)
     {
-        Store = config.GetString("store", "sqlite").ToLowerInvariant() switch
+        var r = new SettingsReader(root, "hpt.persistence");
+        return new PersistenceSettings
         {
-            "memory" => JournalStore.Memory,
-            "sqlite" => JournalStore.Sqlite,
-            "postgresql" or "postgres" => JournalStore.PostgreSql,
-            var other => throw new SettingsException("hpt.persistence.store", $"'{other}' is not one of memory, sqlite, postgresql"),
-        },
-        ConnectionString = config.GetString("connection-string", ""),
-        SnapshotEvery = config.GetInt("snapshot-every", 10),
-    };
+            Store = r.Enum<JournalStore>("store"),
+            ConnectionString = r.String("connection-string"),
+            SnapshotEvery = r.Int("snapshot-every", min: 1),
+        };
+    }
 
     /// <summary>The resolved connection string (environment lookups done, SQLite default applied).</summary>
     public string ResolveConnectionString(string runDirectory)

@@ -27,6 +27,23 @@ public sealed record PipelineSettings
     /// <summary>hpt.pipeline.dispatcher: dispatcher of the blocking tensor actors (rollout workers, learner).</summary>
     public string ComputeDispatcher { get; init; } = "hpt.compute-dispatcher";
 
+    public static PipelineSettings Create(Akka.Configuration.Config root)
+    {
+        var r = new SettingsReader(root, "hpt.pipeline");
+        var settings = new PipelineSettings
+        {
+            PromptsPerStep = r.Int("prompts-per-step", min: 1),
+            SamplesPerPrompt = r.Int("samples-per-prompt", min: 1),
+            MaxStaleness = r.Int("max-staleness", min: 0),
+            TotalSteps = r.Long("total-steps", min: 1),
+            StaleSamples = r.Enum<StaleSampleHandling>("stale-samples"),
+            VerifierTimeout = r.Duration("verifier-timeout"),
+            Verifiers = r.Int("verifiers", min: 1),
+        };
+        settings.Validate();
+        return settings;
+    }
+
     public void Validate()
     {
         Require(PromptsPerStep >= 1, "hpt.pipeline.prompts-per-step", PromptsPerStep, "must be at least 1");
