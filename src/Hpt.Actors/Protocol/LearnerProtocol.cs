@@ -1,12 +1,19 @@
 namespace Hpt.Actors.Protocol;
 
-/// <summary>One row the learner trains on: a sampled rollout (RL) or the expert demonstration (SFT / off-policy).</summary>
+/// <summary>
+/// One row the learner trains on: a sampled rollout, or the expert demonstration (then <paramref name="Rollout"/> is
+/// null and <paramref name="ExpertText"/> holds it). The weights are the gate's: the row's RL term is scaled by
+/// <paramref name="RlWeight"/> and its SFT term by <paramref name="SftWeight"/>.
+/// </summary>
 public sealed record TrainRow(
-    bool IsExpert,
-    double Advantage,
-    double Weight,
     Rollout? Rollout,
-    string? ExpertText) : IPipelineMessage;
+    string? ExpertText,
+    double Advantage,
+    double RlWeight,
+    double SftWeight) : IPipelineMessage
+{
+    public bool IsExpert => Rollout is null;
+}
 
 /// <summary>
 /// Command: the gate's decision for one prompt, with the rows to train. An empty row list means the prompt was gated
@@ -15,7 +22,7 @@ public sealed record TrainRow(
 public sealed record TrainOnPrompt(
     PromptWork Work,
     int Attempt,
-    string Route,
+    Hpt.Core.Gating.GateRoute Route,
     double Accuracy,
     double Gamma,
     IReadOnlyList<TrainRow> Rows,

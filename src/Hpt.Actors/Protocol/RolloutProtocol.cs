@@ -8,8 +8,11 @@ public sealed record RequestWork(IActorRef Worker, string WorkerId, long PolicyV
 /// <summary>Command: sample <paramref name="Samples"/> responses for the prompt with a policy of at least <paramref name="MinVersion"/>.</summary>
 public sealed record GenerateRollouts(PromptWork Work, int Attempt, int Samples, long MinVersion) : IPipelineMessage;
 
-/// <summary>Fact: a prompt's group of rollouts is generated (not yet verified).</summary>
-public sealed record RolloutsGenerated(PromptWork Work, int Attempt, string WorkerId, IReadOnlyList<Rollout> Rollouts, double Seconds)
+/// <summary>
+/// Fact: a prompt's group of rollouts is generated (not yet verified). <paramref name="Step"/> is the training step
+/// the prompt was issued at (step-scheduled gates use it).
+/// </summary>
+public sealed record RolloutsGenerated(PromptWork Work, int Attempt, long Step, string WorkerId, IReadOnlyList<Rollout> Rollouts, double Seconds)
     : IPipelineMessage;
 
 /// <summary>Fact: a worker failed on a prompt (it crashed and is being restarted); the prompt must be issued again.</summary>

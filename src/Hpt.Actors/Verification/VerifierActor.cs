@@ -27,7 +27,15 @@ public sealed class VerifierActor : ReceiveActor
                 failed++;
                 _log.Warning("verifier: prompt {0} sample {1} scored 0: {2}", group.Work.Seq, i, outcome.Failure);
             }
-            gate.Tell(new GroupVerified(group, rewards, failed));
+            var expertReward = 0.0;
+            if (group.Work.Demonstration is { } demonstration)
+            {
+                var outcome = BoundedCheck.Run(() => scorer.Score(group.Work, demonstration), timeout);
+                expertReward = outcome.Reward;
+                if (outcome.Failure is not null)
+                    _log.Warning("verifier: prompt {0} demonstration scored 0: {1}", group.Work.Seq, outcome.Failure);
+            }
+            gate.Tell(new GroupVerified(group, rewards, expertReward, failed));
         });
     }
 

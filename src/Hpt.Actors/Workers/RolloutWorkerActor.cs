@@ -72,7 +72,7 @@ public sealed class RolloutWorkerActor : ReceiveActor, IWithStash
 
         var clock = Stopwatch.StartNew();
         var rollouts = Engine.Generate(command.Work, command.Attempt, command.Samples);
-        _verifiers.Tell(new RolloutsGenerated(command.Work, command.Attempt, _workerId, rollouts, clock.Elapsed.TotalSeconds));
+        _verifiers.Tell(new RolloutsGenerated(command.Work, command.Attempt, command.MinVersion, _workerId, rollouts, clock.Elapsed.TotalSeconds));
         _log.Debug("worker {0} generated prompt {1} (attempt {2}) with policy v{3}", _workerId, command.Work.Seq, command.Attempt, Engine.PolicyVersion);
         AskForWork();
     }

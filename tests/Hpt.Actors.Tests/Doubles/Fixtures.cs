@@ -15,7 +15,7 @@ public static class Fixtures
         new(text, [1, 2], [3, 4, 5], [-0.1f, -0.2f, -0.3f], [version, version, version], Truncated: false);
 
     public static TrainOnPrompt RlItem(long seq, long version, int attempt = 1) =>
-        new(Work(seq), attempt, "rl", 0.5, 0, [new TrainRow(false, 0.5, 1, Rollout("x", version), null)], [1, 0], 6);
+        new(Work(seq), attempt, Hpt.Core.Gating.GateRoute.RlOnly, 0.5, 0, [new TrainRow(Rollout("x", version), null, 0.5, 1, 0)], [1, 0], 6);
 
     public static StepMetrics Metrics(long step) =>
         new(step, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, 0, 0, 0, 0, 0, 0, 0, 0, 0);

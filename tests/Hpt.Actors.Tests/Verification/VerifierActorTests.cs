@@ -29,11 +29,11 @@ public sealed class VerifierActorTests(ITestOutputHelper output) : TestKit(TestC
         var verifier = Sys.ActorOf(VerifierActor.Props(new ChaosScorer(), gate.Ref, TimeSpan.FromMilliseconds(200)));
         var work = Fixtures.Work(2);
         var rollouts = new[] { "4", "hang", "throw", "5" }.Select(t => Fixtures.Rollout(t, 0)).ToArray();
-        verifier.Tell(new RolloutsGenerated(work, 1, "w", rollouts, 0));
+        verifier.Tell(new RolloutsGenerated(work, 1, 0, "w", rollouts, 0));
 
         var verified = gate.ExpectMsg<GroupVerified>(TimeSpan.FromSeconds(5));
         Assert.Equal(new double[] { 1, 0, 0, 0 }, verified.Rewards);
-        Assert.Equal(2, verified.TimedOut);
+        Assert.Equal(2, verified.Failed);
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public sealed class VerifierActorTests(ITestOutputHelper output) : TestKit(TestC
         var pool = Sys.ActorOf(VerifierActor.Props(new ChaosScorer(), gate.Ref, TimeSpan.FromSeconds(1))
             .WithRouter(new Akka.Routing.RoundRobinPool(3)));
         for (var i = 0; i < 6; i++)
-            pool.Tell(new RolloutsGenerated(Fixtures.Work(i), 1, "w", [Fixtures.Rollout($"{2 * i}", 0)], 0));
+            pool.Tell(new RolloutsGenerated(Fixtures.Work(i), 1, 0, "w", [Fixtures.Rollout($"{2 * i}", 0)], 0));
         var results = gate.ReceiveN(6).Cast<GroupVerified>().ToArray();
         Assert.All(results, r => Assert.Equal(1, r.Rewards.Single()));
     }

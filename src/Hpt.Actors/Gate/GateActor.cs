@@ -1,0 +1,37 @@
+using Akka.Actor;
+using Akka.Event;
+using Hpt.Actors.Protocol;
+using Hpt.Core.Gating;
+
+namespace Hpt.Actors.Gate;
+
+/// <summary>
+/// Turns a verified group into the learner's rows. The decision (SFT on the demonstration, RL on the rollouts, both,
+/// or nothing) is the configured <see cref="IGatePolicy"/>'s; this actor only applies it, so switching between SFT
+/// and RL is message routing and every algorithm is a configuration.
+/// </summary>
+public sealed class GateActor : ReceiveActor
+{
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    public GateActor(IGatePolicy policy, IActorRef learner)
+    {
+        Receive<GroupVerified>(verified =>
+        {
+            var group = verified.Group;
+            var work = group.Work;
+            var outcome = new GroupOutcome(work.ProblemId, verified.Rewards, group.Step, work.Demonstration is not null, verified.ExpertReward);
+            var decision = policy.Decide(outcome);
+            var rows = decision.TrainingRows().Select(row => row.RolloutIndex is { } i
+                    ? new TrainRow(group.Rollouts[i], null, row.Advantage, row.RlWeight, row.SftWeight)
+                    : new TrainRow(null, work.Demonstration, row.Advantage, row.RlWeight, row.SftWeight))
+                .ToArray();
+            _log.Debug("gate: prompt {0} P={1:0.###} gamma={2:0.###} -> {3}", work.Seq, decision.Accuracy, decision.Gamma, decision.Route);
+            learner.Tell(new TrainOnPrompt(work, group.Attempt, decision.Route, decision.Accuracy, decision.Gamma, rows,
+                verified.Rewards, group.Rollouts.Sum(r => r.ResponseTokens.Length)));
+        });
+    }
+
+    public static Props Props(IGatePolicy policy, IActorRef learner) =>
+        Akka.Actor.Props.Create(() => new GateActor(policy, learner));
+}

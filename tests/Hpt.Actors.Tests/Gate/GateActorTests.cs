@@ -1,0 +1,67 @@
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using Hpt.Actors.Gate;
+using Hpt.Actors.Protocol;
+using Hpt.Actors.Tests.Doubles;
+using Hpt.Core.Advantages;
+using Hpt.Core.Gating;
+using Xunit.Abstractions;
+
+namespace Hpt.Actors.Tests.Gate;
+
+public sealed class GateActorTests(ITestOutputHelper output) : TestKit(TestConfig.Default, output: output)
+{
+    private static GroupVerified Verified(params double[] rewards)
+    {
+        var rollouts = rewards.Select((r, i) => Fixtures.Rollout(r > 0 ? "4" : $"bad{i}", 0)).ToArray();
+        return new GroupVerified(new RolloutsGenerated(Fixtures.Work(2), 1, 0, "w", rollouts, 0), rewards, 1.0, 0);
+    }
+
+    private IActorRef Gate(double gamma, Learner learner) =>
+        Sys.ActorOf(GateActor.Props(new ThresholdGate(gamma, new DrGrpoAdvantage()), learner.Ref));
+
+    private sealed record Learner(IActorRef Ref);
+
+    [Fact]
+    public void Gate_routes_prompt_to_sft_when_accuracy_at_threshold()
+    {
+        var learner = CreateTestProbe();
+        var gate = Gate(0.25, new Learner(learner.Ref));
+        gate.Tell(Verified(1, 1, 0, 0, 0, 0, 0, 0)); // P = 2/8 = gamma
+
+        var item = learner.ExpectMsg<TrainOnPrompt>();
+        Assert.Equal(GateRoute.ExpertOnly, item.Route);
+        var row = Assert.Single(item.Rows);
+        Assert.True(row.IsExpert);
+        Assert.Equal("4", row.ExpertText);
+        Assert.Equal(1.0, row.SftWeight);
+        Assert.Equal(0.25, item.Accuracy);
+    }
+
+    [Fact]
+    public void Gate_routes_prompt_to_rl_when_accuracy_above_threshold()
+    {
+        var learner = CreateTestProbe();
+        var gate = Gate(0.25, new Learner(learner.Ref));
+        gate.Tell(Verified(1, 1, 1, 0, 0, 0, 0, 0)); // P = 3/8 > gamma
+
+        var item = learner.ExpectMsg<TrainOnPrompt>();
+        Assert.Equal(GateRoute.RlOnly, item.Route);
+        Assert.Equal(8, item.Rows.Count);
+        Assert.All(item.Rows, r => Assert.False(r.IsExpert));
+        // Dr.GRPO: reward minus the group mean, no std.
+        Assert.Equal(1 - 3.0 / 8, item.Rows[0].Advantage, 12);
+        Assert.Equal(-3.0 / 8, item.Rows[7].Advantage, 12);
+    }
+
+    [Fact]
+    public void Gate_with_gamma_zero_sends_only_all_wrong_groups_to_sft()
+    {
+        var learner = CreateTestProbe();
+        var gate = Gate(0, new Learner(learner.Ref));
+        gate.Tell(Verified(0, 0, 0, 0));
+        gate.Tell(Verified(0, 0, 0, 1));
+        Assert.Equal(GateRoute.ExpertOnly, learner.ExpectMsg<TrainOnPrompt>().Route);
+        Assert.Equal(GateRoute.RlOnly, learner.ExpectMsg<TrainOnPrompt>().Route);
+    }
+}
