@@ -1,0 +1,59 @@
+using Akka.Actor;
+using Akka.Routing;
+using Hpt.Actors.Coordinator;
+using Hpt.Actors.Gate;
+using Hpt.Actors.Learner;
+using Hpt.Actors.Protocol;
+using Hpt.Actors.Verification;
+using Hpt.Actors.Workers;
+
+namespace Hpt.Actors.Hosting;
+
+/// <summary>
+/// A running pipeline in one ActorSystem: coordinator, learner, gate, verifier pool and one rollout worker per
+/// engine. The coordinator recovers first, so the learner starts knowing which prompts are already trained.
+/// </summary>
+public sealed class Pipeline
+{
+    private Pipeline(IActorRef coordinator, IActorRef learner, IActorRef gate, IActorRef verifiers, IReadOnlyList<IActorRef> workers)
+    {
+        Coordinator = coordinator;
+        Learner = learner;
+        Gate = gate;
+        Verifiers = verifiers;
+        Workers = workers;
+    }
+
+    public IActorRef Coordinator { get; }
+    public IActorRef Learner { get; }
+    public IActorRef Gate { get; }
+    public IActorRef Verifiers { get; }
+    public IReadOnlyList<IActorRef> Workers { get; }
+
+    /// <summary>Starts every actor; <paramref name="computeDispatcher"/> null keeps the default dispatcher (tests).</summary>
+    public static async Task<Pipeline> StartAsync(ActorSystem system, PipelineParts parts, string? computeDispatcher, TimeSpan recoveryTimeout)
+    {
+        parts.Settings.Validate();
+        Props OnCompute(Props props) => computeDispatcher is null ? props : props.WithDispatcher(computeDispatcher);
+
+        var coordinator = system.ActorOf(
+            CoordinatorActor.Props(parts.RunId, parts.Settings, parts.Problems, parts.Seed, parts.InitialPolicy), "coordinator");
+        // Asking waits for recovery: the answer comes only once the journal is replayed.
+        var status = await coordinator.Ask<RunStatus>(GetRunStatus.Instance, recoveryTimeout);
+
+        var trained = new HashSet<long>(status.TrainedSeqs);
+        var learner = system.ActorOf(OnCompute(LearnerActor.Props(parts.Learner, coordinator, parts.Settings, trained)), "learner");
+        var gate = system.ActorOf(GateActor.Props(parts.Gate, learner), "gate");
+        var verifiers = system.ActorOf(VerifierActor.Props(parts.Scorer, gate, parts.Settings.VerifierTimeout)
+            .WithRouter(new RoundRobinPool(parts.Settings.Verifiers)), "verifiers");
+        var workers = parts.RolloutEngines
+            .Select((factory, i) => system.ActorOf(
+                OnCompute(RolloutWorkerActor.Props(coordinator, verifiers, factory, $"rollout-{i}")), $"rollout-{i}"))
+            .ToArray();
+        return new Pipeline(coordinator, learner, gate, verifiers, workers);
+    }
+
+    /// <summary>Completes when the coordinator reports the run's last step.</summary>
+    public Task<RunCompleted> WhenCompleted(TimeSpan timeout) =>
+        Coordinator.Ask<RunCompleted>(replyTo => new WatchRun(replyTo), timeout, CancellationToken.None);
+}

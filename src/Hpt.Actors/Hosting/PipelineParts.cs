@@ -1,0 +1,18 @@
+using Hpt.Actors.Coordinator;
+using Hpt.Actors.Engines;
+using Hpt.Actors.Settings;
+using Hpt.Core.Gating;
+
+namespace Hpt.Actors.Hosting;
+
+/// <summary>Everything a pipeline is made of: the schedule, the data, and the engines the actors drive.</summary>
+public sealed record PipelineParts(
+    string RunId,
+    int Seed,
+    PipelineSettings Settings,
+    IReadOnlyList<PromptSpec> Problems,
+    IReadOnlyList<Func<IRolloutEngine>> RolloutEngines,
+    ILearnerEngine Learner,
+    IRewardScorer Scorer,
+    IGatePolicy Gate,
+    PolicySnapshot? InitialPolicy = null);
