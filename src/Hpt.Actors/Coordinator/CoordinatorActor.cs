@@ -22,6 +22,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor
     private readonly Queue<IActorRef> _idle = new();
     private readonly List<IActorRef> _watchers = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly CoordinatorHistory _history = new();
     private CoordinatorState _state = CoordinatorState.Initial;
     private Engines.PolicySnapshot? _latestPolicy;
 
@@ -34,8 +35,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor
         _order = new DataOrder(problems.Count, seed);
         _latestPolicy = initialPolicy;
 
-        Recover<ICoordinatorEvent>(evt => _state = _state.Apply(evt));
-        Recover<SnapshotOffer>(offer => { if (offer.Snapshot is CoordinatorState s) _state = s; });
+        Recover<ICoordinatorEvent>(evt => _state = _history.Apply(_state, evt));
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
         Command<RequestWork>(OnRequestWork);
@@ -47,8 +47,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor
         Command<Terminated>(OnWorkerTerminated);
         Command<WatchRun>(w => { if (IsComplete) w.ReplyTo.Tell(Completed()); else _watchers.Add(w.ReplyTo); });
         Command<GetRunStatus>(_ => Sender.Tell(Status()));
-        Command<SaveSnapshotSuccess>(_ => { });
-        Command<SaveSnapshotFailure>(f => _log.Warning("coordinator snapshot failed: {0}", f.Cause.Message));
+        Command<ResumeFrom>(OnResumeFrom);
     }
 
     public override string PersistenceId { get; }
@@ -67,6 +66,28 @@ public sealed class CoordinatorActor : ReceivePersistentActor
                 _state.Step, _state.InFlight.Count);
         // In-memory only: replaying the journal reproduces this, so it need not be persisted.
         _state = _state.ReturnAllInFlight();
+    }
+
+    private void OnResumeFrom(ResumeFrom resume)
+    {
+        if (resume.Step > _state.Step)
+            throw new InvalidOperationException(
+                $"checkpoint step {resume.Step} is ahead of the journal's step {_state.Step}: the run directory is inconsistent");
+        if (resume.Step == _state.Step)
+        {
+            Sender.Tell(Status());
+            return;
+        }
+        var replyTo = Sender;
+        _log.Warning("coordinator: the newest intact checkpoint is step {0}; steps {1}..{2} are trained again",
+            resume.Step, resume.Step + 1, _state.Step);
+        // A published policy newer than the checkpoint no longer exists; the learner publishes the loaded one.
+        if (_latestPolicy is { } policy && policy.Version > resume.Step) _latestPolicy = null;
+        Persist(new RolledBack(resume.Step, _state.Step), evt =>
+        {
+            _state = _history.Apply(_state, evt);
+            replyTo.Tell(Status());
+        });
     }
 
     private void OnRequestWork(RequestWork request)
@@ -97,7 +118,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor
     {
         Persist(new StepRecorded(step.Step, step.PolicyVersion, step.ConsumedSeqs.ToArray(), step.Metrics), evt =>
         {
-            _state = _state.Apply(evt);
+            _state = _history.Apply(_state, evt);
             Context.System.EventStream.Publish(new RunProgress(evt.Step, _settings.TotalSteps, evt.Metrics, _clock.Elapsed.TotalSeconds));
             if (IsComplete)
                 foreach (var watcher in _watchers) watcher.Tell(Completed());
@@ -122,7 +143,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor
         _log.Info("coordinator: prompt {0} attempt {1} returned: {2}", seq, attempt, reason);
         Persist(new PromptReturned(seq, attempt, reason), evt =>
         {
-            _state = _state.Apply(evt);
+            _state = _history.Apply(_state, evt);
             Dispatch();
         });
     }
@@ -147,7 +168,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor
         foreach (var (worker, evt) in planned) _workers[worker].Assignment = (evt.Seq, evt.Attempt);
         PersistAll(planned.Select(p => p.Event), evt =>
         {
-            _state = _state.Apply(evt);
+            _state = _history.Apply(_state, evt);
             Send(byEvent[evt], evt);
         });
     }

@@ -13,3 +13,9 @@ public sealed record PromptReturned(long Seq, int Attempt, string Reason) : ICoo
 
 /// <summary>A training step finished: the policy version it produced and the prompts it consumed.</summary>
 public sealed record StepRecorded(long Step, long PolicyVersion, long[] Seqs, StepMetrics Metrics) : ICoordinatorEvent;
+
+/// <summary>
+/// The run went back to step <paramref name="ToStep"/> (the newest intact checkpoint) from <paramref name="FromStep"/>:
+/// the steps in between are trained again. Replaying the journal through this event gives the effective history.
+/// </summary>
+public sealed record RolledBack(long ToStep, long FromStep) : ICoordinatorEvent;

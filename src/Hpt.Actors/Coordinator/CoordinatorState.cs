@@ -28,7 +28,8 @@ public sealed record CoordinatorState
         PromptIssued e => this with
         {
             NextSeq = Math.Max(NextSeq, e.Seq + 1),
-            Accepted = Accepted + 1,
+            // Re-issued after a crash without a journaled return (recovery returns in-flight work in memory only).
+            Accepted = InFlight.ContainsKey(e.Seq) ? Accepted : Accepted + 1,
             InFlight = InFlight.SetItem(e.Seq, e.Attempt),
             Returned = Returned.Remove(e.Seq),
         },
@@ -40,6 +41,7 @@ public sealed record CoordinatorState
             ReturnedTotal = ReturnedTotal + 1,
         },
         PromptReturned => this, // about an attempt that is no longer current: nothing to undo
+        RolledBack => throw new ArgumentException("RolledBack needs the run's history; apply it with CoordinatorHistory"),
         StepRecorded e => this with
         {
             Step = e.Step,

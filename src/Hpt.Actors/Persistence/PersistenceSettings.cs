@@ -25,9 +25,6 @@ public sealed record PersistenceSettings
     /// </summary>
     public string ConnectionString { get; init; } = "";
 
-    /// <summary>hpt.persistence.snapshot-every: coordinator snapshot every k steps (recovery replays at most k steps).</summary>
-    public int SnapshotEvery { get; init; } = 10;
-
     public static PersistenceSettings Create(Config root)
     {
         var r = new SettingsReader(root, "hpt.persistence");
@@ -35,7 +32,6 @@ public sealed record PersistenceSettings
         {
             Store = r.Enum<JournalStore>("store"),
             ConnectionString = r.String("connection-string"),
-            SnapshotEvery = r.Int("snapshot-every", min: 1),
         };
     }
 

@@ -25,6 +25,7 @@ public sealed class PipelineSerializer(ExtendedActorSystem system) : SerializerW
         PromptIssued => "hpt.prompt-issued.v1",
         PromptReturned => "hpt.prompt-returned.v1",
         StepRecorded => "hpt.step-recorded.v1",
+        RolledBack => "hpt.rolled-back.v1",
         CoordinatorState => "hpt.coordinator-state.v1",
         _ => throw new ArgumentException($"PipelineSerializer cannot serialize {o.GetType().FullName}"),
     };
@@ -32,7 +33,7 @@ public sealed class PipelineSerializer(ExtendedActorSystem system) : SerializerW
     public override byte[] ToBinary(object obj) => obj switch
     {
         CoordinatorState s => JsonSerializer.SerializeToUtf8Bytes(ToSnapshot(s), Json),
-        PromptIssued or PromptReturned or StepRecorded => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Json),
+        PromptIssued or PromptReturned or StepRecorded or RolledBack => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Json),
         _ => throw new ArgumentException($"PipelineSerializer cannot serialize {obj.GetType().FullName}"),
     };
 
@@ -41,6 +42,7 @@ public sealed class PipelineSerializer(ExtendedActorSystem system) : SerializerW
         "hpt.prompt-issued.v1" => Read<PromptIssued>(bytes, manifest),
         "hpt.prompt-returned.v1" => Read<PromptReturned>(bytes, manifest),
         "hpt.step-recorded.v1" => Read<StepRecorded>(bytes, manifest),
+        "hpt.rolled-back.v1" => Read<RolledBack>(bytes, manifest),
         "hpt.coordinator-state.v1" => FromSnapshot(Read<CoordinatorSnapshot>(bytes, manifest)),
         _ => throw new System.Runtime.Serialization.SerializationException(
             $"unknown stored record '{manifest}': the journal was written by a newer or different version of hpt " +

@@ -27,3 +27,9 @@ public sealed record RunStatus(
     int Workers,
     IReadOnlyList<long> TrainedSeqs,
     bool Completed) : IPipelineMessage;
+
+/// <summary>
+/// Command on resume: continue from step <paramref name="Step"/>, the step of the checkpoint the learner loaded.
+/// Replies with the <see cref="RunStatus"/> after the rollback (if any).
+/// </summary>
+public sealed record ResumeFrom(long Step) : IPipelineMessage;

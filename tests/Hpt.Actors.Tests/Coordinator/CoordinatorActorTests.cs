@@ -136,4 +136,34 @@ public sealed class CoordinatorActorTests(ITestOutputHelper output) : TestKit(Te
         var again = RequestAndExpect(revived, worker, "w", 1);
         Assert.Equal(c.Work.Seq, again.Work.Seq);
     }
+
+    [Fact]
+    public async Task Coordinator_rolls_back_to_the_checkpoint_step_and_issues_the_later_prompts_again()
+    {
+        var coordinator = Start(TwoPerStep with { TotalSteps = 4 }, "rollback");
+        var worker = CreateTestProbe();
+        for (long step = 1; step <= 2; step++)
+        {
+            var a = RequestAndExpect(coordinator, worker, "w", step - 1);
+            var b = RequestAndExpect(coordinator, worker, "w", step - 1);
+            coordinator.Tell(new PolicyPublished(Fixtures.Snapshot(step)));
+            coordinator.Tell(new StepCompleted(step, step, [a.Work.Seq, b.Work.Seq], Fixtures.Metrics(step)));
+            worker.ExpectMsg<UpdatePolicy>();
+        }
+
+        var status = await coordinator.Ask<RunStatus>(new ResumeFrom(1));
+        Assert.Equal(1, status.Step);
+        Assert.Equal(1, status.PolicyVersion);
+        Assert.Equal(new long[] { 0, 1 }, status.TrainedSeqs);
+        Assert.Equal(2, RequestAndExpect(coordinator, worker, "w", 1).Work.Seq);
+
+        // The rollback is journaled: a restarted coordinator sees the same effective history.
+        Watch(coordinator);
+        Sys.Stop(coordinator);
+        ExpectTerminated(coordinator);
+        var revived = await Start(TwoPerStep with { TotalSteps = 4 }, "rollback").Ask<RunStatus>(GetRunStatus.Instance);
+        Assert.Equal(1, revived.Step);
+        Assert.Equal(new long[] { 0, 1 }, revived.TrainedSeqs);
+        Assert.Equal(0, revived.InFlight);
+    }
 }

@@ -1,0 +1,51 @@
+using Hpt.Actors.Protocol;
+using Hpt.Model;
+using Hpt.Model.Sampling;
+
+namespace Hpt.Actors.Engines.Torch;
+
+/// <summary>
+/// A rollout worker's policy copy: samples n responses per prompt with the KV-cache sampler. Row i of prompt s draws
+/// from a stream seeded by (run seed, s, i), so a prompt gives the same samples on any worker and after a resume.
+/// </summary>
+public sealed class TorchRolloutEngine(CausalLM model, PromptCodec codec, SamplingOptions sampling, int runSeed) : IRolloutEngine
+{
+    private readonly Sampler _sampler = new(model);
+
+    public long PolicyVersion { get; private set; }
+
+    /// <summary>Seconds spent copying weights in (the in-process weight-publish cost).</summary>
+    public double LoadSeconds { get; private set; }
+
+    public void LoadPolicy(PolicySnapshot snapshot)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        PolicyVersion = snapshot.Weights switch
+        {
+            LivePolicyWeights live => live.CopyInto(model),
+            _ => throw new ArgumentException($"a Torch rollout engine cannot load {snapshot.Weights.GetType().Name}"),
+        };
+        LoadSeconds += clock.Elapsed.TotalSeconds;
+    }
+
+    public IReadOnlyList<Rollout> Generate(PromptWork work, int attempt, int samples)
+    {
+        var prompt = codec.EncodePrompt(work.Prompt);
+        var prompts = Enumerable.Repeat<IReadOnlyList<int>>(prompt, samples).ToArray();
+        var seeds = Enumerable.Range(0, samples).Select(i => RowSeed(work.Seq, i)).ToArray();
+        var generated = _sampler.Generate(prompts, sampling, PolicyVersion, seeds);
+        return generated.Select(g => new Rollout(
+                codec.DecodeResponse(g.TokenIds),
+                prompt,
+                g.TokenIds,
+                g.SamplingLogProbs,
+                Enumerable.Repeat(g.PolicyVersion, g.TokenIds.Length).ToArray(),
+                g.Truncated))
+            .ToArray();
+    }
+
+    private ulong RowSeed(long seq, int row) =>
+        unchecked((ulong)runSeed * 0x9E3779B97F4A7C15UL ^ (ulong)seq * 0xBF58476D1CE4E5B9UL ^ (ulong)(row + 1) * 0x94D049BB133111EBUL);
+
+    public void Dispose() => model.Dispose();
+}
