@@ -45,12 +45,17 @@ public sealed class CheckpointStore(string directory, int keep, Action<string>? 
         return manifest;
     }
 
-    /// <summary>The newest checkpoint whose files all match their manifest, or null when there is none.</summary>
-    public LoadedCheckpoint? LoadLatest()
+    /// <summary>
+    /// The newest checkpoint of a step at most <paramref name="maxStep"/> whose files all match their manifest, or
+    /// null when there is none. (A checkpoint newer than the journal's last step belongs to a step whose completion
+    /// was never journaled: that step is trained again and its checkpoint rewritten.)
+    /// </summary>
+    public LoadedCheckpoint? LoadLatest(long maxStep = long.MaxValue)
     {
         foreach (var folder in CompleteFolders().Reverse())
         {
             var problem = Verify(folder, out var manifest);
+            if (problem is null && manifest!.Step > maxStep) continue;
             if (problem is null) return new LoadedCheckpoint(folder, manifest!);
             warn?.Invoke($"checkpoint {Path.GetFileName(folder)} is unusable ({problem}); falling back to the previous one");
         }

@@ -14,6 +14,12 @@ public interface ILearnerEngine : IDisposable
 
     /// <summary>The current weights as an immutable snapshot that rollout engines can load.</summary>
     PolicySnapshot Snapshot();
+
+    /// <summary>Writes the weights (and the optimizer state) into <paramref name="folder"/>.</summary>
+    void SaveCheckpoint(string folder, bool withOptimizer);
+
+    /// <summary>Restores what <see cref="SaveCheckpoint"/> wrote; the policy becomes <paramref name="version"/>.</summary>
+    void LoadCheckpoint(string folder, long version);
 }
 
 /// <summary>What the engine measured during one training step.</summary>

@@ -30,6 +30,9 @@ public sealed class Pipeline
     public IActorRef Verifiers { get; }
     public IReadOnlyList<IActorRef> Workers { get; }
 
+    /// <summary>The journal's state when the pipeline started (after any rollback to the checkpoint).</summary>
+    public RunStatus StartStatus { get; private init; } = null!;
+
     /// <summary>Starts every actor; <paramref name="computeDispatcher"/> null keeps the default dispatcher (tests).</summary>
     public static async Task<Pipeline> StartAsync(ActorSystem system, PipelineParts parts, string? computeDispatcher, TimeSpan recoveryTimeout)
     {
@@ -40,9 +43,16 @@ public sealed class Pipeline
             CoordinatorActor.Props(parts.RunId, parts.Settings, parts.Problems, parts.Seed, parts.InitialPolicy), "coordinator");
         // Asking waits for recovery: the answer comes only once the journal is replayed.
         var status = await coordinator.Ask<RunStatus>(GetRunStatus.Instance, recoveryTimeout);
+        if (parts.Restore is not null)
+        {
+            var checkpointStep = parts.Restore(status.Step);
+            status = await coordinator.Ask<RunStatus>(new ResumeFrom(checkpointStep), recoveryTimeout);
+        }
+        // Workers start without weights; this is the policy every one of them loads first.
+        coordinator.Tell(new PolicyPublished(parts.Learner.Snapshot()));
 
         var trained = new HashSet<long>(status.TrainedSeqs);
-        var learner = system.ActorOf(OnCompute(LearnerActor.Props(parts.Learner, coordinator, parts.Settings, trained)), "learner");
+        var learner = system.ActorOf(OnCompute(LearnerActor.Props(parts.Learner, coordinator, parts.Settings, trained, parts.Checkpoints)), "learner");
         var gate = system.ActorOf(GateActor.Props(parts.Gate, learner), "gate");
         var verifiers = system.ActorOf(VerifierActor.Props(parts.Scorer, gate, parts.Settings.VerifierTimeout)
             .WithRouter(new RoundRobinPool(parts.Settings.Verifiers)), "verifiers");
@@ -50,7 +60,7 @@ public sealed class Pipeline
             .Select((factory, i) => system.ActorOf(
                 OnCompute(RolloutWorkerActor.Props(coordinator, verifiers, factory, $"rollout-{i}")), $"rollout-{i}"))
             .ToArray();
-        return new Pipeline(coordinator, learner, gate, verifiers, workers);
+        return new Pipeline(coordinator, learner, gate, verifiers, workers) { StartStatus = status };
     }
 
     /// <summary>Completes when the coordinator reports the run's last step.</summary>

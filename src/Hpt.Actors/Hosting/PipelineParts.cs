@@ -1,3 +1,4 @@
+using Hpt.Actors.Checkpoints;
 using Hpt.Actors.Coordinator;
 using Hpt.Actors.Engines;
 using Hpt.Actors.Settings;
@@ -5,7 +6,11 @@ using Hpt.Core.Gating;
 
 namespace Hpt.Actors.Hosting;
 
-/// <summary>Everything a pipeline is made of: the schedule, the data, and the engines the actors drive.</summary>
+/// <summary>
+/// Everything a pipeline is made of: the schedule, the data, and the engines the actors drive.
+/// <paramref name="Restore"/> (resume) gets the journal's last step, loads the newest usable checkpoint at or before
+/// it into the learner engine, and returns that checkpoint's step (0 when starting fresh).
+/// </summary>
 public sealed record PipelineParts(
     string RunId,
     int Seed,
@@ -15,4 +20,6 @@ public sealed record PipelineParts(
     ILearnerEngine Learner,
     IRewardScorer Scorer,
     IGatePolicy Gate,
-    PolicySnapshot? InitialPolicy = null);
+    PolicySnapshot? InitialPolicy = null,
+    CheckpointSchedule? Checkpoints = null,
+    Func<long, long>? Restore = null);

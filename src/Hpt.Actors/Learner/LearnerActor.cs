@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
+using Hpt.Actors.Checkpoints;
 using Hpt.Actors.Engines;
 using Hpt.Actors.Protocol;
 using Hpt.Actors.Settings;
@@ -22,19 +23,26 @@ public sealed class LearnerActor : ReceiveActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly StepBatch _batch;
     private readonly Stopwatch _sinceLastStep = Stopwatch.StartNew();
+    private readonly CheckpointSchedule? _checkpoints;
+    private long _checkpointedVersion;
 
-    public LearnerActor(ILearnerEngine engine, IActorRef coordinator, PipelineSettings settings, ISet<long> trainedSeqs)
+    public LearnerActor(ILearnerEngine engine, IActorRef coordinator, PipelineSettings settings, ISet<long> trainedSeqs,
+        CheckpointSchedule? checkpoints = null)
     {
         _engine = engine;
         _coordinator = coordinator;
         _settings = settings;
         _batch = new StepBatch(settings.PromptsPerStep, trainedSeqs);
+        _checkpoints = checkpoints;
+        _checkpointedVersion = engine.PolicyVersion;
 
         Receive<TrainOnPrompt>(OnTrainOnPrompt);
+        Receive<SaveCheckpointNow>(_ => Sender.Tell(new CheckpointSaved(_engine.PolicyVersion, SaveCheckpoint())));
     }
 
-    public static Props Props(ILearnerEngine engine, IActorRef coordinator, PipelineSettings settings, ISet<long> trainedSeqs) =>
-        Akka.Actor.Props.Create(() => new LearnerActor(engine, coordinator, settings, trainedSeqs));
+    public static Props Props(ILearnerEngine engine, IActorRef coordinator, PipelineSettings settings, ISet<long> trainedSeqs,
+        CheckpointSchedule? checkpoints = null) =>
+        Akka.Actor.Props.Create(() => new LearnerActor(engine, coordinator, settings, trainedSeqs, checkpoints));
 
     protected override void PreRestart(Exception reason, object message)
     {
@@ -80,12 +88,30 @@ public sealed class LearnerActor : ReceiveActor
         var snapshot = _engine.Snapshot();
         var publishSeconds = clock.Elapsed.TotalSeconds;
 
+        // The checkpoint goes to disk before the step is reported, so a journaled step always has its weights
+        // (a crash in between leaves a checkpoint one step ahead of the journal, which a resume ignores).
+        if (_checkpoints is not null && _checkpoints.IsDue(_engine.PolicyVersion)) SaveCheckpoint();
+
         var metrics = StepMetricsBuilder.Build(_engine.PolicyVersion, prompts, _batch.LastStaleness, result,
             trainSeconds, idleSeconds, publishSeconds);
         // Policy first: the coordinator forwards it to workers before it issues the work that needs it.
         _coordinator.Tell(new PolicyPublished(snapshot));
         _coordinator.Tell(new StepCompleted(_engine.PolicyVersion, _engine.PolicyVersion, prompts.Select(p => p.Work.Seq).ToArray(), metrics));
         _sinceLastStep.Restart();
+    }
+
+    /// <summary>Writes a checkpoint of the current policy unless it already has one; returns its folder.</summary>
+    private string? SaveCheckpoint()
+    {
+        if (_checkpoints is null) return null;
+        var version = _engine.PolicyVersion;
+        if (version == _checkpointedVersion && version > 0) return null;
+        var manifest = _checkpoints.Store.Save(version, version, _checkpoints.ConfigHash,
+            folder => _engine.SaveCheckpoint(folder, _checkpoints.Settings.Optimizer));
+        _checkpoints.Saved();
+        _checkpointedVersion = version;
+        _log.Info("learner: checkpoint of step {0} saved ({1} files)", manifest.Step, manifest.Files.Count);
+        return Path.Combine(_checkpoints.Store.Directory, $"step-{version:D8}");
     }
 
     private static long OldestVersion(TrainOnPrompt item)

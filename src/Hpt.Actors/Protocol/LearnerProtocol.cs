@@ -41,3 +41,12 @@ public sealed record DuplicateDropped(long Seq, int Attempt) : IPipelineMessage;
 
 /// <summary>Fact: the learner has a new policy version; the coordinator forwards it to the rollout workers.</summary>
 public sealed record PolicyPublished(Engines.PolicySnapshot Snapshot) : IPipelineMessage;
+
+/// <summary>Command (graceful shutdown): write a checkpoint of the current policy now; replies <see cref="CheckpointSaved"/>.</summary>
+public sealed record SaveCheckpointNow : IPipelineMessage
+{
+    public static readonly SaveCheckpointNow Instance = new();
+}
+
+/// <summary>Fact: a checkpoint of <paramref name="Step"/> is on disk (or nothing was due: <paramref name="Folder"/> is null).</summary>
+public sealed record CheckpointSaved(long Step, string? Folder) : IPipelineMessage;

@@ -18,5 +18,10 @@ public sealed class CountingLearnerEngine : ILearnerEngine
 
     public PolicySnapshot Snapshot() => Fixtures.Snapshot(PolicyVersion);
 
+    public void SaveCheckpoint(string folder, bool withOptimizer) =>
+        File.WriteAllText(Path.Combine(folder, "version.txt"), PolicyVersion.ToString());
+
+    public void LoadCheckpoint(string folder, long version) => PolicyVersion = version;
+
     public void Dispose() { }
 }

@@ -12,7 +12,8 @@ public sealed class TorchRolloutEngine(CausalLM model, PromptCodec codec, Sampli
 {
     private readonly Sampler _sampler = new(model);
 
-    public long PolicyVersion { get; private set; }
+    /// <summary>-1 until the first policy is loaded: a fresh engine never samples with weights nobody published.</summary>
+    public long PolicyVersion { get; private set; } = -1;
 
     /// <summary>Seconds spent copying weights in (the in-process weight-publish cost).</summary>
     public double LoadSeconds { get; private set; }
