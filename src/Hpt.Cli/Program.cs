@@ -4,6 +4,7 @@ using Hpt.Cli.Commands;
 var root = new RootCommand("hpt: hybrid post-training (SFT + RL) of language models on Akka.NET actors and TorchSharp.");
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(VerifyCommand.Create());
+root.Subcommands.Add(TrainCommand.Create());
 // New commands register here, one line each (one file per command under Commands/).
 
 return CliRunner.Run(root, args);

@@ -29,9 +29,12 @@ public sealed class TorchLearnerEngine : ILearnerEngine
     private readonly TorchSharp.Modules.AdamW _optimizer;
     private readonly ReaderWriterLockSlim _weightsLock = new(LockRecursionPolicy.NoRecursion);
     private readonly LivePolicyWeights _published;
+    private readonly bool _ownsModel;
 
-    public TorchLearnerEngine(CausalLM model, PromptCodec codec, Algorithm algorithm, LearnerSettings settings)
+    /// <param name="ownsModel">Dispose the model with the engine (false when the caller keeps using it).</param>
+    public TorchLearnerEngine(CausalLM model, PromptCodec codec, Algorithm algorithm, LearnerSettings settings, bool ownsModel = true)
     {
+        _ownsModel = ownsModel;
         _model = model;
         _scorer = new Scorer(model);
         _codec = codec;
@@ -60,7 +63,7 @@ public sealed class TorchLearnerEngine : ILearnerEngine
             if (mini.Count == 0) continue;
             var normalizer = Counts(mini);
             foreach (var micro in LearnerRow.Pack(mini, _settings.MicroBatchTokens))
-                step.Add(Backward(micro, normalizer), micro);
+                step.Add(Backward(micro, normalizer));
 
             var check = _algorithm.GradientGuard.ClipAndJudge(_model.parameters());
             gradNorm = Math.Max(gradNorm, check.Norm);
@@ -146,7 +149,7 @@ public sealed class TorchLearnerEngine : ILearnerEngine
     public void Dispose()
     {
         _optimizer.Dispose();
-        _model.Dispose();
+        if (_ownsModel) _model.Dispose();
         _weightsLock.Dispose();
     }
 
@@ -155,7 +158,7 @@ public sealed class TorchLearnerEngine : ILearnerEngine
     {
         private double _loss, _entropy, _clip, _mismatch, _allTokens, _onTokens;
 
-        public void Add(LossMetrics m, IReadOnlyList<LearnerRow> micro)
+        public void Add(LossMetrics m)
         {
             _loss += m.Loss;
             _entropy += m.EntropyMean * m.AllTokens;

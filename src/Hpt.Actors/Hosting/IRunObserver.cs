@@ -1,0 +1,15 @@
+using Hpt.Actors.Protocol;
+using Hpt.Tasks.Evaluation;
+
+namespace Hpt.Actors.Hosting;
+
+/// <summary>What a training run reports while it works (the CLI renders it; tests collect it).</summary>
+public interface IRunObserver
+{
+    void Message(string text);
+
+    /// <summary>After every training step; called from an actor thread.</summary>
+    void Progress(RunProgress progress);
+
+    void Evaluated(string label, BenchmarkResult result);
+}

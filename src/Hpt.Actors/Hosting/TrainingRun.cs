@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Configuration;
+using Hpt.Actors.Checkpoints;
+using Hpt.Actors.Coordinator;
+using Hpt.Actors.Engines;
+using Hpt.Actors.Engines.Torch;
+using Hpt.Actors.Persistence;
+using Hpt.Actors.Protocol;
+using Hpt.Actors.Settings;
+using Hpt.Core.Configuration;
+using Hpt.Model.Sampling;
+using Hpt.Model.Weights;
+using Hpt.Tasks.Evaluation;
+using TorchSharp;
+
+namespace Hpt.Actors.Hosting;
+
+/// <summary>
+/// One training run from configuration to report: base model (warm-up, checkpoint step 0), held-out evaluation,
+/// the actor pipeline until the last step, evaluation again. Re-running it with the same run directory resumes:
+/// the journal says which steps are done, the newest intact checkpoint at or before them is loaded, and the rest
+/// is trained. Cancelling saves a checkpoint and stops; nothing completed is lost.
+/// </summary>
+public static class TrainingRun
+{
+    public static async Task<RunOutcome> RunAsync(Config config, IRunObserver observer, CancellationToken cancel)
+    {
+        var run = RunSettings.Create(config);
+        var pipelineSettings = PipelineSettings.Create(config);
+        var rollout = RolloutSettings.Create(config);
+        var learnerSettings = LearnerSettings.Create(config);
+        var checkpointSettings = CheckpointSettings.Create(config);
+        var persistence = PersistenceSettings.Create(config);
+        var modelSettings = ModelSettings.Create(config);
+        var taskSettings = TaskSettings.Create(config);
+        var algorithm = AlgorithmFactory.Create(AlgorithmSection.Create(config));
+        var allCores = run.TorchThreads > 0 ? run.TorchThreads : Environment.ProcessorCount;
+        torch.set_num_threads(allCores);
+
+        var dir = new RunDirectory(run.Directory);
+        var resuming = !dir.IsNew;
+        dir.Claim(config);
+        var configHash = RunDirectory.FingerprintHash(config);
+        observer.Message($"{(resuming ? "resuming" : "starting")} run '{run.Id}' in {dir.Path} ({algorithm.Config.Name}, " +
+                         $"{pipelineSettings.TotalSteps} steps x {pipelineSettings.PromptsPerStep} prompts x {pipelineSettings.SamplesPerPrompt} samples, eta {pipelineSettings.MaxStaleness})");
+
+        var task = TrainingTask.Create(taskSettings, run.Seed);
+        var policy = PolicyFactory.Create(modelSettings);
+        var store = new CheckpointStore(dir.Checkpoints, checkpointSettings.Keep, w => observer.Message($"warning: {w}"));
+        var evaluation = EvaluationProtocol.Small(samples: 8, maxNewTokens: rollout.MaxNewTokens);
+
+        if (store.LoadLatest(0) is null)
+            MakeBaseModel(policy, task, taskSettings, pipelineSettings, learnerSettings, run, store, configHash, observer);
+
+        using var engine = new TorchLearnerEngine(policy.NewModel(learnerSettings.Device, run.Seed), policy.Codec, algorithm, learnerSettings);
+        var before = await EvaluateBeforeAsync(dir, store, engine, policy, task, evaluation, run.Seed, observer, cancel);
+
+        var clock = Stopwatch.StartNew();
+        var (steps, completed) = await TrainAsync(config, persistence, dir, run, pipelineSettings, rollout, checkpointSettings,
+            configHash, task, policy, engine, algorithm, store, observer, cancel);
+        var trainSeconds = clock.Elapsed.TotalSeconds;
+
+        BenchmarkResult? after = null;
+        if (completed)
+        {
+            after = await Evaluate(engine, policy, task, evaluation, run.Seed, cancel);
+            observer.Evaluated("after", after);
+        }
+        return new RunOutcome(dir.Path, steps, pipelineSettings.TotalSteps, completed, before, after, trainSeconds);
+    }
+
+    private static void MakeBaseModel(PolicyFactory policy, TrainingTask task, TaskSettings taskSettings, PipelineSettings pipeline,
+        LearnerSettings learner, RunSettings run, CheckpointStore store, string configHash, IRunObserver observer)
+    {
+        using var model = policy.NewModel(learner.Device, run.Seed);
+        observer.Message($"base model: {model.ParameterCount() / 1e6:0.00}M parameters, {taskSettings.WarmupSteps} supervised warm-up steps");
+        SupervisedWarmup.Run(model, policy.Codec, task.Train, taskSettings.WarmupSteps, pipeline.PromptsPerStep, learner, run.Seed, observer.Message);
+        store.Save(0, 0, configHash, folder => PolicyWeights.Save(model, Path.Combine(folder, "model.safetensors")));
+    }
+
+    private static async Task<BenchmarkResult> EvaluateBeforeAsync(RunDirectory dir, CheckpointStore store, TorchLearnerEngine engine,
+        PolicyFactory policy, TrainingTask task, EvaluationProtocol protocol, int seed, IRunObserver observer, CancellationToken cancel)
+    {
+        BenchmarkResult before;
+        if (File.Exists(dir.EvalBeforeFile))
+        {
+            before = JsonSerializer.Deserialize<BenchmarkResult>(File.ReadAllBytes(dir.EvalBeforeFile))
+                     ?? throw new InvalidDataException($"{dir.EvalBeforeFile} is empty");
+        }
+        else
+        {
+            var baseCheckpoint = store.LoadLatest(0) ?? throw new InvalidOperationException("the base model checkpoint (step 0) is missing");
+            engine.LoadCheckpoint(baseCheckpoint.Folder, 0);
+            before = await Evaluate(engine, policy, task, protocol, seed, cancel);
+            RunDirectory.WriteAtomically(dir.EvalBeforeFile, JsonSerializer.SerializeToUtf8Bytes(before));
+        }
+        observer.Evaluated("before", before);
+        return before;
+    }
+
+    private static Task<BenchmarkResult> Evaluate(TorchLearnerEngine engine, PolicyFactory policy, TrainingTask task,
+        EvaluationProtocol protocol, int seed, CancellationToken cancel) =>
+        new EvaluationHarness(ModelSampling.For(engine.Model, policy.Codec, (ulong)seed + 17), batchSize: 64)
+            .EvaluateAsync($"{task.Name} held-out", task.HeldOut, task.Reward, protocol, cancel);
+
+    private static async Task<(long Steps, bool Completed)> TrainAsync(Config config, PersistenceSettings persistence, RunDirectory dir,
+        RunSettings run, PipelineSettings pipelineSettings, RolloutSettings rollout, CheckpointSettings checkpointSettings, string configHash,
+        TrainingTask task, PolicyFactory policy, TorchLearnerEngine engine, Algorithm algorithm, CheckpointStore store,
+        IRunObserver observer, CancellationToken cancel)
+    {
+        var sampling = new SamplingOptions
+        {
+            Temperature = rollout.Temperature,
+            TopP = rollout.TopP,
+            TopK = rollout.TopK,
+            MaxNewTokens = rollout.MaxNewTokens,
+            StopTokenIds = policy.Codec.Tokenizer.StopIds,
+            PadTokenId = policy.Codec.Tokenizer.PadId,
+        };
+        var engines = rollout.Devices
+            .Select(device => (Func<IRolloutEngine>)(() => new TorchRolloutEngine(policy.NewModel(device, run.Seed), policy.Codec, sampling, run.Seed)))
+            .ToArray();
+        var parts = new PipelineParts(
+            run.Id, run.Seed, pipelineSettings,
+            task.Train.Select(p => new PromptSpec(p.Id, p.Prompt, p.Answer, p.Demonstration)).ToArray(),
+            engines, engine, new TaskRewardScorer(task.Reward), algorithm.Gate,
+            Checkpoints: new CheckpointSchedule(store, checkpointSettings, pipelineSettings.TotalSteps, configHash),
+            Restore: journalStep =>
+            {
+                var checkpoint = store.LoadLatest(journalStep)
+                                 ?? throw new InvalidDataException($"no intact checkpoint at or before step {journalStep} in {store.Directory}");
+                engine.LoadCheckpoint(checkpoint.Folder, checkpoint.Manifest.PolicyVersion);
+                if (journalStep > 0) observer.Message($"journal at step {journalStep}; loaded the checkpoint of step {checkpoint.Manifest.Step}");
+                return checkpoint.Manifest.Step;
+            });
+
+        // Rollout workers and the learner run at the same time: split the cores between them (warm-up and
+        // evaluation, which run alone, use them all).
+        var cores = run.TorchThreads > 0 ? run.TorchThreads : Environment.ProcessorCount;
+        torch.set_num_threads(Math.Max(1, cores / (rollout.Devices.Count + 1)));
+        var akka = PersistenceConfig.Build(persistence, dir.Path).WithFallback(config);
+        using var system = ActorSystem.Create("hpt", akka);
+        try
+        {
+            system.ActorOf(ProgressForwarder.Props(observer), "progress");
+            var pipeline = await Pipeline.StartAsync(system, parts, "hpt.compute-dispatcher", TimeSpan.FromMinutes(2));
+            if (pipeline.StartStatus.Completed)
+            {
+                observer.Message($"the run is already complete at step {pipeline.StartStatus.Step}; raise hpt.pipeline.total-steps to extend it");
+                return (pipeline.StartStatus.Step, true);
+            }
+
+            var completion = pipeline.WhenCompleted(Timeout.InfiniteTimeSpan);
+            var stopped = Task.Delay(Timeout.Infinite, cancel);
+            if (await Task.WhenAny(completion, stopped) == completion)
+                return ((await completion).Steps, true);
+
+            observer.Message("stopping: saving a checkpoint of the current policy ...");
+            var saved = await pipeline.Learner.Ask<CheckpointSaved>(SaveCheckpointNow.Instance, TimeSpan.FromMinutes(10));
+            var status = await pipeline.Coordinator.Ask<RunStatus>(GetRunStatus.Instance, TimeSpan.FromSeconds(30));
+            observer.Message($"stopped at step {status.Step}; checkpoint {(saved.Folder is null ? "already on disk" : saved.Folder)}. " +
+                             "Run the same command again to resume.");
+            return (status.Step, false);
+        }
+        finally
+        {
+            await system.Terminate();
+            torch.set_num_threads(cores);
+        }
+    }
+}
