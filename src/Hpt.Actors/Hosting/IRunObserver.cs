@@ -6,6 +6,9 @@ namespace Hpt.Actors.Hosting;
 /// <summary>What a training run reports while it works (the CLI renders it; tests collect it).</summary>
 public interface IRunObserver
 {
+    /// <summary>The run directory is claimed (before any step); metrics and reports go there.</summary>
+    void Started(string runDirectory);
+
     void Message(string text);
 
     /// <summary>After every training step; called from an actor thread.</summary>

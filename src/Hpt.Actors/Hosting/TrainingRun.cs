@@ -42,6 +42,7 @@ public static class TrainingRun
         var dir = new RunDirectory(run.Directory);
         var resuming = !dir.IsNew;
         dir.Claim(config);
+        observer.Started(dir.Path);
         var configHash = RunDirectory.FingerprintHash(config);
         observer.Message($"{(resuming ? "resuming" : "starting")} run '{run.Id}' in {dir.Path} ({algorithm.Config.Name}, " +
                          $"{pipelineSettings.TotalSteps} steps x {pipelineSettings.PromptsPerStep} prompts x {pipelineSettings.SamplesPerPrompt} samples, eta {pipelineSettings.MaxStaleness})");

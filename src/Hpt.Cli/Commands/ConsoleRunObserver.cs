@@ -1,38 +1,44 @@
 using Hpt.Actors.Hosting;
 using Hpt.Actors.Protocol;
+using Hpt.Cli.Reporting;
 using Hpt.Tasks.Evaluation;
 
 namespace Hpt.Cli.Commands;
 
-/// <summary>Plain-line run output (one line per step).</summary>
-public sealed class ConsoleRunObserver : IRunObserver
+/// <summary>Renders a run: progress (live bar on a terminal, plain lines otherwise), metrics.jsonl + TensorBoard.</summary>
+public sealed class ConsoleRunObserver : IRunObserver, IDisposable
 {
-    private readonly object _gate = new();
+    private readonly ProgressView _view = new("training");
+    private MetricsLog? _metrics;
 
-    public List<StepMetrics> Steps { get; } = [];
+    public string? RunDirectory { get; private set; }
+    public BenchmarkResult? Before { get; private set; }
+    public BenchmarkResult? After { get; private set; }
 
-    public void Message(string text)
+    public void Started(string runDirectory)
     {
-        lock (_gate) Console.WriteLine(text);
+        RunDirectory = runDirectory;
+        _metrics = new MetricsLog(runDirectory);
     }
 
-    public void Progress(RunProgress p)
+    public void Message(string text) => _view.Message(text);
+
+    public void Progress(RunProgress progress)
     {
-        var m = p.Metrics;
-        var rate = p.ElapsedSeconds > 0 ? Steps.Sum(s => s.Samples) / p.ElapsedSeconds : 0;
-        lock (_gate)
-        {
-            Steps.Add(m);
-            Console.WriteLine($"step {p.Step}/{p.TotalSteps}  reward {m.RewardMean:0.000}  offline {m.OfflineDataRatio:0.00}  " +
-                              $"entropy {m.Entropy:0.000}  len {m.ResponseLengthMean:0.0}  loss {m.Loss:0.0000}  " +
-                              $"staleness {m.StalenessMean:0.00}  {rate:0.0} samples/s");
-        }
+        _metrics?.Append(progress);
+        _view.Update(progress);
     }
 
-    public void Evaluated(string label, BenchmarkResult r)
+    public void Evaluated(string label, BenchmarkResult result)
     {
-        lock (_gate)
-            Console.WriteLine($"eval {label}: {r.Benchmark}, {r.Problems} problems, greedy {r.GreedyAccuracy:0.000}, " +
-                              $"avg@{r.Samples} {r.AverageAtK:0.000}, pass@1 {r.PassAtK[0]:0.000}, pass@{r.Samples} {r.PassAtK[^1]:0.000}");
+        if (label == "before") Before = result; else After = result;
+        _view.Message($"eval {label}: {result.Problems} held-out problems, greedy {result.GreedyAccuracy:0.000}, " +
+                      $"avg@{result.Samples} {result.AverageAtK:0.000}, pass@{result.Samples} {result.PassAtK[^1]:0.000}");
+    }
+
+    public void Dispose()
+    {
+        _view.Dispose();
+        _metrics?.Dispose();
     }
 }

@@ -11,7 +11,7 @@ public static class DemoCommand
         var command = new Command("demo", "Train a small model with HPT on a built-in task, on the CPU, and print before/after accuracy " +
                                           "(one process, SQLite journal in runs/demo).");
         options.AddTo(command);
-        command.SetAction(parsed => TrainCommand.Run(options.Load(parsed)));
+        command.SetAction(parsed => TrainCommand.Run(options.Load(parsed), "hpt demo"));
         return command;
     }
 }

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Hpt.Actors.Hosting;
+using Hpt.Actors.Settings;
+using Hpt.Cli.Reporting;
 
 namespace Hpt.Cli.Commands;
 
@@ -12,18 +14,28 @@ public static class TrainCommand
         var command = new Command("train", "Train with the configured algorithm (default: HPT on the built-in arithmetic task). " +
                                            "Re-run the same command to resume after a crash or Ctrl-C.");
         options.AddTo(command);
-        command.SetAction(parsed => Run(options.Load(parsed)));
+        command.SetAction(parsed => Run(options.Load(parsed), "hpt train"));
         return command;
     }
 
-    public static int Run(Akka.Configuration.Config config)
+    public static int Run(Akka.Configuration.Config config, string title)
     {
         using var shutdown = new ShutdownSignal();
-        var observer = new ConsoleRunObserver();
-        var outcome = TrainingRun.RunAsync(config, observer, shutdown.Token).GetAwaiter().GetResult();
+        RunOutcome outcome;
+        string? report = null;
+        using (var observer = new ConsoleRunObserver())
+        {
+            outcome = TrainingRun.RunAsync(config, observer, shutdown.Token).GetAwaiter().GetResult();
+            if (observer.RunDirectory is { } dir)
+            {
+                var settings = RunDirectory.Fingerprint(config).ToDictionary(kv => kv.Key, kv => kv.Value);
+                report = RunReport.Write(dir, MetricsLog.ReadMetrics(dir), observer.Before, observer.After, title, settings);
+            }
+            if (outcome.Completed) ResultsTable.Print(outcome.Before, outcome.After);
+        }
         Console.WriteLine(outcome.Completed
-            ? $"done: {outcome.Steps} steps in {outcome.TrainSeconds:0} s; run directory {outcome.RunDirectory}"
-            : $"stopped at step {outcome.Steps}/{outcome.TotalSteps}; run directory {outcome.RunDirectory}");
+            ? $"done: {outcome.Steps} steps, {outcome.TrainSeconds:0} s of training; report {report}"
+            : $"stopped at step {outcome.Steps}/{outcome.TotalSteps}; run the same command to resume (run directory {outcome.RunDirectory})");
         return outcome.Completed ? 0 : 130;
     }
 }
