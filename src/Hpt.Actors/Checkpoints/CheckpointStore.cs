@@ -7,7 +7,7 @@ namespace Hpt.Actors.Checkpoints;
 /// Checkpoint folders under one directory: `step-00000042/` with its files and a manifest of their checksums.
 /// A checkpoint is written into a temporary folder, flushed, and renamed into place, so a crash leaves either the
 /// whole checkpoint or none; loading verifies every checksum and falls back to an older checkpoint, with a
-/// warning, when the newest is corrupt or truncated. Keeps the newest <c>keep</c>.
+/// warning, when the newest is corrupt or truncated. Keeps the newest <c>keep</c>, and step 0 (the base model).
 /// </summary>
 public sealed class CheckpointStore(string directory, int keep, Action<string>? warn = null)
 {
@@ -99,7 +99,8 @@ public sealed class CheckpointStore(string directory, int keep, Action<string>? 
 
     private void Prune()
     {
-        foreach (var stale in CompleteFolders().SkipLast(Math.Max(1, keep)))
+        // Step 0 is the run's starting point (the base model): it is never pruned.
+        foreach (var stale in CompleteFolders().Where(f => !f.EndsWith(FolderName(0), StringComparison.Ordinal)).SkipLast(Math.Max(1, keep)))
             System.IO.Directory.Delete(stale, recursive: true);
         foreach (var partial in System.IO.Directory.GetDirectories(Directory, "*" + TempSuffix))
             System.IO.Directory.Delete(partial, recursive: true);

@@ -70,12 +70,12 @@ public sealed class CheckpointStoreTests : IDisposable
     }
 
     [Fact]
-    public void Checkpoint_store_keeps_only_the_newest_k()
+    public void Checkpoint_store_keeps_the_newest_k_and_the_base_model()
     {
         var store = Store(keep: 2);
-        for (var step = 1; step <= 5; step++) store.Save(step, step, "cfg", Write($"w{step}"));
+        for (var step = 0; step <= 5; step++) store.Save(step, step, "cfg", Write($"w{step}"));
         var kept = Directory.GetDirectories(_dir).Select(Path.GetFileName).Order().ToArray();
-        Assert.Equal(new[] { "step-00000004", "step-00000005" }, kept);
+        Assert.Equal(new[] { "step-00000000", "step-00000004", "step-00000005" }, kept); // the base model stays
     }
 
     [Fact]
