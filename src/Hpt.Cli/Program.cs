@@ -5,6 +5,7 @@ var root = new RootCommand("hpt: hybrid post-training (SFT + RL) of language mod
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(VerifyCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
+root.Subcommands.Add(GpuCheckCommand.Create());
 // New commands register here, one line each (one file per command under Commands/).
 
 return CliRunner.Run(root, args);

@@ -28,8 +28,9 @@ public sealed class DataOrder
     {
         if (epoch == _cachedEpoch) return _cachedPermutation;
         var order = Enumerable.Range(0, _count).ToArray();
-        // System.Random with a seed is stable within a .NET major version; the seed mixes the epoch in.
-        new Random(HashCode.Combine(_seed, epoch, 0x5eed)).Shuffle(order);
+        // System.Random with a seed is stable within a .NET major version. The epoch is mixed in with fixed
+        // arithmetic: HashCode.Combine is randomised per process and would make every restart shuffle differently.
+        new Random(unchecked(_seed * 1_000_003 + epoch * 7_919 + 0x5eed)).Shuffle(order);
         _cachedEpoch = epoch;
         _cachedPermutation = order;
         return order;

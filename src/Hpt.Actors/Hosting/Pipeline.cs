@@ -33,8 +33,11 @@ public sealed class Pipeline
     /// <summary>The journal's state when the pipeline started (after any rollback to the checkpoint).</summary>
     public RunStatus StartStatus { get; private init; } = null!;
 
-    /// <summary>Starts every actor; <paramref name="computeDispatcher"/> null keeps the default dispatcher (tests).</summary>
-    public static async Task<Pipeline> StartAsync(ActorSystem system, PipelineParts parts, string? computeDispatcher, TimeSpan recoveryTimeout)
+    /// <summary>
+    /// Starts every actor under <paramref name="system"/> (an ActorSystem, or an actor's Context when the pipeline is a
+    /// cluster singleton's children); <paramref name="computeDispatcher"/> null keeps the default dispatcher (tests).
+    /// </summary>
+    public static async Task<Pipeline> StartAsync(IActorRefFactory system, PipelineParts parts, string? computeDispatcher, TimeSpan recoveryTimeout)
     {
         parts.Settings.Validate();
         Props OnCompute(Props props) => computeDispatcher is null ? props : props.WithDispatcher(computeDispatcher);

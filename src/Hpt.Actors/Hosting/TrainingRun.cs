@@ -77,7 +77,8 @@ public static class TrainingRun
     {
         using var model = policy.NewModel(learner.Device, run.Seed);
         observer.Message($"base model: {model.ParameterCount() / 1e6:0.00}M parameters, {taskSettings.WarmupSteps} supervised warm-up steps");
-        SupervisedWarmup.Run(model, policy.Codec, task.Train, taskSettings.WarmupSteps, pipeline.PromptsPerStep, learner, run.Seed, observer.Message);
+        SupervisedWarmup.Run(model, policy.Codec, task.Train, taskSettings.WarmupSteps, pipeline.PromptsPerStep,
+            learner with { LearningRate = taskSettings.WarmupLearningRate }, run.Seed, observer.Message);
         store.Save(0, 0, configHash, folder => PolicyWeights.Save(model, Path.Combine(folder, "model.safetensors")));
     }
 

@@ -17,7 +17,8 @@ public sealed class HptConfigTests
         Assert.Equal(TimeSpan.FromSeconds(5), pipeline.VerifierTimeout);
         Assert.Equal("demo", RunSettings.Create(config).Id);
         Assert.Equal(["cpu"], RolloutSettings.Create(config).Devices);
-        Assert.Equal(1e-3, LearnerSettings.Create(config).LearningRate);
+        Assert.Equal(1e-4, LearnerSettings.Create(config).LearningRate);
+        Assert.Equal(1e-3, TaskSettings.Create(config).WarmupLearningRate);
         Assert.Equal(3, CheckpointSettings.Create(config).Keep);
         Assert.Equal(JournalStore.Sqlite, PersistenceSettings.Create(config).Store);
         Assert.Equal(128, ModelSettings.Create(config).HiddenSize);

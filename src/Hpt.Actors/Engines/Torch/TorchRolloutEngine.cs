@@ -24,9 +24,17 @@ public sealed class TorchRolloutEngine(CausalLM model, PromptCodec codec, Sampli
         PolicyVersion = snapshot.Weights switch
         {
             LivePolicyWeights live => live.CopyInto(model),
+            Cluster.VerifiedWeightBytes file => LoadBytes(file.Data, snapshot.Version),
             _ => throw new ArgumentException($"a Torch rollout engine cannot load {snapshot.Weights.GetType().Name}"),
         };
         LoadSeconds += clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>A checksum-verified weight file from the shared directory (cluster nodes).</summary>
+    private long LoadBytes(byte[] safetensors, long version)
+    {
+        Hpt.Model.Weights.PolicyWeights.FromBytes(model, safetensors);
+        return version;
     }
 
     public IReadOnlyList<Rollout> Generate(PromptWork work, int attempt, int samples)

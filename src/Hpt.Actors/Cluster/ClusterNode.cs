@@ -1,0 +1,121 @@
+using Akka.Actor;
+using Akka.Cluster.Routing;
+using Akka.Cluster.Tools.Singleton;
+using Akka.Routing;
+using Hpt.Actors.Engines;
+using Hpt.Actors.Hosting;
+using Hpt.Actors.Protocol;
+using Hpt.Actors.Verification;
+using Hpt.Actors.Workers;
+
+namespace Hpt.Actors.Cluster;
+
+/// <summary>What a node contributes to the cluster, per role. Only the parts of the node's roles are needed.</summary>
+public sealed record NodeParts
+{
+    /// <summary>learner: builds the run's pipeline parts when the singleton starts on this node (without rollout engines).</summary>
+    public Func<PipelineParts>? Learner { get; init; }
+
+    /// <summary>rollout: one engine per device of this node, one worker each.</summary>
+    public IReadOnlyList<Func<IRolloutEngine>> RolloutEngines { get; init; } = [];
+
+    /// <summary>verifier: the reward check of the verifier pool.</summary>
+    public IRewardScorer? Scorer { get; init; }
+
+    public int Verifiers { get; init; } = 2;
+    public TimeSpan VerifierTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Dispatcher of rollout workers and the learner; null keeps the default one (tests).</summary>
+    public string? ComputeDispatcher { get; init; }
+
+    public TimeSpan RecoveryTimeout { get; init; } = TimeSpan.FromMinutes(2);
+}
+
+/// <summary>
+/// One node of a training cluster, placed by role. Every node has a proxy to the learner singleton (coordinator,
+/// gate, learner on the oldest `learner` node, see <see cref="LearnerRootActor"/>). `verifier` nodes run a verifier
+/// pool at /user/hpt-verifiers whose verdicts go to the gate through the proxy. `rollout` nodes run one worker per
+/// device; a worker registers by pulling work (RequestWork) through the proxy, the coordinator watches it, and the
+/// coordinator sends it the current policy before its first prompt. When a node dies, the split-brain resolver downs
+/// it, the watch fires, and its in-flight prompts are issued again.
+/// </summary>
+public sealed class ClusterNode
+{
+    public const string LearnerManagerName = "hpt-learner";
+    public const string LearnerProxyName = "hpt-learner-proxy";
+    public const string VerifierPoolName = "hpt-verifiers";
+    public const string VerifierRouterName = "hpt-verifier-router";
+    private const string SingletonName = "root";
+
+    private ClusterNode(ActorSystem system, IActorRef learner, IActorRef? verifiers, IReadOnlyList<IActorRef> workers)
+    {
+        System = system;
+        Learner = learner;
+        Verifiers = verifiers;
+        Workers = workers;
+    }
+
+    public ActorSystem System { get; }
+
+    /// <summary>The proxy of the learner singleton: ask it for <see cref="RunStatus"/> or <see cref="WatchRun"/>.</summary>
+    public IActorRef Learner { get; }
+
+    public IActorRef? Verifiers { get; }
+    public IReadOnlyList<IActorRef> Workers { get; }
+
+    /// <summary>
+    /// Starts this node's actors once it is a member (Up) of the cluster: join first (seed nodes in the configuration,
+    /// or <c>Cluster.JoinAsync</c>). Completes when every actor of the node's roles is started.
+    /// </summary>
+    public static async Task<ClusterNode> StartAsync(ActorSystem system, ClusterSettings settings, NodeParts parts, CancellationToken cancel = default)
+    {
+        var cluster = Akka.Cluster.Cluster.Get(system);
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        cluster.RegisterOnMemberUp(() => up.TrySetResult());
+        await up.Task.WaitAsync(cancel);
+
+        if (settings.Has(ClusterSettings.Learner))
+        {
+            var learner = parts.Learner ?? throw new ArgumentException("a learner node needs NodeParts.Learner", nameof(parts));
+            system.ActorOf(ClusterSingletonManager.Props(
+                    LearnerRootActor.Props(learner, parts.ComputeDispatcher, parts.RecoveryTimeout),
+                    PoisonPill.Instance,
+                    ClusterSingletonManagerSettings.Create(system).WithRole(ClusterSettings.Learner).WithSingletonName(SingletonName)),
+                LearnerManagerName);
+        }
+        var proxy = system.ActorOf(ClusterSingletonProxy.Props($"/user/{LearnerManagerName}",
+                ClusterSingletonProxySettings.Create(system).WithRole(ClusterSettings.Learner).WithSingletonName(SingletonName)),
+            LearnerProxyName);
+
+        IActorRef? verifiers = null;
+        if (settings.EffectiveRoles.Contains(ClusterSettings.Verifier))
+        {
+            var scorer = parts.Scorer ?? throw new ArgumentException("a verifier node needs NodeParts.Scorer", nameof(parts));
+            verifiers = system.ActorOf(VerifierActor.Props(scorer, proxy, parts.VerifierTimeout)
+                .WithRouter(new RoundRobinPool(Math.Max(1, parts.Verifiers))), VerifierPoolName);
+        }
+
+        var workers = new List<IActorRef>();
+        if (settings.Has(ClusterSettings.Rollout))
+        {
+            if (parts.RolloutEngines.Count == 0) throw new ArgumentException("a rollout node needs at least one rollout engine", nameof(parts));
+            var router = system.ActorOf(new ClusterRouterGroup(
+                    new RoundRobinGroup([$"/user/{VerifierPoolName}"]),
+                    new ClusterRouterGroupSettings(10_000, [$"/user/{VerifierPoolName}"], allowLocalRoutees: true, useRole: ClusterSettings.Verifier))
+                .Props(), VerifierRouterName);
+            var self = cluster.SelfAddress;
+            for (var i = 0; i < parts.RolloutEngines.Count; i++)
+            {
+                var props = RolloutWorkerActor.Props(proxy, router, parts.RolloutEngines[i], $"{self.Host}:{self.Port}/rollout-{i}");
+                workers.Add(system.ActorOf(parts.ComputeDispatcher is null ? props : props.WithDispatcher(parts.ComputeDispatcher), $"rollout-{i}"));
+            }
+        }
+        return new ClusterNode(system, proxy, verifiers, workers);
+    }
+
+    /// <summary>Completes when the coordinator reports the run's last step.</summary>
+    public Task<RunCompleted> WhenCompleted(TimeSpan timeout) =>
+        Learner.Ask<RunCompleted>(replyTo => new WatchRun(replyTo), timeout, CancellationToken.None);
+
+    public Task<RunStatus> StatusAsync(TimeSpan timeout) => Learner.Ask<RunStatus>(GetRunStatus.Instance, timeout);
+}

@@ -1,0 +1,73 @@
+using Hpt.Actors.Settings;
+
+namespace Hpt.Actors.Cluster;
+
+/// <summary>`hpt.cluster`: which roles this node plays, how it finds the cluster, and where weight files live.</summary>
+public sealed record ClusterSettings
+{
+    public const string Learner = "learner";
+    public const string Rollout = "rollout";
+    public const string Verifier = "verifier";
+
+    /// <summary>Every node of one training cluster uses this ActorSystem name (seed addresses contain it).</summary>
+    public const string SystemName = "hpt";
+
+    public IReadOnlyList<string> Roles { get; init; } = [Learner, Rollout, Verifier];
+    public IReadOnlyList<string> SeedNodes { get; init; } = [];
+    public string Hostname { get; init; } = "127.0.0.1";
+    public int Port { get; init; }
+    /// <summary>Empty: the run directory's `weights` folder (fine when every node shares one machine or file system).</summary>
+    public string WeightsDirectory { get; init; } = "";
+    public int KeepWeights { get; init; } = 3;
+    public bool LearnerHostsVerifiers { get; init; } = true;
+    public TimeSpan StableAfter { get; init; } = TimeSpan.FromSeconds(20);
+    public TimeSpan AcceptableHeartbeatPause { get; init; } = TimeSpan.FromSeconds(10);
+    public long MaximumFrameSize { get; init; } = 32L * 1024 * 1024;
+
+    public bool Has(string role) => Roles.Contains(role, StringComparer.Ordinal);
+
+    /// <summary>The Akka roles: a learner node that hosts the verifier pool also carries the verifier role.</summary>
+    public IReadOnlyList<string> EffectiveRoles =>
+        Has(Learner) && LearnerHostsVerifiers && !Has(Verifier) ? [.. Roles, Verifier] : Roles;
+
+    public string ResolveWeightsDirectory(string runDirectory) =>
+        WeightsDirectory.Length > 0 ? WeightsDirectory : Path.Combine(runDirectory, "weights");
+
+    public static ClusterSettings Create(Akka.Configuration.Config root)
+    {
+        var r = new SettingsReader(root, "hpt.cluster");
+        var roles = r.StringList("roles").Select(x => x.Trim().ToLowerInvariant()).Where(x => x.Length > 0).Distinct().ToArray();
+        if (roles.Length == 0) throw new SettingsException(r.Key("roles"), "needs at least one role (learner, rollout, verifier)");
+        foreach (var role in roles)
+            if (role is not (Learner or Rollout or Verifier))
+                throw new SettingsException(r.Key("roles"), $"'{role}' is not one of: learner, rollout, verifier");
+        var seeds = r.StringList("seed-nodes");
+        foreach (var seed in seeds)
+            if (!seed.StartsWith($"akka.tcp://{SystemName}@", StringComparison.Ordinal))
+                throw new SettingsException(r.Key("seed-nodes"), $"'{seed}' must look like akka.tcp://{SystemName}@HOST:PORT");
+        var settings = new ClusterSettings
+        {
+            Roles = roles,
+            SeedNodes = seeds,
+            Hostname = r.String("hostname"),
+            Port = r.Int("port", min: 0, max: 65535),
+            WeightsDirectory = r.String("weights-dir"),
+            KeepWeights = r.Int("keep-weights", min: 2),
+            LearnerHostsVerifiers = r.Bool("learner-hosts-verifiers"),
+            StableAfter = r.Duration("stable-after"),
+            AcceptableHeartbeatPause = r.Duration("acceptable-heartbeat-pause"),
+            MaximumFrameSize = ReadBytes(root, r.Key("maximum-frame-size")),
+        };
+        if (settings.Hostname.Length == 0) throw new SettingsException(r.Key("hostname"), "is empty");
+        if (seeds.Count == 0 && !settings.Has(Learner))
+            throw new SettingsException(r.Key("seed-nodes"), "a node without the learner role needs the address of a node to join");
+        return settings;
+    }
+
+    private static long ReadBytes(Akka.Configuration.Config root, string key)
+    {
+        var v = root.GetByteSize(key) ?? throw new SettingsException(key, "is missing");
+        if (v < 128_000 || v > int.MaxValue) throw new SettingsException(key, $"{v} bytes is out of range [128000, {int.MaxValue}]");
+        return v;
+    }
+}

@@ -1,0 +1,60 @@
+using Akka.Actor;
+using Akka.Event;
+using Hpt.Actors.Hosting;
+using Hpt.Actors.Protocol;
+
+namespace Hpt.Actors.Cluster;
+
+/// <summary>
+/// The cluster singleton on the oldest learner node: it starts the coordinator, learner, gate and its verifier pool
+/// as its children (the <see cref="Pipeline"/> of one process, without rollout workers) and routes what arrives
+/// through the singleton proxy to them. Coordinator, gate and learner therefore move together: the learner's engine
+/// lives in this process. Messages that arrive while the coordinator recovers its journal are stashed.
+/// </summary>
+public sealed class LearnerRootActor : ReceiveActor, IWithStash
+{
+    private readonly Func<PipelineParts> _parts;
+    private readonly string? _computeDispatcher;
+    private readonly TimeSpan _recoveryTimeout;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    public IStash Stash { get; set; } = null!;
+
+    public LearnerRootActor(Func<PipelineParts> parts, string? computeDispatcher, TimeSpan recoveryTimeout)
+    {
+        _parts = parts;
+        _computeDispatcher = computeDispatcher;
+        _recoveryTimeout = recoveryTimeout;
+        ReceiveAsync<Start>(_ => StartAsync());
+        ReceiveAny(_ => Stash.Stash());
+    }
+
+    public static Props Props(Func<PipelineParts> parts, string? computeDispatcher, TimeSpan recoveryTimeout) =>
+        Akka.Actor.Props.Create(() => new LearnerRootActor(parts, computeDispatcher, recoveryTimeout));
+
+    protected override void PreStart() => Self.Tell(Start.Instance);
+
+    private async Task StartAsync()
+    {
+        var pipeline = await Pipeline.StartAsync(Context, _parts(), _computeDispatcher, _recoveryTimeout);
+        _log.Info("learner singleton started at step {0} on {1}", pipeline.StartStatus.Step, Context.System.Name);
+        Become(() => Ready(pipeline));
+        Stash.UnstashAll();
+    }
+
+    private void Ready(Pipeline pipeline)
+    {
+        Receive<RequestWork>(m => pipeline.Coordinator.Forward(m));
+        Receive<RolloutsFailed>(m => pipeline.Coordinator.Forward(m));
+        Receive<WatchRun>(m => pipeline.Coordinator.Forward(m));
+        Receive<GetRunStatus>(m => pipeline.Coordinator.Forward(m));
+        Receive<GroupVerified>(m => pipeline.Gate.Forward(m));
+        Receive<RolloutsGenerated>(m => pipeline.Verifiers.Forward(m));
+        Receive<SaveCheckpointNow>(m => pipeline.Learner.Forward(m));
+    }
+
+    private sealed class Start
+    {
+        public static readonly Start Instance = new();
+    }
+}

@@ -1,0 +1,44 @@
+using Hpt.Actors.Engines;
+using Hpt.Actors.Protocol;
+
+namespace Hpt.Actors.Cluster;
+
+/// <summary>
+/// A rollout engine that takes its policies from the shared weights directory. On an update it reads the whole file
+/// and checks its SHA-256 before the wrapped engine's model is touched; the worker applies updates only between
+/// prompts, so generation never runs on a half-loaded policy. A version already pruned (this node fell behind) is
+/// replaced by the newest complete one, which is at least as new.
+/// </summary>
+public sealed class SharedWeightsRolloutEngine(IRolloutEngine inner, SharedWeightStore store, Action<string>? warn = null) : IRolloutEngine
+{
+    public IRolloutEngine Inner => inner;
+
+    public long PolicyVersion => inner.PolicyVersion;
+
+    public void LoadPolicy(PolicySnapshot snapshot)
+    {
+        if (snapshot.Weights is not WeightFile file)
+        {
+            inner.LoadPolicy(snapshot);
+            return;
+        }
+        byte[] bytes;
+        try
+        {
+            bytes = store.ReadVerified(file);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            var latest = store.Latest();
+            if (latest is null || latest.Version < file.Version) throw;
+            warn?.Invoke($"weights v{file.Version} unusable ({e.Message}); loading v{latest.Version} instead");
+            file = latest;
+            bytes = store.ReadVerified(file);
+        }
+        inner.LoadPolicy(new PolicySnapshot(file.Version, new VerifiedWeightBytes(bytes, file.Sha256)));
+    }
+
+    public IReadOnlyList<Rollout> Generate(PromptWork work, int attempt, int samples) => inner.Generate(work, attempt, samples);
+
+    public void Dispose() => inner.Dispose();
+}

@@ -1,0 +1,28 @@
+using Hpt.Actors.Engines;
+
+namespace Hpt.Actors.Cluster;
+
+/// <summary>
+/// A published policy version as a file in the shared weights directory: its name (no directories), SHA-256 (hex)
+/// and size. This reference is what travels between nodes; the weights themselves never do.
+/// </summary>
+public sealed record WeightFile(long Version, string FileName, string Sha256, long Bytes) : IPolicyWeights
+{
+    /// <summary>A name from the network must stay inside the weights directory.</summary>
+    public static void CheckName(string fileName)
+    {
+        if (string.IsNullOrEmpty(fileName) || fileName != Path.GetFileName(fileName) || fileName.StartsWith('.')
+            || fileName.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
+            throw new System.Runtime.Serialization.SerializationException($"weight file name '{fileName}' is not a plain file name");
+    }
+}
+
+/// <summary>
+/// Weights read from a <see cref="WeightFile"/> whose checksum matched: the bytes a rollout engine loads (safetensors
+/// for the Torch engine). Verification happens before the engine sees them, so a model is never half-loaded from a
+/// torn or truncated file.
+/// </summary>
+public sealed record VerifiedWeightBytes(byte[] Data, string Sha256) : IPolicyWeights
+{
+    public long Bytes => Data.LongLength;
+}

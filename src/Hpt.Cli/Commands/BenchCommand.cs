@@ -1,0 +1,62 @@
+using System.CommandLine;
+using Hpt.Actors.Benchmarks;
+
+namespace Hpt.Cli.Commands;
+
+/// <summary>
+/// `hpt bench`: the benchmarks. Each prints readable lines, then one final line that is a JSON object of its figures.
+/// `hpt bench pipeline` maps its options onto <see cref="PipelineBenchmark"/>, where the measuring lives.
+/// </summary>
+public static class BenchCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("bench", "Benchmarks: readable lines, then one JSON line of figures.");
+        command.Subcommands.Add(Pipeline());
+        command.Subcommands.Add(BenchModelCommand.Create());
+        return command;
+    }
+
+    private static Command Pipeline()
+    {
+        var defaults = new PipelineBenchmarkOptions();
+        var steps = new Option<int>("--steps") { Description = "Training steps per run (the first is not timed).", DefaultValueFactory = _ => defaults.Steps };
+        var prompts = new Option<int>("--prompts") { Description = "Prompts per training step (B).", DefaultValueFactory = _ => defaults.Prompts };
+        var samples = new Option<int>("--samples") { Description = "Rollouts per prompt (n).", DefaultValueFactory = _ => defaults.Samples };
+        var warmup = new Option<int>("--warmup") { Description = "Supervised warm-up steps of the shared base model.", DefaultValueFactory = _ => defaults.WarmupSteps };
+        var repeats = new Option<int>("--repeats") { Description = "Interleaved repeats of every schedule (medians are reported).", DefaultValueFactory = _ => defaults.Repeats };
+        var evalProblems = new Option<int>("--eval-problems") { Description = "Held-out problems evaluated after the sync and async runs (0 = none).", DefaultValueFactory = _ => defaults.EvalProblems };
+        var evalSamples = new Option<int>("--eval-samples") { Description = "Samples per held-out problem.", DefaultValueFactory = _ => defaults.EvalSamples };
+        var quick = new Option<bool>("--quick") { Description = "A tiny configuration that runs in seconds (smoke test; the figures mean nothing)." };
+        var set = new Option<string[]>("--set", "-s")
+        {
+            Description = "Override one setting, e.g. --set rollout.max-new-tokens=32 (repeatable; the options above win).",
+            AllowMultipleArgumentsPerToken = false,
+        };
+
+        var command = new Command("pipeline",
+            "Asynchronous HPT (eta 1) against the synchronous schedule (eta 0), and the actor pipeline against a plain loop, in one run.");
+        foreach (var option in new Option[] { steps, prompts, samples, warmup, repeats, evalProblems, evalSamples, quick, set })
+            command.Options.Add(option);
+        command.SetAction(parsed =>
+        {
+            var baseline = parsed.GetValue(quick) ? PipelineBenchmarkOptions.Quick : defaults;
+            int Pick(Option<int> option, int value) => parsed.GetResult(option) is { Implicit: false } ? parsed.GetValue(option) : value;
+            var options = baseline with
+            {
+                Steps = Pick(steps, baseline.Steps),
+                Prompts = Pick(prompts, baseline.Prompts),
+                Samples = Pick(samples, baseline.Samples),
+                WarmupSteps = Pick(warmup, baseline.WarmupSteps),
+                Repeats = Pick(repeats, baseline.Repeats),
+                EvalProblems = Pick(evalProblems, baseline.EvalProblems),
+                EvalSamples = Pick(evalSamples, baseline.EvalSamples),
+                Overrides = [.. parsed.GetValue(set) ?? [], .. baseline.Overrides], // the first setting of a key wins
+            };
+            var result = PipelineBenchmark.RunAsync(options, Console.Out).GetAwaiter().GetResult();
+            Console.WriteLine(result.ToJson());
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Configuration;
+using Hpt.Actors.Coordinator;
+using Hpt.Actors.Persistence;
+using Xunit.Abstractions;
+
+namespace Hpt.Cli.Tests.Resume;
+
+/// <summary>
+/// The persistence promise, end to end: a training process killed with SIGKILL at random points and started again
+/// with the same command ends with the same weights (bitwise) and the same effective journal as a run that was never
+/// interrupted, on SQLite and on PostgreSQL.
+/// </summary>
+public sealed class KillAndResumeTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("hpt-kill-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    public static TheoryData<string> Stores => new() { "sqlite", "postgresql" };
+
+    private static readonly TimeSpan RunLimit = TimeSpan.FromMinutes(6);
+
+    private string[] Arguments(string store, string runDir, string runId)
+    {
+        var args = new List<string>
+        {
+            "train", "--run-dir", runDir,
+            "--set", $"run.id={runId}", "--set", "run.torch-threads=1", "--set", "run.seed=11",
+            "--set", "model.tiny.hidden-size=32", "--set", "model.tiny.layers=2", "--set", "model.tiny.heads=4",
+            "--set", "model.tiny.kv-heads=2", "--set", "model.tiny.intermediate-size=64", "--set", "model.tiny.max-positions=96",
+            "--set", "task.difficulty=easy", "--set", "task.train-size=64", "--set", "task.eval-size=4", "--set", "task.warmup-steps=60",
+            "--set", "pipeline.prompts-per-step=4", "--set", "pipeline.samples-per-prompt=4", "--set", "pipeline.max-staleness=0",
+            "--set", "pipeline.total-steps=8", "--set", "rollout.max-new-tokens=24", "--set", "checkpoint.every-steps=2",
+            "--set", $"persistence.store={store}",
+        };
+        if (store == "postgresql")
+        {
+            if (Environment.GetEnvironmentVariable("HPT_TEST_POSTGRES") is null)
+                throw new InvalidOperationException("HPT_TEST_POSTGRES is not set: run the tests with `bash tools/test.sh`");
+            args.AddRange(["--set", "persistence.connection-string=env:HPT_TEST_POSTGRES"]);
+        }
+        return [.. args];
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task Run_killed_at_random_points_resumes_to_the_same_weights_and_journal(string store)
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var referenceDir = Path.Combine(_root, "reference");
+        var killedDir = Path.Combine(_root, "killed");
+        var referenceId = $"ref-{suffix}";
+        var killedId = $"kill-{suffix}";
+
+        var clock = Stopwatch.StartNew();
+        RunToCompletion(Arguments(store, referenceDir, referenceId), "reference");
+        var duration = clock.Elapsed;
+        output.WriteLine($"uninterrupted run: {duration.TotalSeconds:0.0} s");
+
+        var random = new Random(BitConverter.ToInt32(Guid.NewGuid().ToByteArray()));
+        // First kill at a random moment of the whole job (warm-up, evaluation or training); then at random points
+        // inside training: a random step's progress line, plus a random fraction of a step.
+        var kills = 0;
+        var nextStep = 1;
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            using var child = HptProcess.Start(Arguments(store, killedDir, killedId));
+            string when;
+            if (attempt == 0)
+            {
+                var delay = TimeSpan.FromSeconds(duration.TotalSeconds * (0.2 + 0.6 * random.NextDouble()));
+                if (child.WaitForExit(delay)) { output.WriteLine($"attempt {attempt}: finished before the kill"); continue; }
+                when = $"after {delay.TotalSeconds:0.0} s";
+            }
+            else
+            {
+                nextStep = Math.Min(7, nextStep + random.Next(1, 4));
+                if (!child.WaitForOutput($"step {nextStep}/8", RunLimit)) { output.WriteLine($"attempt {attempt}: ended before step {nextStep}"); continue; }
+                Thread.Sleep(random.Next(0, 400));
+                when = $"at step {nextStep} + a random delay";
+            }
+            child.Kill();
+            kills++;
+            output.WriteLine($"attempt {attempt}: killed {when}; last output: {LastLine(child.Output)}");
+        }
+        RunToCompletion(Arguments(store, killedDir, killedId), "final resume");
+        Assert.True(kills >= 1, "the run was never killed: the test proved nothing");
+
+        var referenceWeights = await File.ReadAllBytesAsync(FinalWeights(referenceDir));
+        var resumedWeights = await File.ReadAllBytesAsync(FinalWeights(killedDir));
+        Assert.True(referenceWeights.AsSpan().SequenceEqual(resumedWeights), "final weights differ from the uninterrupted run");
+
+        var referenceSteps = await EffectiveJournal(store, referenceDir, referenceId);
+        var resumedSteps = await EffectiveJournal(store, killedDir, killedId);
+        Assert.Equal(8, referenceSteps.Count);
+        Assert.Equal(referenceSteps, resumedSteps);
+    }
+
+    private void RunToCompletion(string[] arguments, string label)
+    {
+        using var child = HptProcess.Start(arguments);
+        var exited = child.WaitForExit(RunLimit);
+        output.WriteLine($"--- {label} ---\n{child.Output}");
+        Assert.True(exited, $"{label} did not finish within {RunLimit}");
+        Assert.Equal(0, child.ExitCode);
+    }
+
+    private static string FinalWeights(string runDir) => Path.Combine(runDir, "checkpoints", "step-00000008", "model.safetensors");
+
+    /// <summary>Step, version, prompts and every non-timing metric of each effective step.</summary>
+    private static async Task<IReadOnlyList<string>> EffectiveJournal(string store, string runDir, string runId)
+    {
+        var settings = new PersistenceSettings
+        {
+            Store = store == "sqlite" ? JournalStore.Sqlite : JournalStore.PostgreSql,
+            ConnectionString = store == "sqlite" ? "" : "env:HPT_TEST_POSTGRES",
+        };
+        using var system = ActorSystem.Create("inspect", PersistenceConfig.Build(settings, runDir)
+            .WithFallback(ConfigurationFactory.ParseString("akka.loglevel = WARNING")));
+        try
+        {
+            var events = await JournalReader.ReadAsync(system, runId, TimeSpan.FromSeconds(30));
+            return JournalReader.EffectiveSteps(events).Select(Describe).ToArray();
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+    }
+
+    private static string Describe(StepRecorded s)
+    {
+        var m = s.Metrics;
+        return $"step {s.Step} v{s.PolicyVersion} seqs [{string.Join(",", s.Seqs)}] loss {m.Loss:R} reward {m.RewardMean:R}/{m.RewardStd:R} " +
+               $"offline {m.OfflineDataRatio:R} entropy {m.Entropy:R} len {m.ResponseLengthMean:R} grad {m.GradNorm:R} " +
+               $"skipped {m.UpdateSkipped} rows {m.Rows} tokens {m.Tokens} staleness {m.StalenessMax}";
+    }
+
+    private static string LastLine(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()?.Trim() ?? "(nothing)";
+}
