@@ -28,9 +28,11 @@ public sealed class KillAndResumeTests(ITestOutputHelper output) : IDisposable
         {
             "train", "--run-dir", runDir,
             "--set", $"run.id={runId}", "--set", "run.torch-threads=1", "--set", "run.seed=11",
-            "--set", "model.tiny.hidden-size=32", "--set", "model.tiny.layers=2", "--set", "model.tiny.heads=4",
-            "--set", "model.tiny.kv-heads=2", "--set", "model.tiny.intermediate-size=64", "--set", "model.tiny.max-positions=96",
-            "--set", "task.difficulty=easy", "--set", "task.train-size=64", "--set", "task.eval-size=4", "--set", "task.warmup-steps=60",
+            "--set", "model.tiny.hidden-size=48", "--set", "model.tiny.layers=2", "--set", "model.tiny.heads=4",
+            "--set", "model.tiny.kv-heads=2", "--set", "model.tiny.intermediate-size=96", "--set", "model.tiny.max-positions=96",
+            "--set", "task.difficulty=easy", "--set", "task.train-size=64", "--set", "task.eval-size=4",
+            // A warm-up strong enough that some groups have correct rollouts: the RL path is part of what must resume exactly.
+            "--set", "task.warmup-steps=200", "--set", "task.warmup-learning-rate=5e-3",
             "--set", "pipeline.prompts-per-step=4", "--set", "pipeline.samples-per-prompt=4", "--set", "pipeline.max-staleness=0",
             "--set", "pipeline.total-steps=8", "--set", "rollout.max-new-tokens=24", "--set", "checkpoint.every-steps=2",
             "--set", $"persistence.store={store}",
@@ -95,7 +97,8 @@ public sealed class KillAndResumeTests(ITestOutputHelper output) : IDisposable
         var referenceSteps = await EffectiveJournal(store, referenceDir, referenceId);
         var resumedSteps = await EffectiveJournal(store, killedDir, killedId);
         Assert.Equal(8, referenceSteps.Count);
-        Assert.Equal(referenceSteps, resumedSteps);
+        Assert.Contains(referenceSteps, s => s.Metrics.OfflineDataRatio < 1); // some prompts went to RL, not only SFT
+        Assert.Equal(referenceSteps.Select(Describe), resumedSteps.Select(Describe));
     }
 
     private void RunToCompletion(string[] arguments, string label)
@@ -110,7 +113,7 @@ public sealed class KillAndResumeTests(ITestOutputHelper output) : IDisposable
     private static string FinalWeights(string runDir) => Path.Combine(runDir, "checkpoints", "step-00000008", "model.safetensors");
 
     /// <summary>Step, version, prompts and every non-timing metric of each effective step.</summary>
-    private static async Task<IReadOnlyList<string>> EffectiveJournal(string store, string runDir, string runId)
+    private static async Task<IReadOnlyList<StepRecorded>> EffectiveJournal(string store, string runDir, string runId)
     {
         var settings = new PersistenceSettings
         {
@@ -122,7 +125,7 @@ public sealed class KillAndResumeTests(ITestOutputHelper output) : IDisposable
         try
         {
             var events = await JournalReader.ReadAsync(system, runId, TimeSpan.FromSeconds(30));
-            return JournalReader.EffectiveSteps(events).Select(Describe).ToArray();
+            return JournalReader.EffectiveSteps(events);
         }
         finally
         {
