@@ -30,6 +30,16 @@ public sealed class VerifyJsonlTests
     }
 
     [Fact]
+    public void Pred_wrapped_in_boxed_is_unwrapped_like_the_gold()
+    {
+        var rows = Run("""
+            {"gold": "\\boxed{\\frac{1}{2}}", "pred": "\\boxed{0.5}"}
+            """);
+        Assert.True(rows[0].GetProperty("equal").GetBoolean());
+        Assert.Equal("0.5", rows[0].GetProperty("pred_answer").GetString());
+    }
+
+    [Fact]
     public void MalformedLineGivesAnErrorNamingItsLineAndTheRestStillRun()
     {
         var rows = Run("{\"gold\": \"1\", \"pred\": \"1\"}\n{not json\n{\"pred\": \"2\"}\n{\"gold\": \"2\", \"pred\": \"2\"}\n");

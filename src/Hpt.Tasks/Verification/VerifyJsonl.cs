@@ -60,7 +60,9 @@ public static class VerifyJsonl
         var response = Text(row["response"]);
         if (pred is null && response is null) return Error(number, $"line {number}: missing \"pred\" or \"response\"");
 
-        var result = pred is not null ? verifier.CompareAnswers(AnswerExtractor.ExtractGold(gold)?.Text ?? gold, pred)
+        // A "pred" is an answer, but people paste it with its \boxed{} wrapper as often as not: unwrap it like the gold.
+        var result = pred is not null
+            ? verifier.CompareAnswers(AnswerExtractor.ExtractGold(gold)?.Text ?? gold, AnswerExtractor.ExtractGold(pred)?.Text ?? pred)
             : verifier.Verify(gold, response);
         return new JsonObject
         {

@@ -10,7 +10,7 @@ public sealed class HptConfigTests
     {
         var config = HptConfig.Load();
         var pipeline = PipelineSettings.Create(config);
-        Assert.Equal(8, pipeline.PromptsPerStep);
+        Assert.Equal(16, pipeline.PromptsPerStep);
         Assert.Equal(8, pipeline.SamplesPerPrompt);
         Assert.Equal(1, pipeline.MaxStaleness);
         Assert.Equal(StaleSampleHandling.Requeue, pipeline.StaleSamples);
