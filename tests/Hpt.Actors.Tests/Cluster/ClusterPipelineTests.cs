@@ -5,6 +5,7 @@ using Akka.Remote;
 using Hpt.Actors.Cluster;
 using Hpt.Actors.Engines;
 using Hpt.Actors.Hosting;
+using Hpt.Actors.Persistence;
 using Hpt.Actors.Protocol;
 using Hpt.Actors.Settings;
 using Hpt.Actors.Tests.Doubles;
@@ -14,80 +15,13 @@ using Xunit.Abstractions;
 
 namespace Hpt.Actors.Tests.Cluster;
 
-/// <summary>
-/// Several ActorSystems in this process form a cluster on loopback (port 0), each one a node with its own roles.
-/// A crash is simulated by shutting the victim's transport down (no graceful leave): the others see it unreachable,
-/// the split-brain resolver downs it, and the coordinator's watch re-issues its prompt.
-/// </summary>
-public sealed class ClusterPipelineTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class ClusterPipelineTests(ITestOutputHelper output) : ClusterSpec(output)
 {
-    private readonly List<ActorSystem> _systems = [];
-    private readonly string _weights = Path.Combine(Path.GetTempPath(), $"hpt-cluster-{Guid.NewGuid():N}");
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
-
-    private static readonly ClusterSettings Base = new()
-    {
-        Port = 0,
-        StableAfter = TimeSpan.FromSeconds(3),
-        AcceptableHeartbeatPause = TimeSpan.FromSeconds(4),
-    };
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        foreach (var system in _systems) await system.Terminate().WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { });
-        if (Directory.Exists(_weights)) Directory.Delete(_weights, recursive: true);
-    }
-
-    private void Log(string message) => output.WriteLine($"{_clock.Elapsed.TotalSeconds,6:0.0}s {message}");
-
-    private ActorSystem NewSystem(ClusterSettings settings)
-    {
-        var config = ConfigurationFactory.ParseString("""
-                akka.coordinated-shutdown.run-by-actor-system-terminate = off
-                akka.coordinated-shutdown.terminate-actor-system = off
-                akka.remote.log-remote-lifecycle-events = off
-                akka.loglevel = INFO
-                hpt.compute-dispatcher.type = PinnedDispatcher
-                """)
-            .WithFallback(ClusterConfig.Build(settings))
-            .WithFallback(TestConfig.Default);
-        var system = ActorSystem.Create(ClusterSettings.SystemName, config);
-        _systems.Add(system);
-        return system;
-    }
-
-    private async Task<ClusterNode> StartNode(ClusterSettings settings, NodeParts parts, Address? join)
-    {
-        var system = NewSystem(settings);
-        var cluster = Akka.Cluster.Cluster.Get(system);
-        await cluster.JoinAsync(join ?? cluster.SelfAddress).WaitAsync(TimeSpan.FromSeconds(20));
-        var node = await ClusterNode.StartAsync(system, settings, parts).WaitAsync(TimeSpan.FromSeconds(20));
-        Log($"node {cluster.SelfAddress} up as [{string.Join(",", settings.EffectiveRoles)}]");
-        return node;
-    }
-
-    private static NodeParts LearnerParts(string runId, PipelineSettings settings, CountingLearnerEngine learner, SharedWeightStore store) => new()
-    {
-        Learner = () => new PipelineParts(runId, 7, settings, Fixtures.Problems(10), [],
-            new SharedWeightsLearnerEngine(learner, store, FileCheckingRolloutEngine.Writer(learner)),
-            new AnswerScorer(), new ThresholdGate(0, new DrGrpoAdvantage())),
-        Scorer = new AnswerScorer(),
-        Verifiers = 2,
-    };
-
-    private static NodeParts RolloutParts(SharedWeightStore store, params FileCheckingRolloutEngine[] engines) => new()
-    {
-        RolloutEngines = engines.Select(e => (Func<IRolloutEngine>)(() => new SharedWeightsRolloutEngine(e, store))).ToArray(),
-        ComputeDispatcher = "hpt.compute-dispatcher",
-    };
-
     [Fact]
     public async Task A_rollout_node_crash_loses_no_prompt_and_a_late_node_gets_the_current_policy_and_work()
     {
         var settings = new PipelineSettings { PromptsPerStep = 3, SamplesPerPrompt = 2, MaxStaleness = 1, TotalSteps = 8 };
-        var store = new SharedWeightStore(_weights, keep: 3);
+        var store = new SharedWeightStore(Weights, keep: 3);
         var learner = new CountingLearnerEngine();
         var victimBusy = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         var lateStarted = new ManualResetEventSlim();
@@ -164,7 +98,7 @@ public sealed class ClusterPipelineTests(ITestOutputHelper output) : IAsyncLifet
     public async Task One_node_with_every_role_trains_the_run_through_weight_files()
     {
         var settings = new PipelineSettings { PromptsPerStep = 2, SamplesPerPrompt = 2, MaxStaleness = 0, TotalSteps = 3 };
-        var store = new SharedWeightStore(_weights, keep: 2);
+        var store = new SharedWeightStore(Weights, keep: 2);
         var learner = new CountingLearnerEngine();
         var engines = new[] { new FileCheckingRolloutEngine(), new FileCheckingRolloutEngine() };
         var parts = LearnerParts("solo", settings, learner, store) with
@@ -179,5 +113,26 @@ public sealed class ClusterPipelineTests(ITestOutputHelper output) : IAsyncLifet
         // eta = 0: every prompt of step s was sampled with policy v(s).
         Assert.All(engines.SelectMany(e => e.Generated), g => Assert.Equal(g.Seq / 2, g.Version));
         Assert.Equal([2L, 3L], store.Versions().Order());
+    }
+
+    [Fact]
+    public async Task A_rollout_group_far_above_Akkas_default_frame_limit_crosses_nodes()
+    {
+        var first = NewSystem(Base with { Roles = [ClusterSettings.Learner] });
+        var second = NewSystem(Base with { Roles = [ClusterSettings.Rollout] });
+        var inbox = Inbox.Create(second);
+        var target = await first.ActorSelection(inbox.Receiver.Path.ToStringWithAddress(
+                Akka.Cluster.Cluster.Get(second).SelfAddress)).ResolveOne(TimeSpan.FromSeconds(10));
+
+        // 8 responses x 4096 tokens: about 1.5 MB of JSON, twelve times Akka's default 128000-byte frame.
+        var tokens = Enumerable.Range(0, 4096).ToArray();
+        var rollouts = Enumerable.Range(0, 8).Select(i => new Rollout(new string('x', 4096), [1, 2, 3], tokens,
+            tokens.Select(t => -t / 1000f).ToArray(), tokens.Select(_ => 3L).ToArray(), false)).ToArray();
+        var group = new RolloutsGenerated(Fixtures.Work(1), 1, 3, "w", rollouts, 1.5);
+        target.Tell(group);
+
+        var received = Assert.IsType<RolloutsGenerated>(await inbox.ReceiveAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(8, received.Rollouts.Count);
+        Assert.Equal(rollouts[7].BehaviourLogProbs, received.Rollouts[7].BehaviourLogProbs);
     }
 }

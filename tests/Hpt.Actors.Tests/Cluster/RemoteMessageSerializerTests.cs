@@ -29,6 +29,7 @@ public sealed class RemoteMessageSerializerTests(ITestOutputHelper output)
     private IEnumerable<object> Messages()
     {
         yield return new RequestWork(TestActor, "127.0.0.1:4053/rollout-0", 3);
+        yield return new RegisterWorker(TestActor, "127.0.0.1:4053/rollout-0", -1);
         yield return new GenerateRollouts(Fixtures.Work(5), 2, 8, 3);
         yield return Group;
         yield return new RolloutsFailed(Fixtures.Work(5) with { Demonstration = null }, 1, "w", "boom");
