@@ -6,6 +6,7 @@ root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(VerifyCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(GpuCheckCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
 // New commands register here, one line each (one file per command under Commands/).
 
 return CliRunner.Run(root, args);

@@ -56,13 +56,15 @@ public static class PipelineBenchmark
         var loadStart = LoadAverage();
         using var setup = Setup.Create(options, log);
         log.WriteLine($"machine: {cores} cores; torch threads {split} per phase (split) or {cores} (all cores); load average {Format(loadStart)}");
+        log.WriteLine($"learning rate {setup.RunLearnerSettings.LearningRate:g3} (warm-up {setup.WarmupLearnerSettings.LearningRate:g3}); " +
+                      $"settings: {string.Join(" ", options.Overrides)}");
         log.WriteLine($"model: {setup.ModelDescription}; task {setup.Task.Name}; algorithm {setup.AlgorithmName}; " +
                       $"{options.Steps} steps x {options.Prompts} prompts x {options.Samples} samples, max {setup.Sampling.MaxNewTokens} new tokens");
         await OnDedicatedThread(cores, () =>
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
             SupervisedWarmup.Run(setup.BaseModel, setup.Policy.Codec, setup.Task.Train, options.WarmupSteps, options.Prompts,
-                setup.LearnerSettings, setup.Seed, _ => { });
+                setup.WarmupLearnerSettings, setup.Seed, _ => { });
             log.WriteLine($"base model: {options.WarmupSteps} supervised warm-up steps in {clock.Elapsed.TotalSeconds:0.0} s");
             return 0;
         });
@@ -74,20 +76,26 @@ public static class PipelineBenchmark
         }
 
         var runs = new List<RunFigures>();
-        for (var repeat = 0; repeat < options.Repeats; repeat++)
+        try
         {
-            // Alternate the order so that a trend in the machine's load does not always favour the same schedule.
-            var order = repeat % 2 == 0 ? schedules : schedules.Reverse().ToArray();
-            foreach (var schedule in order)
+            for (var repeat = 0; repeat < options.Repeats; repeat++)
             {
-                cancel.ThrowIfCancellationRequested();
-                var evaluate = repeat == 0 && options.EvalProblems > 0 && schedule.Name is Sync or Async;
-                var figures = await RunOne(setup, schedule, repeat, evaluate, cancel);
-                runs.Add(figures);
-                log.WriteLine(figures.Describe());
+                // Alternate the order so that a trend in the machine's load does not always favour the same schedule.
+                var order = repeat % 2 == 0 ? schedules : schedules.Reverse().ToArray();
+                foreach (var schedule in order)
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    var evaluate = repeat == 0 && options.EvalProblems > 0 && schedule.Name is Sync or Async;
+                    var figures = await RunOne(setup, schedule, repeat, evaluate, cancel);
+                    runs.Add(figures);
+                    log.WriteLine(figures.Describe());
+                }
             }
         }
-        torch.set_num_threads(startThreads);
+        finally
+        {
+            torch.set_num_threads(startThreads);
+        }
         var (directMicros, boundedMicros) = VerifierCheckCost(setup);
 
         var result = Summarise(options, setup, runs, cores, split, loadStart, LoadAverage()) with
@@ -108,7 +116,7 @@ public static class PipelineBenchmark
         var loadBefore = LoadAverage();
         var timeline = new RunTimeline();
         var algorithm = setup.NewAlgorithm();
-        using var learner = new TorchLearnerEngine(setup.NewBaseCopy(), setup.Policy.Codec, algorithm, setup.LearnerSettings);
+        using var learner = new TorchLearnerEngine(setup.NewBaseCopy(), setup.Policy.Codec, algorithm, setup.RunLearnerSettings);
         var settings = setup.Pipeline with { MaxStaleness = schedule.MaxStaleness };
         var requeued = 0;
         if (schedule.Actors)
@@ -208,6 +216,8 @@ public static class PipelineBenchmark
             Algorithm = setup.AlgorithmName,
             Task = setup.Task.Name,
             Seed = setup.Seed,
+            LearningRate = setup.RunLearnerSettings.LearningRate,
+            WarmupLearningRate = setup.WarmupLearnerSettings.LearningRate,
             Cores = cores,
             TorchThreadsSplit = split,
             TorchThreadsAllCores = cores,
@@ -264,7 +274,8 @@ public static class PipelineBenchmark
         }
         Time(w => setup.Scorer.Score(w, w.Demonstration ?? w.Answer)); // JIT
         var direct = Time(w => setup.Scorer.Score(w, w.Demonstration ?? w.Answer));
-        var bounded = Time(w => Verification.BoundedCheck.Run(() => setup.Scorer.Score(w, w.Demonstration ?? w.Answer), timeout));
+        using var checks = new Verification.BoundedCheck();
+        var bounded = Time(w => checks.Run(() => setup.Scorer.Score(w, w.Demonstration ?? w.Answer), timeout));
         return (direct, bounded);
     }
 
@@ -322,6 +333,7 @@ public static class PipelineBenchmark
         public required int Seed { get; init; }
         public required PipelineSettings Pipeline { get; init; }
         public required LearnerSettings LearnerSettings { get; init; }
+        public required LearnerSettings WarmupLearnerSettings { get; init; }
         public required AlgorithmConfig AlgorithmConfig { get; init; }
         public required TrainingTask Task { get; init; }
         public required PolicyFactory Policy { get; init; }
@@ -332,6 +344,8 @@ public static class PipelineBenchmark
         public required int EvalProblems { get; init; }
         public required int EvalSamples { get; init; }
         public required string RolloutDevice { get; init; }
+
+        public required LearnerSettings RunLearnerSettings { get; init; }
 
         public string AlgorithmName => AlgorithmConfig.Name;
         public long Parameters => BaseModel.ParameterCount();
@@ -353,7 +367,8 @@ public static class PipelineBenchmark
             var run = RunSettings.Create(config);
             var rollout = RolloutSettings.Create(config);
             var learner = LearnerSettings.Create(config);
-            var task = TrainingTask.Create(TaskSettings.Create(config), run.Seed);
+            var taskSettings = TaskSettings.Create(config);
+            var task = TrainingTask.Create(taskSettings, run.Seed);
             var policy = PolicyFactory.Create(ModelSettings.Create(config));
             if (rollout.Devices.Count != 1)
                 log.WriteLine($"note: hpt.rollout.devices lists {rollout.Devices.Count} devices; the benchmark uses one rollout worker on the first");
@@ -372,6 +387,8 @@ public static class PipelineBenchmark
                 Seed = run.Seed,
                 Pipeline = PipelineSettings.Create(config),
                 LearnerSettings = learner,
+                WarmupLearnerSettings = learner with { LearningRate = taskSettings.WarmupLearningRate },
+                RunLearnerSettings = learner with { LearningRate = options.LearningRate ?? learner.LearningRate },
                 AlgorithmConfig = AlgorithmSection.Create(config),
                 Task = task,
                 Policy = policy,

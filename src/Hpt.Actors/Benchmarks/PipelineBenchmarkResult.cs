@@ -22,6 +22,8 @@ public sealed record PipelineBenchmarkResult
     [JsonPropertyName("algorithm")] public string Algorithm { get; init; } = "";
     [JsonPropertyName("task")] public string Task { get; init; } = "";
     [JsonPropertyName("seed")] public int Seed { get; init; }
+    [JsonPropertyName("learning_rate")] public double LearningRate { get; init; }
+    [JsonPropertyName("warmup_learning_rate")] public double WarmupLearningRate { get; init; }
     [JsonPropertyName("cores")] public int Cores { get; init; }
     [JsonPropertyName("torch_threads_split")] public int TorchThreadsSplit { get; init; }
     [JsonPropertyName("torch_threads_all_cores")] public int TorchThreadsAllCores { get; init; }

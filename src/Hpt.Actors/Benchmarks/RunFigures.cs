@@ -108,6 +108,7 @@ public sealed record RunFigures(
         ["learner_idle"] = Math.Round(LearnerIdle, 4),
         ["rollout_idle"] = Math.Round(RolloutIdle, 4),
         ["final_reward"] = Math.Round(FinalReward, 4),
+        ["step_rewards"] = StepRewards.Select(r => Math.Round(r, 3)).ToArray(),
         ["requeued"] = Requeued,
         ["load_before"] = LoadBefore,
         ["load_after"] = LoadAfter,

@@ -12,6 +12,7 @@ namespace Hpt.Actors.Verification;
 public sealed class VerifierActor : ReceiveActor
 {
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly BoundedCheck _checks = new();
 
     public VerifierActor(IRewardScorer scorer, IActorRef gate, TimeSpan timeout)
     {
@@ -21,7 +22,7 @@ public sealed class VerifierActor : ReceiveActor
             var failed = 0;
             for (var i = 0; i < rewards.Length; i++)
             {
-                var outcome = BoundedCheck.Run(() => scorer.Score(group.Work, group.Rollouts[i].Text), timeout);
+                var outcome = _checks.Run(() => scorer.Score(group.Work, group.Rollouts[i].Text), timeout);
                 rewards[i] = outcome.Reward;
                 if (outcome.Failure is null) continue;
                 failed++;
@@ -30,7 +31,7 @@ public sealed class VerifierActor : ReceiveActor
             var expertReward = 0.0;
             if (group.Work.Demonstration is { } demonstration)
             {
-                var outcome = BoundedCheck.Run(() => scorer.Score(group.Work, demonstration), timeout);
+                var outcome = _checks.Run(() => scorer.Score(group.Work, demonstration), timeout);
                 expertReward = outcome.Reward;
                 if (outcome.Failure is not null)
                     _log.Warning("verifier: prompt {0} demonstration scored 0: {1}", group.Work.Seq, outcome.Failure);
@@ -38,6 +39,8 @@ public sealed class VerifierActor : ReceiveActor
             gate.Tell(new GroupVerified(group, rewards, expertReward, failed));
         });
     }
+
+    protected override void PostStop() => _checks.Dispose();
 
     public static Props Props(IRewardScorer scorer, IActorRef gate, TimeSpan timeout) =>
         Akka.Actor.Props.Create(() => new VerifierActor(scorer, gate, timeout));

@@ -27,6 +27,7 @@ public static class BenchCommand
         var repeats = new Option<int>("--repeats") { Description = "Interleaved repeats of every schedule (medians are reported).", DefaultValueFactory = _ => defaults.Repeats };
         var evalProblems = new Option<int>("--eval-problems") { Description = "Held-out problems evaluated after the sync and async runs (0 = none).", DefaultValueFactory = _ => defaults.EvalProblems };
         var evalSamples = new Option<int>("--eval-samples") { Description = "Samples per held-out problem.", DefaultValueFactory = _ => defaults.EvalSamples };
+        var learningRate = new Option<double?>("--learning-rate") { Description = "Learning rate of the measured runs (default: hpt.learner.learning-rate, which the warm-up uses)." };
         var quick = new Option<bool>("--quick") { Description = "A tiny configuration that runs in seconds (smoke test; the figures mean nothing)." };
         var set = new Option<string[]>("--set", "-s")
         {
@@ -36,7 +37,7 @@ public static class BenchCommand
 
         var command = new Command("pipeline",
             "Asynchronous HPT (eta 1) against the synchronous schedule (eta 0), and the actor pipeline against a plain loop, in one run.");
-        foreach (var option in new Option[] { steps, prompts, samples, warmup, repeats, evalProblems, evalSamples, quick, set })
+        foreach (var option in new Option[] { steps, prompts, samples, warmup, repeats, evalProblems, evalSamples, learningRate, quick, set })
             command.Options.Add(option);
         command.SetAction(parsed =>
         {
@@ -51,6 +52,7 @@ public static class BenchCommand
                 Repeats = Pick(repeats, baseline.Repeats),
                 EvalProblems = Pick(evalProblems, baseline.EvalProblems),
                 EvalSamples = Pick(evalSamples, baseline.EvalSamples),
+                LearningRate = parsed.GetValue(learningRate) ?? baseline.LearningRate,
                 Overrides = [.. parsed.GetValue(set) ?? [], .. baseline.Overrides], // the first setting of a key wins
             };
             var result = PipelineBenchmark.RunAsync(options, Console.Out).GetAwaiter().GetResult();
