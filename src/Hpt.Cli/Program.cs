@@ -7,6 +7,8 @@ root.Subcommands.Add(VerifyCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(GpuCheckCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(CompareCommand.Create());
+root.Subcommands.Add(NodeCommand.Create());
 // New commands register here, one line each (one file per command under Commands/).
 
 return CliRunner.Run(root, args);

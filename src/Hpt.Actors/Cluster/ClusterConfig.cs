@@ -59,6 +59,7 @@ public static class ClusterConfig
                 downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
                 split-brain-resolver {
                   active-strategy = keep-majority
+                  keep-majority.role = {{Quote(s.MajorityRole)}}
                   stable-after = {{Ms(s.StableAfter)}}
                 }
                 failure-detector.acceptable-heartbeat-pause = {{Ms(s.AcceptableHeartbeatPause)}}

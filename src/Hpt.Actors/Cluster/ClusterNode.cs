@@ -29,6 +29,9 @@ public sealed record NodeParts
     public string? ComputeDispatcher { get; init; }
 
     public TimeSpan RecoveryTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often idle workers re-register, so a learner singleton that moved finds them.</summary>
+    public TimeSpan RegisterEvery { get; init; } = TimeSpan.FromSeconds(2);
 }
 
 /// <summary>
@@ -106,7 +109,8 @@ public sealed class ClusterNode
             var self = cluster.SelfAddress;
             for (var i = 0; i < parts.RolloutEngines.Count; i++)
             {
-                var props = RolloutWorkerActor.Props(proxy, router, parts.RolloutEngines[i], $"{self.Host}:{self.Port}/rollout-{i}");
+                var props = RolloutWorkerActor.Props(proxy, router, parts.RolloutEngines[i], $"{self.Host}:{self.Port}/rollout-{i}",
+                    parts.RegisterEvery);
                 workers.Add(system.ActorOf(parts.ComputeDispatcher is null ? props : props.WithDispatcher(parts.ComputeDispatcher), $"rollout-{i}"));
             }
         }

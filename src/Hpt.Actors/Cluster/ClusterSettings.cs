@@ -21,6 +21,8 @@ public sealed record ClusterSettings
     public int KeepWeights { get; init; } = 3;
     public bool LearnerHostsVerifiers { get; init; } = true;
     public TimeSpan StableAfter { get; init; } = TimeSpan.FromSeconds(20);
+    /// <summary>keep-majority counts only nodes with this role (empty: every node).</summary>
+    public string MajorityRole { get; init; } = Learner;
     public TimeSpan AcceptableHeartbeatPause { get; init; } = TimeSpan.FromSeconds(10);
     public long MaximumFrameSize { get; init; } = 32L * 1024 * 1024;
 
@@ -55,10 +57,13 @@ public sealed record ClusterSettings
             KeepWeights = r.Int("keep-weights", min: 2),
             LearnerHostsVerifiers = r.Bool("learner-hosts-verifiers"),
             StableAfter = r.Duration("stable-after"),
+            MajorityRole = r.String("majority-role").Trim(),
             AcceptableHeartbeatPause = r.Duration("acceptable-heartbeat-pause"),
             MaximumFrameSize = ReadBytes(root, r.Key("maximum-frame-size")),
         };
         if (settings.Hostname.Length == 0) throw new SettingsException(r.Key("hostname"), "is empty");
+        if (settings.MajorityRole is not ("" or Learner or Rollout or Verifier))
+            throw new SettingsException(r.Key("majority-role"), $"'{settings.MajorityRole}' is not one of: \"\", learner, rollout, verifier");
         if (seeds.Count == 0 && !settings.Has(Learner))
             throw new SettingsException(r.Key("seed-nodes"), "a node without the learner role needs the address of a node to join");
         return settings;

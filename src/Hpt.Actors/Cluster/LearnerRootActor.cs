@@ -45,6 +45,7 @@ public sealed class LearnerRootActor : ReceiveActor, IWithStash
     private void Ready(Pipeline pipeline)
     {
         Receive<RequestWork>(m => pipeline.Coordinator.Forward(m));
+        Receive<RegisterWorker>(m => pipeline.Coordinator.Forward(m));
         Receive<RolloutsFailed>(m => pipeline.Coordinator.Forward(m));
         Receive<WatchRun>(m => pipeline.Coordinator.Forward(m));
         Receive<GetRunStatus>(m => pipeline.Coordinator.Forward(m));

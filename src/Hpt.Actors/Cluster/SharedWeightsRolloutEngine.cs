@@ -5,23 +5,28 @@ namespace Hpt.Actors.Cluster;
 
 /// <summary>
 /// A rollout engine that takes its policies from the shared weights directory. On an update it reads the whole file
-/// and checks its SHA-256 before the wrapped engine's model is touched; the worker applies updates only between
-/// prompts, so generation never runs on a half-loaded policy. A version already pruned (this node fell behind) is
+/// and checks its SHA-256 before the wrapped engine's model is touched, in the background (<see cref="PrepareAsync"/>)
+/// while the worker keeps generating; the worker applies the verified weights only between prompts, so generation
+/// never runs on a half-loaded policy. A version already pruned (this node fell behind) is
 /// replaced by the newest complete one, which is at least as new.
 /// </summary>
-public sealed class SharedWeightsRolloutEngine(IRolloutEngine inner, SharedWeightStore store, Action<string>? warn = null) : IRolloutEngine
+public sealed class SharedWeightsRolloutEngine(IRolloutEngine inner, SharedWeightStore store, Action<string>? warn = null)
+    : IRolloutEngine, IBackgroundPolicyLoader
 {
     public IRolloutEngine Inner => inner;
 
     public long PolicyVersion => inner.PolicyVersion;
 
-    public void LoadPolicy(PolicySnapshot snapshot)
+    public void LoadPolicy(PolicySnapshot snapshot) =>
+        inner.LoadPolicy(snapshot.Weights is WeightFile ? Prepare(snapshot) : snapshot);
+
+    /// <summary>Reads and verifies the file on a pool thread; the result loads without touching the disk.</summary>
+    public Task<PolicySnapshot> PrepareAsync(PolicySnapshot snapshot) =>
+        snapshot.Weights is WeightFile ? Task.Run(() => Prepare(snapshot)) : Task.FromResult(snapshot);
+
+    private PolicySnapshot Prepare(PolicySnapshot snapshot)
     {
-        if (snapshot.Weights is not WeightFile file)
-        {
-            inner.LoadPolicy(snapshot);
-            return;
-        }
+        var file = (WeightFile)snapshot.Weights;
         byte[] bytes;
         try
         {
@@ -35,7 +40,7 @@ public sealed class SharedWeightsRolloutEngine(IRolloutEngine inner, SharedWeigh
             file = latest;
             bytes = store.ReadVerified(file);
         }
-        inner.LoadPolicy(new PolicySnapshot(file.Version, new VerifiedWeightBytes(bytes, file.Sha256)));
+        return new PolicySnapshot(file.Version, new VerifiedWeightBytes(bytes, file.Sha256));
     }
 
     public IReadOnlyList<Rollout> Generate(PromptWork work, int attempt, int samples) => inner.Generate(work, attempt, samples);

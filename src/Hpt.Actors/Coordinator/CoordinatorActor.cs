@@ -39,6 +39,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
         Command<RequestWork>(OnRequestWork);
+        Command<RegisterWorker>(r => { if (!_workers.ContainsKey(r.Worker)) OnRequestWork(new RequestWork(r.Worker, r.WorkerId, r.PolicyVersion)); });
         Command<RolloutsFailed>(f => Return(f.Work.Seq, f.Attempt, $"worker {f.WorkerId} failed: {f.Reason}", Sender));
         Command<PromptTooStale>(s => Return(s.Work.Seq, s.Attempt, $"sample v{s.SampleVersion} too stale for learner v{s.LearnerVersion}", null));
         Command<DuplicateDropped>(_ => { });

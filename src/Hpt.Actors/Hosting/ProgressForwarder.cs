@@ -6,9 +6,16 @@ namespace Hpt.Actors.Hosting;
 /// <summary>Forwards the coordinator's progress events from the event stream to a run observer.</summary>
 public sealed class ProgressForwarder : ReceiveActor
 {
+    /// <summary>Ask it before shutting down: the reply comes after every progress event published before the ask.</summary>
+    public sealed record Flush
+    {
+        public static readonly Flush Instance = new();
+    }
+
     public ProgressForwarder(IRunObserver observer)
     {
         Receive<RunProgress>(observer.Progress);
+        Receive<Flush>(f => Sender.Tell(f));
     }
 
     protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(RunProgress));

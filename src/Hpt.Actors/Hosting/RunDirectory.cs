@@ -21,6 +21,7 @@ public sealed class RunDirectory
     public string Checkpoints => System.IO.Path.Combine(Path, "checkpoints");
     public string RunFile => System.IO.Path.Combine(Path, "run.json");
     public string EvalBeforeFile => System.IO.Path.Combine(Path, "eval-before.json");
+    public string EvalAfterFile => System.IO.Path.Combine(Path, "eval-after.json");
 
     public bool IsNew => !File.Exists(RunFile);
 

@@ -50,7 +50,7 @@ public static class TrainingRun
         var task = TrainingTask.Create(taskSettings, run.Seed);
         var policy = PolicyFactory.Create(modelSettings);
         var store = new CheckpointStore(dir.Checkpoints, checkpointSettings.Keep, w => observer.Message($"warning: {w}"));
-        var evaluation = EvaluationProtocol.Small(samples: 8, maxNewTokens: rollout.MaxNewTokens);
+        var evaluation = EvaluationProtocol.Small(samples: taskSettings.EvalSamples, maxNewTokens: rollout.MaxNewTokens);
 
         if (store.LoadLatest(0) is null)
             MakeBaseModel(policy, task, taskSettings, pipelineSettings, learnerSettings, run, store, configHash, observer);
@@ -67,6 +67,7 @@ public static class TrainingRun
         if (completed)
         {
             after = await Evaluate(engine, policy, task, evaluation, run.Seed, cancel);
+            RunDirectory.WriteAtomically(dir.EvalAfterFile, JsonSerializer.SerializeToUtf8Bytes(after));
             observer.Evaluated("after", after);
         }
         return new RunOutcome(dir.Path, steps, pipelineSettings.TotalSteps, completed, before, after, trainSeconds);
@@ -146,7 +147,7 @@ public static class TrainingRun
         using var system = ActorSystem.Create("hpt", akka);
         try
         {
-            system.ActorOf(ProgressForwarder.Props(observer), "progress");
+            var progress = system.ActorOf(ProgressForwarder.Props(observer), "progress");
             var pipeline = await Pipeline.StartAsync(system, parts, "hpt.compute-dispatcher", TimeSpan.FromMinutes(2));
             if (pipeline.StartStatus.Completed)
             {
@@ -157,7 +158,11 @@ public static class TrainingRun
             var completion = pipeline.WhenCompleted(Timeout.InfiniteTimeSpan);
             var stopped = Task.Delay(Timeout.Infinite, cancel);
             if (await Task.WhenAny(completion, stopped) == completion)
+            {
+                // The last step's progress event is published just before completion; let the observer see it.
+                await progress.Ask<ProgressForwarder.Flush>(ProgressForwarder.Flush.Instance, TimeSpan.FromSeconds(30));
                 return ((await completion).Steps, true);
+            }
 
             observer.Message("stopping: saving a checkpoint of the current policy ...");
             var saved = await pipeline.Learner.Ask<CheckpointSaved>(SaveCheckpointNow.Instance, TimeSpan.FromMinutes(10));

@@ -5,6 +5,13 @@ namespace Hpt.Actors.Protocol;
 /// <summary>A rollout worker is idle and asks the coordinator for one prompt (pull-based: the backpressure).</summary>
 public sealed record RequestWork(IActorRef Worker, string WorkerId, long PolicyVersion) : IPipelineMessage;
 
+/// <summary>
+/// An idle worker makes sure the coordinator knows it: a <see cref="RequestWork"/> if the coordinator has never seen
+/// it (a coordinator singleton that moved to another node starts without workers), ignored otherwise. Sent
+/// periodically on a cluster, so unlike a repeated RequestWork it never discards the worker's current assignment.
+/// </summary>
+public sealed record RegisterWorker(IActorRef Worker, string WorkerId, long PolicyVersion) : IPipelineMessage;
+
 /// <summary>Command: sample <paramref name="Samples"/> responses for the prompt with a policy of at least <paramref name="MinVersion"/>.</summary>
 public sealed record GenerateRollouts(PromptWork Work, int Attempt, int Samples, long MinVersion) : IPipelineMessage;
 

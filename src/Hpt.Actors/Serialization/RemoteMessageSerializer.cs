@@ -27,6 +27,7 @@ public sealed class RemoteMessageSerializer(ExtendedActorSystem system) : Serial
     public static IReadOnlyDictionary<Type, string> Manifests { get; } = new Dictionary<Type, string>
     {
         [typeof(RequestWork)] = "hpt.request-work.v1",
+        [typeof(RegisterWorker)] = "hpt.register-worker.v1",
         [typeof(GenerateRollouts)] = "hpt.generate-rollouts.v1",
         [typeof(RolloutsGenerated)] = "hpt.rollouts-generated.v1",
         [typeof(RolloutsFailed)] = "hpt.rollouts-failed.v1",
@@ -70,6 +71,7 @@ public sealed class RemoteMessageSerializer(ExtendedActorSystem system) : Serial
     public override byte[] ToBinary(object obj) => obj switch
     {
         RequestWork m => Write(new RequestWorkWire(PathOf(m.Worker), m.WorkerId, m.PolicyVersion)),
+        RegisterWorker m => Write(new RequestWorkWire(PathOf(m.Worker), m.WorkerId, m.PolicyVersion)),
         WatchRun m => Write(new WatchRunWire(PathOf(m.ReplyTo))),
         UpdatePolicy m => Write(new UpdatePolicyWire(m.Version, FileOf(m.Snapshot))),
         PolicyPublished m => Write(new PolicyPublishedWire(FileOf(m.Snapshot))),
@@ -90,6 +92,11 @@ public sealed class RemoteMessageSerializer(ExtendedActorSystem system) : Serial
             {
                 var w = Read<RequestWorkWire>(bytes, manifest);
                 return new RequestWork(Resolve(w.Worker), w.WorkerId, w.PolicyVersion);
+            }
+            if (type == typeof(RegisterWorker))
+            {
+                var w = Read<RequestWorkWire>(bytes, manifest);
+                return new RegisterWorker(Resolve(w.Worker), w.WorkerId, w.PolicyVersion);
             }
             if (type == typeof(UpdatePolicy))
             {

@@ -11,7 +11,7 @@ namespace Hpt.Actors.Workers;
 /// prompt at a time, so a slow worker never has a queue; weight updates are applied between prompts (the safe point).
 /// Runs on the compute dispatcher: generation blocks its thread.
 /// </summary>
-public sealed class RolloutWorkerActor : ReceiveActor, IWithStash
+public sealed class RolloutWorkerActor : ReceiveActor, IWithStash, IWithTimers
 {
     private readonly IActorRef _coordinator;
     private readonly IActorRef _verifiers;
@@ -19,28 +19,42 @@ public sealed class RolloutWorkerActor : ReceiveActor, IWithStash
     private readonly string _workerId;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private IRolloutEngine? _engine;
+    private readonly TimeSpan? _registerEvery;
+    private long _preparing = -1;
+    private bool _idle;
 
     public IStash Stash { get; set; } = null!;
+    public ITimerScheduler Timers { get; set; } = null!;
 
-    public RolloutWorkerActor(IActorRef coordinator, IActorRef verifiers, Func<IRolloutEngine> engineFactory, string workerId)
+    /// <param name="registerEvery">
+    /// On a cluster: how often an idle worker reminds the coordinator of itself (<see cref="RegisterWorker"/>), so a
+    /// coordinator singleton that moved to another node finds the workers that were waiting for work. Null in one process.
+    /// </param>
+    public RolloutWorkerActor(IActorRef coordinator, IActorRef verifiers, Func<IRolloutEngine> engineFactory, string workerId,
+        TimeSpan? registerEvery = null)
     {
         _coordinator = coordinator;
         _verifiers = verifiers;
         _engineFactory = engineFactory;
         _workerId = workerId;
+        _registerEvery = registerEvery;
 
         Receive<UpdatePolicy>(OnUpdatePolicy);
+        Receive<PolicyPrepared>(OnPolicyPrepared);
         Receive<GenerateRollouts>(OnGenerate);
+        Receive<RegisterTick>(_ => { if (_idle) _coordinator.Tell(new RegisterWorker(Self, _workerId, Engine.PolicyVersion)); });
     }
 
-    public static Props Props(IActorRef coordinator, IActorRef verifiers, Func<IRolloutEngine> engineFactory, string workerId) =>
-        Akka.Actor.Props.Create(() => new RolloutWorkerActor(coordinator, verifiers, engineFactory, workerId));
+    public static Props Props(IActorRef coordinator, IActorRef verifiers, Func<IRolloutEngine> engineFactory, string workerId,
+        TimeSpan? registerEvery = null) =>
+        Akka.Actor.Props.Create(() => new RolloutWorkerActor(coordinator, verifiers, engineFactory, workerId, registerEvery));
 
     private IRolloutEngine Engine => _engine ?? throw new InvalidOperationException("engine not started");
 
     protected override void PreStart()
     {
         _engine = _engineFactory();
+        if (_registerEvery is { } every) Timers.StartPeriodicTimer("register", RegisterTick.Instance, every);
         AskForWork();
     }
 
@@ -51,18 +65,45 @@ public sealed class RolloutWorkerActor : ReceiveActor, IWithStash
         // The prompt being generated when we crashed must not be lost: hand it back before the restart.
         if (message is GenerateRollouts failed)
             _coordinator.Tell(new RolloutsFailed(failed.Work, failed.Attempt, _workerId, reason.Message));
+        // So must prompts stashed for a policy that failed to load: the restarted worker has no policy at all.
+        foreach (var envelope in Stash.ClearStash())
+            if (envelope.Message is GenerateRollouts waiting)
+                _coordinator.Tell(new RolloutsFailed(waiting.Work, waiting.Attempt, _workerId, $"policy load failed: {reason.Message}"));
         base.PreRestart(reason, message);
     }
 
     private void OnUpdatePolicy(UpdatePolicy update)
     {
         if (update.Version <= Engine.PolicyVersion) return;
+        if (Engine is Cluster.IBackgroundPolicyLoader loader)
+        {
+            // Read and verify off this thread; keep generating with the current policy where the prompts allow it.
+            if (update.Version <= _preparing) return;
+            _preparing = update.Version;
+            loader.PrepareAsync(update.Snapshot).PipeTo(Self,
+                success: prepared => new PolicyPrepared(prepared, null),
+                failure: e => new PolicyPrepared(update.Snapshot, e));
+            return;
+        }
         Engine.LoadPolicy(update.Snapshot);
         Stash.UnstashAll();
     }
 
+    private void OnPolicyPrepared(PolicyPrepared prepared)
+    {
+        if (prepared.Snapshot.Version <= Engine.PolicyVersion) return;
+        if (prepared.Failure is { } e)
+            _log.Warning("worker {0}: background load of policy v{1} failed ({2}); loading it now", _workerId, prepared.Snapshot.Version, e.Message);
+        Engine.LoadPolicy(prepared.Snapshot); // a failed preparation retries here, and a second failure restarts the worker
+        Stash.UnstashAll();
+    }
+
+    /// <summary>A policy read and verified in the background (or the original, with the failure, to load the slow way).</summary>
+    private sealed record PolicyPrepared(PolicySnapshot Snapshot, Exception? Failure);
+
     private void OnGenerate(GenerateRollouts command)
     {
+        _idle = false;
         if (Engine.PolicyVersion < command.MinVersion)
         {
             // The coordinator sends the policy before such work, so this is only a reordering guard.
@@ -77,5 +118,14 @@ public sealed class RolloutWorkerActor : ReceiveActor, IWithStash
         AskForWork();
     }
 
-    private void AskForWork() => _coordinator.Tell(new RequestWork(Self, _workerId, Engine.PolicyVersion));
+    private void AskForWork()
+    {
+        _idle = true;
+        _coordinator.Tell(new RequestWork(Self, _workerId, Engine.PolicyVersion));
+    }
+
+    private sealed class RegisterTick
+    {
+        public static readonly RegisterTick Instance = new();
+    }
 }

@@ -30,6 +30,7 @@ public sealed class ClusterSettingsTests
     [InlineData("cluster.roles=[rollout]", "hpt.cluster.seed-nodes")]
     [InlineData("cluster.seed-nodes=[\"akka.tcp://other@127.0.0.1:4053\"]", "hpt.cluster.seed-nodes")]
     [InlineData("cluster.maximum-frame-size=1000b", "hpt.cluster.maximum-frame-size")]
+    [InlineData("cluster.majority-role=gpu", "hpt.cluster.majority-role")]
     public void Bad_cluster_settings_name_their_key(string assignment, string key)
     {
         var e = Assert.Throws<SettingsException>(() => ClusterSettings.Create(HptConfig.Load(overrides: [assignment])));
@@ -43,6 +44,7 @@ public sealed class ClusterSettingsTests
         Assert.Equal("cluster", config.GetString("akka.actor.provider"));
         Assert.Equal(4_000_000, config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size"));
         Assert.Equal("keep-majority", config.GetString("akka.cluster.split-brain-resolver.active-strategy"));
+        Assert.Equal("learner", config.GetString("akka.cluster.split-brain-resolver.keep-majority.role"));
         Assert.Equal(["akka.tcp://hpt@10.0.0.1:4053"], config.GetStringList("akka.cluster.seed-nodes"));
         Assert.False(config.GetBoolean("akka.actor.serialization-settings.allow-unregistered-types"));
         Assert.Contains("RefusingJsonSerializer", config.GetString("akka.actor.serializers.json"));

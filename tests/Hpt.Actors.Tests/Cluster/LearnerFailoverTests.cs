@@ -36,11 +36,13 @@ public sealed class LearnerFailoverTests(ITestOutputHelper output) : ClusterSpec
         var first = new CountingLearnerEngine();
         var second = new CountingLearnerEngine();
         var slow = new ManualResetEventSlim();
-        var oldest = await StartNode(Base with { Roles = [ClusterSettings.Learner] }, Learner(first), null, journal);
+        // Two learner nodes would be a tie under keep-majority among learners: count every node (2 of 3 survive).
+        var all = Base with { MajorityRole = "" };
+        var oldest = await StartNode(all with { Roles = [ClusterSettings.Learner] }, Learner(first), null, journal);
         var seed = Akka.Cluster.Cluster.Get(oldest.System).SelfAddress;
-        var standby = await StartNode(Base with { Roles = [ClusterSettings.Learner] }, Learner(second), seed, journal);
+        var standby = await StartNode(all with { Roles = [ClusterSettings.Learner] }, Learner(second), seed, journal);
         void Pace(PromptWork _) => Thread.Sleep(slow.IsSet ? 30 : 5);
-        var rollout = await StartNode(Base with { Roles = [ClusterSettings.Rollout] },
+        var rollout = await StartNode(all with { Roles = [ClusterSettings.Rollout] },
             RolloutParts(store, new FileCheckingRolloutEngine(Pace), new FileCheckingRolloutEngine(Pace)), seed);
 
         while (first.Batches.Count < 2) await Task.Delay(20);
