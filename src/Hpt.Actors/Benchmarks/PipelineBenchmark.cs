@@ -372,15 +372,7 @@ public static class PipelineBenchmark
             var policy = PolicyFactory.Create(ModelSettings.Create(config));
             if (rollout.Devices.Count != 1)
                 log.WriteLine($"note: hpt.rollout.devices lists {rollout.Devices.Count} devices; the benchmark uses one rollout worker on the first");
-            var sampling = new SamplingOptions
-            {
-                Temperature = rollout.Temperature,
-                TopP = rollout.TopP,
-                TopK = rollout.TopK,
-                MaxNewTokens = rollout.MaxNewTokens,
-                StopTokenIds = policy.Codec.Tokenizer.StopIds,
-                PadTokenId = policy.Codec.Tokenizer.PadId,
-            };
+            var sampling = policy.Sampling(rollout);
             return new Setup
             {
                 Config = config,

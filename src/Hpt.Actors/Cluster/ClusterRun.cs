@@ -64,15 +64,7 @@ public static class ClusterRun
         }
         if (cluster.Has(ClusterSettings.Rollout))
         {
-            var sampling = new SamplingOptions
-            {
-                Temperature = rollout.Temperature,
-                TopP = rollout.TopP,
-                TopK = rollout.TopK,
-                MaxNewTokens = rollout.MaxNewTokens,
-                StopTokenIds = policy.Codec.Tokenizer.StopIds,
-                PadTokenId = policy.Codec.Tokenizer.PadId,
-            };
+            var sampling = policy.Sampling(rollout);
             parts = parts with
             {
                 RolloutEngines = rollout.Devices.Select(device => (Func<IRolloutEngine>)(() => new SharedWeightsRolloutEngine(

@@ -1,6 +1,7 @@
 using Hpt.Actors.Engines.Torch;
 using Hpt.Actors.Settings;
 using Hpt.Model;
+using Hpt.Model.Sampling;
 using Hpt.Model.Tokenizers;
 
 namespace Hpt.Actors.Hosting;
@@ -42,6 +43,17 @@ public sealed class PolicyFactory
                 $"tokenizer/model mismatch: {tokenizerPath} has {hf.VocabSize} ids but the model's vocab_size is {hfConfig.VocabSize}");
         return new PolicyFactory(settings, hfConfig, hf);
     }
+
+    /// <summary>How rollout workers sample with this policy's tokenizer (stop and pad ids).</summary>
+    public SamplingOptions Sampling(RolloutSettings rollout) => new()
+    {
+        Temperature = rollout.Temperature,
+        TopP = rollout.TopP,
+        TopK = rollout.TopK,
+        MaxNewTokens = rollout.MaxNewTokens,
+        StopTokenIds = Codec.Tokenizer.StopIds,
+        PadTokenId = Codec.Tokenizer.PadId,
+    };
 
     /// <summary>A model on <paramref name="device"/>: the folder's weights, or a fresh init from <paramref name="seed"/>.</summary>
     public CausalLM NewModel(string device, long seed)

@@ -113,15 +113,7 @@ public static class TrainingRun
         TrainingTask task, PolicyFactory policy, TorchLearnerEngine engine, Algorithm algorithm, CheckpointStore store,
         IRunObserver observer, CancellationToken cancel)
     {
-        var sampling = new SamplingOptions
-        {
-            Temperature = rollout.Temperature,
-            TopP = rollout.TopP,
-            TopK = rollout.TopK,
-            MaxNewTokens = rollout.MaxNewTokens,
-            StopTokenIds = policy.Codec.Tokenizer.StopIds,
-            PadTokenId = policy.Codec.Tokenizer.PadId,
-        };
+        var sampling = policy.Sampling(rollout);
         var engines = rollout.Devices
             .Select(device => (Func<IRolloutEngine>)(() => new TorchRolloutEngine(policy.NewModel(device, run.Seed), policy.Codec, sampling, run.Seed)))
             .ToArray();

@@ -1,3 +1,4 @@
+using Hpt.Cli.Tests.Support;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -17,7 +18,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IDisposable
     private const int Steps = 6;
     private const int PromptsPerStep = 4;
     private readonly string _root = Directory.CreateTempSubdirectory("hpt-cluster-").FullName;
-    private readonly List<NodeProcess> _nodes = [];
+    private readonly List<HptProcess> _nodes = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
     public void Dispose()
@@ -32,7 +33,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IDisposable
 
     private void Log(string text) => output.WriteLine($"{_clock.Elapsed.TotalSeconds,6:0.0}s {text}");
 
-    private NodeProcess Start(string name, params string[] arguments)
+    private HptProcess Start(string name, params string[] arguments)
     {
         string[] common =
         [
@@ -45,7 +46,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IDisposable
             "--set", $"pipeline.total-steps={Steps}", "--set", "rollout.max-new-tokens=24",
             "--set", "cluster.stable-after=3s", "--set", "cluster.acceptable-heartbeat-pause=4s",
         ];
-        var node = NodeProcess.Start(name, [.. common, .. arguments]);
+        var node = HptProcess.Start(name, [.. common, .. arguments]);
         _nodes.Add(node);
         Log($"started {name}");
         return node;
@@ -63,7 +64,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task Three_processes_train_every_prompt_exactly_once_when_a_rollout_process_is_killed()
     {
-        using (var help = NodeProcess.Start("help", ["--help"]))
+        using (var help = HptProcess.Start("help", ["--help"]))
         {
             Assert.True(help.WaitForExit(TimeSpan.FromSeconds(60)));
             Assert.True(System.Text.RegularExpressions.Regex.IsMatch(help.Output, @"^\s+node\s", System.Text.RegularExpressions.RegexOptions.Multiline),

@@ -1,3 +1,4 @@
+using Hpt.Cli.Tests.Support;
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Configuration;

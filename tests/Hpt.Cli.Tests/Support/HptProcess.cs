@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Hpt.Cli.Tests.Resume;
+namespace Hpt.Cli.Tests.Support;
 
 /// <summary>Runs the built `hpt` (hpt.dll next to the tests) as a child process, to be killed like a real job.</summary>
 public sealed class HptProcess : IDisposable
@@ -9,8 +9,9 @@ public sealed class HptProcess : IDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private HptProcess(Process process)
+    private HptProcess(string name, Process process)
     {
+        Name = name;
         _process = process;
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
@@ -18,9 +19,14 @@ public sealed class HptProcess : IDisposable
         _process.BeginErrorReadLine();
     }
 
+    /// <summary>A label for test output (e.g. the node's role).</summary>
+    public string Name { get; }
+
     public string Output { get { lock (_output) return _output.ToString(); } }
 
-    public static HptProcess Start(IEnumerable<string> arguments)
+    public static HptProcess Start(IEnumerable<string> arguments) => Start("hpt", arguments);
+
+    public static HptProcess Start(string name, IEnumerable<string> arguments)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "hpt.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException("hpt.dll is not next to the tests", dll);
@@ -28,7 +34,7 @@ public sealed class HptProcess : IDisposable
         info.ArgumentList.Add(dll);
         foreach (var a in arguments) info.ArgumentList.Add(a);
         info.Environment["DOTNET_gcServer"] = "0";
-        return new HptProcess(Process.Start(info) ?? throw new InvalidOperationException("could not start hpt"));
+        return new HptProcess(name, Process.Start(info) ?? throw new InvalidOperationException("could not start hpt"));
     }
 
     /// <summary>Waits for exit; false when the timeout passed first.</summary>
