@@ -18,7 +18,7 @@ public static class AlgorithmSection
         {
             return AlgorithmSettings.FromSettings(settings);
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or FormatException)
         {
             var key = settings.Select(s => s.Key).FirstOrDefault(k => e.Message.Contains(k, StringComparison.Ordinal)) ?? "algorithm";
             throw new SettingsException("hpt." + key, e.Message);

@@ -13,7 +13,8 @@ public static class CliRunner
         var parsed = root.Parse(args);
         try
         {
-            return parsed.Invoke();
+            // Our handler, not System.CommandLine's: one line without --verbose, the stack trace with it.
+            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (!parsed.GetValue(Verbose))
         {
