@@ -27,8 +27,13 @@ public sealed class GateActor : ReceiveActor
                     : new TrainRow(null, work.Demonstration, row.Advantage, row.RlWeight, row.SftWeight))
                 .ToArray();
             _log.Debug("gate: prompt {0} P={1:0.###} gamma={2:0.###} -> {3}", work.Seq, decision.Accuracy, decision.Gamma, decision.Route);
+            var versions = group.Rollouts.SelectMany(r => r.TokenVersions).ToArray();
             learner.Tell(new TrainOnPrompt(work, group.Attempt, decision.Route, decision.Accuracy, decision.Gamma, rows,
-                verified.Rewards, group.Rollouts.Sum(r => r.ResponseTokens.Length)));
+                verified.Rewards, group.Rollouts.Sum(r => r.ResponseTokens.Length))
+            {
+                OldestSampleVersion = versions.Length == 0 ? -1 : versions.Min(),
+                NewestSampleVersion = versions.Length == 0 ? -1 : versions.Max(),
+            });
         });
     }
 

@@ -15,4 +15,9 @@ public interface IRunObserver
     void Progress(RunProgress progress);
 
     void Evaluated(string label, BenchmarkResult result);
+
+    /// <summary>After every training step: where each trained prompt's data came from. Called from an actor thread.</summary>
+    void Provenance(StepProvenance provenance)
+    {
+    }
 }

@@ -15,10 +15,15 @@ public sealed class ProgressForwarder : ReceiveActor
     public ProgressForwarder(IRunObserver observer)
     {
         Receive<RunProgress>(observer.Progress);
+        Receive<StepProvenance>(observer.Provenance);
         Receive<Flush>(f => Sender.Tell(f));
     }
 
-    protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(RunProgress));
+    protected override void PreStart()
+    {
+        Context.System.EventStream.Subscribe(Self, typeof(RunProgress));
+        Context.System.EventStream.Subscribe(Self, typeof(StepProvenance));
+    }
 
     protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
 

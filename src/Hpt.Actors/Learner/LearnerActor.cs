@@ -94,6 +94,7 @@ public sealed class LearnerActor : ReceiveActor
 
         var metrics = StepMetricsBuilder.Build(_engine.PolicyVersion, prompts, _batch.LastStaleness, result,
             trainSeconds, idleSeconds, publishSeconds);
+        Context.System.EventStream.Publish(new StepProvenance(_engine.PolicyVersion, prompts.Select(Provenance).ToArray()));
         // Policy first: the coordinator forwards it to workers before it issues the work that needs it.
         _coordinator.Tell(new PolicyPublished(snapshot));
         _coordinator.Tell(new StepCompleted(_engine.PolicyVersion, _engine.PolicyVersion, prompts.Select(p => p.Work.Seq).ToArray(), metrics));
@@ -113,6 +114,10 @@ public sealed class LearnerActor : ReceiveActor
         _log.Info("learner: checkpoint of step {0} saved ({1} files)", manifest.Step, manifest.Files.Count);
         return Path.Combine(_checkpoints.Store.Directory, $"step-{version:D8}");
     }
+
+    private static PromptProvenance Provenance(TrainOnPrompt p) =>
+        new(p.Work.Seq, p.Attempt, p.Work.Epoch, p.Work.ProblemId, p.Route, p.Accuracy, p.Gamma, p.Rewards,
+            p.OldestSampleVersion, p.NewestSampleVersion, p.Rows.Count);
 
     private static long OldestVersion(TrainOnPrompt item)
     {

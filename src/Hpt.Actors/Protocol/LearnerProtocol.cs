@@ -27,7 +27,13 @@ public sealed record TrainOnPrompt(
     double Gamma,
     IReadOnlyList<TrainRow> Rows,
     double[] Rewards,
-    int RolloutTokens) : IPipelineMessage;
+    int RolloutTokens) : IPipelineMessage
+{
+    /// <summary>Oldest and newest policy version among the group's sampled tokens (kept or dropped by the gate); -1 if none.</summary>
+    public long OldestSampleVersion { get; init; } = -1;
+
+    public long NewestSampleVersion { get; init; } = -1;
+}
 
 /// <summary>Fact: the learner refused a sample older than the staleness bound; the coordinator issues the prompt again.</summary>
 public sealed record PromptTooStale(PromptWork Work, int Attempt, long SampleVersion, long LearnerVersion) : IPipelineMessage;

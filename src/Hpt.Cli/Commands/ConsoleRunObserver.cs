@@ -10,6 +10,7 @@ public sealed class ConsoleRunObserver : IRunObserver, IDisposable
 {
     private readonly ProgressView _view = new("training");
     private MetricsLog? _metrics;
+    private ProvenanceLog? _provenance;
 
     public string? RunDirectory { get; private set; }
     public BenchmarkResult? Before { get; private set; }
@@ -19,7 +20,11 @@ public sealed class ConsoleRunObserver : IRunObserver, IDisposable
     {
         RunDirectory = runDirectory;
         _metrics = new MetricsLog(runDirectory);
+        var settings = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllBytes(Path.Combine(runDirectory, "run.json")));
+        _provenance = new ProvenanceLog(runDirectory, settings?.GetValueOrDefault("hpt.algorithm.preset") ?? "?");
     }
+
+    public void Provenance(StepProvenance provenance) => _provenance?.Append(provenance);
 
     public void Message(string text) => _view.Message(text);
 
@@ -40,5 +45,6 @@ public sealed class ConsoleRunObserver : IRunObserver, IDisposable
     {
         _view.Dispose();
         _metrics?.Dispose();
+        _provenance?.Dispose();
     }
 }

@@ -36,6 +36,9 @@ public sealed class GateActorTests(ITestOutputHelper output) : TestKit(TestConfi
         Assert.Equal("4", row.ExpertText);
         Assert.Equal(1.0, row.SftWeight);
         Assert.Equal(0.25, item.Accuracy);
+        // The dropped rollouts' policy versions stay in the provenance.
+        Assert.Equal(0, item.OldestSampleVersion);
+        Assert.Equal(0, item.NewestSampleVersion);
     }
 
     [Fact]
