@@ -49,7 +49,7 @@ public sealed class LearnerRootActor : ReceiveActor, IWithStash
         Receive<RolloutsFailed>(m => pipeline.Coordinator.Forward(m));
         Receive<WatchRun>(m => pipeline.Coordinator.Forward(m));
         Receive<GetRunStatus>(m => pipeline.Coordinator.Forward(m));
-        Receive<GroupVerified>(m => pipeline.Gate.Forward(m));
+        Receive<GroupVerified>(m => pipeline.Coordinator.Forward(m)); // journaled there, then handed to the gate
         Receive<RolloutsGenerated>(m => pipeline.Verifiers.Forward(m));
         Receive<SaveCheckpointNow>(m => pipeline.Learner.Forward(m));
     }

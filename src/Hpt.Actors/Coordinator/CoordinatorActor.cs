@@ -9,7 +9,8 @@ namespace Hpt.Actors.Coordinator;
 
 /// <summary>
 /// Owns the run: data order, step counter, policy version and the staleness bound. Rollout workers pull prompts
-/// from it; it issues one only when admission control allows. Every state change is a journaled event, so a
+/// from it; it issues one only when admission control allows. Verified groups pass through it to the gate and are
+/// journaled on the way, so a resume loses no completed generation. Every state change is a journaled event, so a
 /// restarted coordinator recovers where it stopped. No tensor math here.
 /// </summary>
 public sealed class CoordinatorActor : ReceivePersistentActor
@@ -25,6 +26,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor
     private readonly CoordinatorHistory _history = new();
     private CoordinatorState _state = CoordinatorState.Initial;
     private Engines.PolicySnapshot? _latestPolicy;
+    private IActorRef? _gate;
 
     public CoordinatorActor(string runId, PipelineSettings settings, IReadOnlyList<PromptSpec> problems, int seed,
         Engines.PolicySnapshot? initialPolicy = null)
@@ -49,6 +51,8 @@ public sealed class CoordinatorActor : ReceivePersistentActor
         Command<WatchRun>(w => { if (IsComplete) w.ReplyTo.Tell(Completed()); else _watchers.Add(w.ReplyTo); });
         Command<GetRunStatus>(_ => Sender.Tell(Status()));
         Command<ResumeFrom>(OnResumeFrom);
+        Command<GroupVerified>(OnGroupVerified);
+        Command<AttachGate>(OnAttachGate);
     }
 
     public override string PersistenceId { get; }
@@ -89,6 +93,31 @@ public sealed class CoordinatorActor : ReceivePersistentActor
             _state = _history.Apply(_state, evt);
             replyTo.Tell(Status());
         });
+    }
+
+    /// <summary>Journals a verified group before the gate sees it, so a crash after this point never regenerates it.</summary>
+    private void OnGroupVerified(GroupVerified verified)
+    {
+        var g = verified.Group;
+        if (!_state.InFlight.TryGetValue(g.Work.Seq, out var current) || current != g.Attempt || _state.Trained.Contains(g.Work.Seq))
+        {
+            _log.Debug("coordinator: verdict for prompt {0} attempt {1} is no longer current; dropped", g.Work.Seq, g.Attempt);
+            return;
+        }
+        Persist(new GroupScored(g.Work.Seq, g.Attempt, verified), evt =>
+        {
+            _state = _history.Apply(_state, evt);
+            _gate?.Tell(evt.Verified);
+        });
+    }
+
+    /// <summary>The gate exists: hand it every verified group the journal holds that is not trained yet.</summary>
+    private void OnAttachGate(AttachGate attach)
+    {
+        _gate = attach.Gate;
+        foreach (var scored in _state.Scored.Values) _gate.Tell(scored.Verified);
+        if (!_state.Scored.IsEmpty)
+            _log.Info("coordinator: {0} verified groups from the journal go to the gate without being generated again", _state.Scored.Count);
     }
 
     private void OnRequestWork(RequestWork request)

@@ -19,3 +19,9 @@ public sealed record StepRecorded(long Step, long PolicyVersion, long[] Seqs, St
 /// the steps in between are trained again. Replaying the journal through this event gives the effective history.
 /// </summary>
 public sealed record RolledBack(long ToStep, long FromStep) : ICoordinatorEvent;
+
+/// <summary>
+/// A prompt's rollouts are generated and verified (tokens, behaviour log-probs, versions, rewards): journaled so that a
+/// resume hands the group to the gate again instead of generating it a second time.
+/// </summary>
+public sealed record GroupScored(long Seq, int Attempt, GroupVerified Verified) : ICoordinatorEvent;

@@ -15,7 +15,10 @@ public sealed class CoordinatorHistory
             if (!_afterStep.TryGetValue(back.ToStep, out var earlier))
                 throw new InvalidOperationException($"the journal has no state for step {back.ToStep} to roll back to");
             foreach (var later in _afterStep.Keys.Where(k => k > back.ToStep).ToArray()) _afterStep.Remove(later);
-            return earlier.ReturnAllInFlight(); // nothing issued before the rollback is running any more
+            // Nothing issued before the rollback is running any more, and no verified group may be trained by a
+            // policy it was not sampled from: everything in flight at step ToStep is issued again.
+            var reset = earlier with { Scored = earlier.Scored.Clear() };
+            return reset.ReturnAllInFlight();
         }
         var next = state.Apply(evt);
         if (evt is StepRecorded recorded) _afterStep[recorded.Step] = next;

@@ -19,6 +19,8 @@ public sealed record CoordinatorState
     /// <summary>Returned prompts waiting to be issued again (before any fresh prompt), with their last attempt.</summary>
     public ImmutableSortedDictionary<long, int> Returned { get; init; } = ImmutableSortedDictionary<long, int>.Empty;
     public ImmutableHashSet<long> Trained { get; init; } = ImmutableHashSet<long>.Empty;
+    /// <summary>In-flight prompts whose verified group is journaled but not yet trained.</summary>
+    public ImmutableSortedDictionary<long, GroupScored> Scored { get; init; } = ImmutableSortedDictionary<long, GroupScored>.Empty;
     public int ReturnedTotal { get; init; }
 
     public static CoordinatorState Initial { get; } = new();
@@ -33,10 +35,16 @@ public sealed record CoordinatorState
             InFlight = InFlight.SetItem(e.Seq, e.Attempt),
             Returned = Returned.Remove(e.Seq),
         },
+        GroupScored e when InFlight.TryGetValue(e.Seq, out var current) && current == e.Attempt => this with
+        {
+            Scored = Scored.SetItem(e.Seq, e),
+        },
+        GroupScored => this, // a verdict for an attempt that is no longer current
         PromptReturned e when InFlight.TryGetValue(e.Seq, out var attempt) && attempt == e.Attempt => this with
         {
             Accepted = Accepted - 1,
             InFlight = InFlight.Remove(e.Seq),
+            Scored = Scored.Remove(e.Seq),
             Returned = Returned.SetItem(e.Seq, e.Attempt),
             ReturnedTotal = ReturnedTotal + 1,
         },
@@ -48,17 +56,22 @@ public sealed record CoordinatorState
             PolicyVersion = e.PolicyVersion,
             InFlight = InFlight.RemoveRange(e.Seqs),
             Returned = Returned.RemoveRange(e.Seqs),
+            Scored = Scored.RemoveRange(e.Seqs),
             Trained = Trained.Union(e.Seqs),
         },
         _ => throw new ArgumentException($"unknown coordinator event {evt.GetType().Name}", nameof(evt)),
     };
 
-    /// <summary>After a crash nothing is running any more: every in-flight prompt waits to be issued again.</summary>
+    /// <summary>
+    /// After a crash nothing is running any more: every in-flight prompt waits to be issued again, except those whose
+    /// verified group is journaled (they go straight back to the gate).
+    /// </summary>
     public CoordinatorState ReturnAllInFlight()
     {
         var state = this;
         foreach (var (seq, attempt) in InFlight)
-            state = state.Apply(new PromptReturned(seq, attempt, "resumed"));
+            if (!Scored.ContainsKey(seq))
+                state = state.Apply(new PromptReturned(seq, attempt, "resumed"));
         return state;
     }
 

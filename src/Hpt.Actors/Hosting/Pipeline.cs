@@ -57,7 +57,9 @@ public sealed class Pipeline
         var trained = new HashSet<long>(status.TrainedSeqs);
         var learner = system.ActorOf(OnCompute(LearnerActor.Props(parts.Learner, coordinator, parts.Settings, trained, parts.Checkpoints)), "learner");
         var gate = system.ActorOf(GateActor.Props(parts.Gate, learner), "gate");
-        var verifiers = system.ActorOf(VerifierActor.Props(parts.Scorer, gate, parts.Settings.VerifierTimeout)
+        // Verdicts go through the coordinator, which journals each verified group before it forwards it to the gate.
+        coordinator.Tell(new AttachGate(gate));
+        var verifiers = system.ActorOf(VerifierActor.Props(parts.Scorer, coordinator, parts.Settings.VerifierTimeout)
             .WithRouter(new RoundRobinPool(parts.Settings.Verifiers)), "verifiers");
         var workers = parts.RolloutEngines
             .Select((factory, i) => system.ActorOf(

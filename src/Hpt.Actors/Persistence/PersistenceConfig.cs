@@ -13,7 +13,6 @@ public static class PersistenceConfig
               serializers.hpt-pipeline = "Hpt.Actors.Persistence.PipelineSerializer, Hpt.Actors"
               serialization-bindings {
                 "Hpt.Actors.Coordinator.ICoordinatorEvent, Hpt.Actors" = hpt-pipeline
-                "Hpt.Actors.Coordinator.CoordinatorState, Hpt.Actors" = hpt-pipeline
               }
             }
             """;

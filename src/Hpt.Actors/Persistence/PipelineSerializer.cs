@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Serialization;
@@ -7,7 +6,7 @@ using Hpt.Actors.Coordinator;
 namespace Hpt.Actors.Persistence;
 
 /// <summary>
-/// Serializer for journaled events and snapshots. A closed set of types, each under a stable, versioned manifest,
+/// Serializer for journaled events. A closed set of types, each under a stable, versioned manifest,
 /// encoded with System.Text.Json: no CLR type names in the rows (renaming a class cannot break recovery) and
 /// nothing outside the set is ever instantiated from stored or received bytes.
 /// </summary>
@@ -16,7 +15,12 @@ public sealed class PipelineSerializer(ExtendedActorSystem system) : SerializerW
     /// <summary>The format this build writes; rows with a newer one are refused with a clear error.</summary>
     public const int FormatVersion = 1;
 
-    private static readonly JsonSerializerOptions Json = new() { IncludeFields = false };
+    // Log-probs can underflow to -Infinity: store non-finite numbers as "-Infinity"/"NaN" instead of failing the write.
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        IncludeFields = false,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 
     public override int Identifier => 7_341;
 
@@ -26,14 +30,13 @@ public sealed class PipelineSerializer(ExtendedActorSystem system) : SerializerW
         PromptReturned => "hpt.prompt-returned.v1",
         StepRecorded => "hpt.step-recorded.v1",
         RolledBack => "hpt.rolled-back.v1",
-        CoordinatorState => "hpt.coordinator-state.v1",
+        GroupScored => "hpt.group-scored.v1",
         _ => throw new ArgumentException($"PipelineSerializer cannot serialize {o.GetType().FullName}"),
     };
 
     public override byte[] ToBinary(object obj) => obj switch
     {
-        CoordinatorState s => JsonSerializer.SerializeToUtf8Bytes(ToSnapshot(s), Json),
-        PromptIssued or PromptReturned or StepRecorded or RolledBack => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Json),
+        PromptIssued or PromptReturned or StepRecorded or RolledBack or GroupScored => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Json),
         _ => throw new ArgumentException($"PipelineSerializer cannot serialize {obj.GetType().FullName}"),
     };
 
@@ -43,7 +46,7 @@ public sealed class PipelineSerializer(ExtendedActorSystem system) : SerializerW
         "hpt.prompt-returned.v1" => Read<PromptReturned>(bytes, manifest),
         "hpt.step-recorded.v1" => Read<StepRecorded>(bytes, manifest),
         "hpt.rolled-back.v1" => Read<RolledBack>(bytes, manifest),
-        "hpt.coordinator-state.v1" => FromSnapshot(Read<CoordinatorSnapshot>(bytes, manifest)),
+        "hpt.group-scored.v1" => Read<GroupScored>(bytes, manifest),
         _ => throw new System.Runtime.Serialization.SerializationException(
             $"unknown stored record '{manifest}': the journal was written by a newer or different version of hpt " +
             $"(this build reads format v{FormatVersion}); refusing to continue rather than lose data"),
@@ -52,22 +55,4 @@ public sealed class PipelineSerializer(ExtendedActorSystem system) : SerializerW
     private static T Read<T>(byte[] bytes, string manifest) =>
         JsonSerializer.Deserialize<T>(bytes, Json)
         ?? throw new System.Runtime.Serialization.SerializationException($"stored record '{manifest}' is empty");
-
-    private static CoordinatorSnapshot ToSnapshot(CoordinatorState s) => new(
-        s.Step, s.PolicyVersion, s.NextSeq, s.Accepted,
-        s.InFlight.Keys.ToArray(), s.InFlight.Values.ToArray(),
-        s.Returned.Keys.ToArray(), s.Returned.Values.ToArray(),
-        s.Trained.Order().ToArray(), s.ReturnedTotal);
-
-    private static CoordinatorState FromSnapshot(CoordinatorSnapshot s) => new()
-    {
-        Step = s.Step,
-        PolicyVersion = s.PolicyVersion,
-        NextSeq = s.NextSeq,
-        Accepted = s.Accepted,
-        InFlight = s.InFlightSeqs.Zip(s.InFlightAttempts).ToImmutableSortedDictionary(p => p.Item1, p => p.Item2),
-        Returned = s.ReturnedSeqs.Zip(s.ReturnedAttempts).ToImmutableSortedDictionary(p => p.Item1, p => p.Item2),
-        Trained = s.Trained.ToImmutableHashSet(),
-        ReturnedTotal = s.ReturnedTotal,
-    };
 }

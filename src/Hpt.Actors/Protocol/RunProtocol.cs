@@ -33,3 +33,6 @@ public sealed record RunStatus(
 /// Replies with the <see cref="RunStatus"/> after the rollback (if any).
 /// </summary>
 public sealed record ResumeFrom(long Step) : IPipelineMessage;
+
+/// <summary>Wiring: where the coordinator forwards journaled verdicts (the gate). Sent once the gate exists.</summary>
+public sealed record AttachGate(Akka.Actor.IActorRef Gate) : IPipelineMessage;

@@ -14,7 +14,7 @@ public sealed class VerifierActor : ReceiveActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly BoundedCheck _checks = new();
 
-    public VerifierActor(IRewardScorer scorer, IActorRef gate, TimeSpan timeout)
+    public VerifierActor(IRewardScorer scorer, IActorRef verdicts, TimeSpan timeout)
     {
         Receive<RolloutsGenerated>(group =>
         {
@@ -36,12 +36,13 @@ public sealed class VerifierActor : ReceiveActor
                 if (outcome.Failure is not null)
                     _log.Warning("verifier: prompt {0} demonstration scored 0: {1}", group.Work.Seq, outcome.Failure);
             }
-            gate.Tell(new GroupVerified(group, rewards, expertReward, failed));
+            verdicts.Tell(new GroupVerified(group, rewards, expertReward, failed));
         });
     }
 
     protected override void PostStop() => _checks.Dispose();
 
-    public static Props Props(IRewardScorer scorer, IActorRef gate, TimeSpan timeout) =>
-        Akka.Actor.Props.Create(() => new VerifierActor(scorer, gate, timeout));
+    /// <param name="verdicts">Where verified groups go: the coordinator (which journals them for the gate), or a gate directly.</param>
+    public static Props Props(IRewardScorer scorer, IActorRef verdicts, TimeSpan timeout) =>
+        Akka.Actor.Props.Create(() => new VerifierActor(scorer, verdicts, timeout));
 }

@@ -166,4 +166,48 @@ public sealed class CoordinatorActorTests(ITestOutputHelper output) : TestKit(Te
         Assert.Equal(new long[] { 0, 1 }, revived.TrainedSeqs);
         Assert.Equal(0, revived.InFlight);
     }
+
+    [Fact]
+    public async Task Coordinator_journals_verified_groups_and_after_a_restart_hands_them_to_the_gate_without_reissuing()
+    {
+        var coordinator = Start(TwoPerStep, "scored");
+        var gate = CreateTestProbe();
+        coordinator.Tell(new AttachGate(gate.Ref));
+        var worker = CreateTestProbe();
+        var a = RequestAndExpect(coordinator, worker, "w");
+        var b = RequestAndExpect(coordinator, worker, "w");
+        var verified = new GroupVerified(new RolloutsGenerated(a.Work, a.Attempt, 0, "w", [Fixtures.Rollout("x", 0)], 0), [1.0], 0, 0);
+        coordinator.Tell(verified);
+        Assert.Equal(a.Work.Seq, gate.ExpectMsg<GroupVerified>().Group.Work.Seq); // forwarded once journaled
+
+        Watch(coordinator);
+        Sys.Stop(coordinator);
+        ExpectTerminated(coordinator);
+        var revived = Start(TwoPerStep, "scored");
+        var status = await revived.Ask<RunStatus>(GetRunStatus.Instance);
+        Assert.Equal(1, status.InFlight); // a's group survives; b's generation was lost and is issued again
+        var newGate = CreateTestProbe();
+        revived.Tell(new AttachGate(newGate.Ref));
+        var replayed = newGate.ExpectMsg<GroupVerified>();
+        Assert.Equal(a.Work.Seq, replayed.Group.Work.Seq);
+        Assert.Equal([1.0], replayed.Rewards);
+        var again = RequestAndExpect(revived, worker, "w");
+        Assert.Equal(b.Work.Seq, again.Work.Seq);
+        revived.Tell(new RequestWork(worker.Ref, "w", 0), worker.Ref);
+        worker.ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // a is not issued again: its group is already verified
+    }
+
+    [Fact]
+    public void Coordinator_drops_a_verdict_for_an_attempt_that_is_no_longer_current()
+    {
+        var coordinator = Start(TwoPerStep, "stale-verdict");
+        var gate = CreateTestProbe();
+        coordinator.Tell(new AttachGate(gate.Ref));
+        var worker = CreateTestProbe();
+        var first = RequestAndExpect(coordinator, worker, "w");
+        coordinator.Tell(new RolloutsFailed(first.Work, first.Attempt, "w", "boom"), worker.Ref);
+        RequestAndExpect(coordinator, worker, "w"); // attempt 2 issued
+        coordinator.Tell(new GroupVerified(new RolloutsGenerated(first.Work, first.Attempt, 0, "w", [Fixtures.Rollout("x", 0)], 0), [0.0], 0, 0));
+        gate.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+    }
 }
