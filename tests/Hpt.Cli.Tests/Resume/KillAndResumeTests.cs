@@ -1,5 +1,4 @@
 using Hpt.Cli.Tests.Support;
-using System.Diagnostics;
 using Akka.Actor;
 using Akka.Configuration;
 using Hpt.Actors.Coordinator;
@@ -57,36 +56,31 @@ public sealed class KillAndResumeTests(ITestOutputHelper output) : IDisposable
         var referenceId = $"ref-{suffix}";
         var killedId = $"kill-{suffix}";
 
-        var clock = Stopwatch.StartNew();
         RunToCompletion(Arguments(store, referenceDir, referenceId), "reference");
-        var duration = clock.Elapsed;
-        output.WriteLine($"uninterrupted run: {duration.TotalSeconds:0.0} s");
 
         var random = new Random(BitConverter.ToInt32(Guid.NewGuid().ToByteArray()));
-        // First kill at a random moment of the whole job (warm-up, evaluation or training); then at random points
-        // inside training: a random step's progress line, plus a random fraction of a step.
+        // Kills are triggered by the job's own progress lines (timing alone is not reliable on a loaded machine): the
+        // first at a random point of the whole job (warm-up, evaluation or an early step), then at later random steps,
+        // each after a random fraction of a step.
+        string[] firstMarkers = ["warm-up 50/200", "warm-up 150/200", "eval before", "step 1/8", "step 2/8", "step 3/8"];
         var kills = 0;
-        var nextStep = 1;
+        var lastStep = 0;
         for (var attempt = 0; attempt < 3; attempt++)
         {
+            var marker = attempt == 0 ? firstMarkers[random.Next(firstMarkers.Length)] : $"step {lastStep + random.Next(1, 3)}/8";
+            if (marker.StartsWith("step ", StringComparison.Ordinal))
+            {
+                var step = int.Parse(marker[5..marker.IndexOf('/')]);
+                if (step > 7) break;
+                lastStep = step;
+            }
             using var child = HptProcess.Start(Arguments(store, killedDir, killedId));
-            string when;
-            if (attempt == 0)
-            {
-                var delay = TimeSpan.FromSeconds(duration.TotalSeconds * (0.2 + 0.6 * random.NextDouble()));
-                if (child.WaitForExit(delay)) { output.WriteLine($"attempt {attempt}: finished before the kill"); continue; }
-                when = $"after {delay.TotalSeconds:0.0} s";
-            }
-            else
-            {
-                nextStep = Math.Min(7, nextStep + random.Next(1, 4));
-                if (!child.WaitForOutput($"step {nextStep}/8", RunLimit)) { output.WriteLine($"attempt {attempt}: ended before step {nextStep}"); continue; }
-                Thread.Sleep(random.Next(0, 400));
-                when = $"at step {nextStep} + a random delay";
-            }
+            if (!child.WaitForOutput(marker, RunLimit)) { output.WriteLine($"attempt {attempt}: ended before '{marker}'"); continue; }
+            Thread.Sleep(random.Next(0, 300));
+            if (child.HasExited) { output.WriteLine($"attempt {attempt}: ended right after '{marker}'"); continue; }
             child.Kill();
             kills++;
-            output.WriteLine($"attempt {attempt}: killed {when}; last output: {LastLine(child.Output)}");
+            output.WriteLine($"attempt {attempt}: killed at '{marker}' + a random delay; last output: {LastLine(child.Output)}");
         }
         RunToCompletion(Arguments(store, killedDir, killedId), "final resume");
         Assert.True(kills >= 1, "the run was never killed: the test proved nothing");
