@@ -120,13 +120,7 @@ public static class ClusterRun
         var algorithm = AlgorithmFactory.Create(AlgorithmSection.Create(config));
         var checkpoints = CheckpointSettings.Create(config);
         var store = new CheckpointStore(dir.Checkpoints, checkpoints.Keep, w => observer.Message($"warning: {w}"));
-        if (store.LoadLatest(0) is null)
-        {
-            using var model = policy.NewModel(learnerSettings.Device, run.Seed);
-            observer.Message($"base model: {model.ParameterCount() / 1e6:0.00}M parameters, {taskSettings.WarmupSteps} supervised warm-up steps");
-            SupervisedWarmup.Run(model, policy.Codec, task.Train, taskSettings.WarmupSteps, pipeline.PromptsPerStep, learnerSettings, run.Seed, observer.Message);
-            store.Save(0, 0, RunDirectory.FingerprintHash(config), folder => PolicyWeights.Save(model, Path.Combine(folder, "model.safetensors")));
-        }
+        RunAssembly.EnsureBaseModel(policy, task, taskSettings, pipeline, learnerSettings, run, store, RunDirectory.FingerprintHash(config), observer);
         var engine = new TorchLearnerEngine(policy.NewModel(learnerSettings.Device, run.Seed), policy.Codec, algorithm, learnerSettings);
         return SharedWeightsLearnerEngine.ForTorch(engine, weights);
     }
@@ -138,18 +132,6 @@ public static class ClusterRun
         var store = new CheckpointStore(dir.Checkpoints, checkpointSettings.Keep, w => observer.Message($"warning: {w}"));
         var algorithm = AlgorithmFactory.Create(AlgorithmSection.Create(config));
         var configHash = RunDirectory.FingerprintHash(config);
-        return () => new PipelineParts(
-            run.Id, run.Seed, pipeline,
-            task.Train.Select(p => new PromptSpec(p.Id, p.Prompt, p.Answer, p.Demonstration)).ToArray(),
-            [], learner, new TaskRewardScorer(task.Reward), algorithm.Gate,
-            Checkpoints: new CheckpointSchedule(store, checkpointSettings, pipeline.TotalSteps, configHash),
-            Restore: journalStep =>
-            {
-                var checkpoint = store.LoadLatest(journalStep)
-                                 ?? throw new InvalidDataException($"no intact checkpoint at or before step {journalStep} in {store.Directory}");
-                learner.LoadCheckpoint(checkpoint.Folder, checkpoint.Manifest.PolicyVersion);
-                if (journalStep > 0) observer.Message($"journal at step {journalStep}; loaded the checkpoint of step {checkpoint.Manifest.Step}");
-                return checkpoint.Manifest.Step;
-            });
+        return () => RunAssembly.Parts(run, pipeline, task, learner, algorithm.Gate, [], store, checkpointSettings, configHash, observer);
     }
 }

@@ -52,8 +52,7 @@ public static class TrainingRun
         var store = new CheckpointStore(dir.Checkpoints, checkpointSettings.Keep, w => observer.Message($"warning: {w}"));
         var evaluation = EvaluationProtocol.Small(samples: taskSettings.EvalSamples, maxNewTokens: rollout.MaxNewTokens);
 
-        if (store.LoadLatest(0) is null)
-            MakeBaseModel(policy, task, taskSettings, pipelineSettings, learnerSettings, run, store, configHash, observer);
+        RunAssembly.EnsureBaseModel(policy, task, taskSettings, pipelineSettings, learnerSettings, run, store, configHash, observer);
 
         using var engine = new TorchLearnerEngine(policy.NewModel(learnerSettings.Device, run.Seed), policy.Codec, algorithm, learnerSettings);
         var before = await EvaluateBeforeAsync(dir, store, engine, policy, task, evaluation, run.Seed, observer, cancel);
@@ -71,16 +70,6 @@ public static class TrainingRun
             observer.Evaluated("after", after);
         }
         return new RunOutcome(dir.Path, steps, pipelineSettings.TotalSteps, completed, before, after, trainSeconds);
-    }
-
-    private static void MakeBaseModel(PolicyFactory policy, TrainingTask task, TaskSettings taskSettings, PipelineSettings pipeline,
-        LearnerSettings learner, RunSettings run, CheckpointStore store, string configHash, IRunObserver observer)
-    {
-        using var model = policy.NewModel(learner.Device, run.Seed);
-        observer.Message($"base model: {model.ParameterCount() / 1e6:0.00}M parameters, {taskSettings.WarmupSteps} supervised warm-up steps");
-        SupervisedWarmup.Run(model, policy.Codec, task.Train, taskSettings.WarmupSteps, pipeline.PromptsPerStep,
-            learner with { LearningRate = taskSettings.WarmupLearningRate }, run.Seed, observer.Message);
-        store.Save(0, 0, configHash, folder => PolicyWeights.Save(model, Path.Combine(folder, "model.safetensors")));
     }
 
     private static async Task<BenchmarkResult> EvaluateBeforeAsync(RunDirectory dir, CheckpointStore store, TorchLearnerEngine engine,
@@ -117,19 +106,7 @@ public static class TrainingRun
         var engines = rollout.Devices
             .Select(device => (Func<IRolloutEngine>)(() => new TorchRolloutEngine(policy.NewModel(device, run.Seed), policy.Codec, sampling, run.Seed)))
             .ToArray();
-        var parts = new PipelineParts(
-            run.Id, run.Seed, pipelineSettings,
-            task.Train.Select(p => new PromptSpec(p.Id, p.Prompt, p.Answer, p.Demonstration)).ToArray(),
-            engines, engine, new TaskRewardScorer(task.Reward), algorithm.Gate,
-            Checkpoints: new CheckpointSchedule(store, checkpointSettings, pipelineSettings.TotalSteps, configHash),
-            Restore: journalStep =>
-            {
-                var checkpoint = store.LoadLatest(journalStep)
-                                 ?? throw new InvalidDataException($"no intact checkpoint at or before step {journalStep} in {store.Directory}");
-                engine.LoadCheckpoint(checkpoint.Folder, checkpoint.Manifest.PolicyVersion);
-                if (journalStep > 0) observer.Message($"journal at step {journalStep}; loaded the checkpoint of step {checkpoint.Manifest.Step}");
-                return checkpoint.Manifest.Step;
-            });
+        var parts = RunAssembly.Parts(run, pipelineSettings, task, engine, algorithm.Gate, engines, store, checkpointSettings, configHash, observer);
 
         // Rollout workers and the learner run at the same time: split the cores between them (warm-up and
         // evaluation, which run alone, use them all).

@@ -1,0 +1,47 @@
+using Hpt.Actors.Checkpoints;
+using Hpt.Actors.Coordinator;
+using Hpt.Actors.Engines;
+using Hpt.Actors.Settings;
+using Hpt.Core.Gating;
+using Hpt.Model.Weights;
+
+namespace Hpt.Actors.Hosting;
+
+/// <summary>The pieces every kind of run (one process or a cluster's learner node) builds the same way.</summary>
+public static class RunAssembly
+{
+    /// <summary>
+    /// Makes the run's starting point unless it exists: the supervised warm-up (at its own learning rate) saved as
+    /// checkpoint step 0.
+    /// </summary>
+    public static void EnsureBaseModel(PolicyFactory policy, TrainingTask task, TaskSettings taskSettings, PipelineSettings pipeline,
+        LearnerSettings learner, RunSettings run, CheckpointStore store, string configHash, IRunObserver observer)
+    {
+        if (store.LoadLatest(0) is not null) return;
+        using var model = policy.NewModel(learner.Device, run.Seed);
+        observer.Message($"base model: {model.ParameterCount() / 1e6:0.00}M parameters, {taskSettings.WarmupSteps} supervised warm-up steps");
+        SupervisedWarmup.Run(model, policy.Codec, task.Train, taskSettings.WarmupSteps, pipeline.PromptsPerStep,
+            learner with { LearningRate = taskSettings.WarmupLearningRate }, run.Seed, observer.Message);
+        store.Save(0, 0, configHash, folder => PolicyWeights.Save(model, Path.Combine(folder, "model.safetensors")));
+    }
+
+    /// <summary>
+    /// The pipeline's parts around a learner engine: the data, the reward, the gate, the checkpoint schedule, and the
+    /// resume rule (load the newest intact checkpoint at or before the journal's last step).
+    /// </summary>
+    public static PipelineParts Parts(RunSettings run, PipelineSettings pipeline, TrainingTask task, ILearnerEngine learner,
+        IGatePolicy gate, IReadOnlyList<Func<IRolloutEngine>> rolloutEngines, CheckpointStore store, CheckpointSettings checkpoints,
+        string configHash, IRunObserver observer) =>
+        new(run.Id, run.Seed, pipeline,
+            task.Train.Select(p => new PromptSpec(p.Id, p.Prompt, p.Answer, p.Demonstration)).ToArray(),
+            rolloutEngines, learner, new TaskRewardScorer(task.Reward), gate,
+            Checkpoints: new CheckpointSchedule(store, checkpoints, pipeline.TotalSteps, configHash),
+            Restore: journalStep =>
+            {
+                var checkpoint = store.LoadLatest(journalStep)
+                                 ?? throw new InvalidDataException($"no intact checkpoint at or before step {journalStep} in {store.Directory}");
+                learner.LoadCheckpoint(checkpoint.Folder, checkpoint.Manifest.PolicyVersion);
+                if (journalStep > 0) observer.Message($"journal at step {journalStep}; loaded the checkpoint of step {checkpoint.Manifest.Step}");
+                return checkpoint.Manifest.Step;
+            });
+}
