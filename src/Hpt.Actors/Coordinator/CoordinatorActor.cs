@@ -104,7 +104,9 @@ public sealed class CoordinatorActor : ReceivePersistentActor
             _log.Debug("coordinator: verdict for prompt {0} attempt {1} is no longer current; dropped", g.Work.Seq, g.Attempt);
             return;
         }
-        Persist(new GroupScored(g.Work.Seq, g.Attempt, verified), evt =>
+        // PersistAsync: the write is still journaled before the gate sees the group (the handler runs after it), but
+        // work requests keep flowing meanwhile instead of waiting behind the write.
+        PersistAsync(new GroupScored(g.Work.Seq, g.Attempt, verified), evt =>
         {
             _state = _history.Apply(_state, evt);
             _gate?.Tell(evt.Verified);
