@@ -14,6 +14,28 @@ public static class BenchCommand
         var command = new Command("bench", "Benchmarks: readable lines, then one JSON line of figures.");
         command.Subcommands.Add(Pipeline());
         command.Subcommands.Add(BenchModelCommand.Create());
+        command.Subcommands.Add(Publish());
+        return command;
+    }
+
+    private static Command Publish()
+    {
+        var sizes = new Option<int[]>("--d-model") { Description = "Model widths to measure.", DefaultValueFactory = _ => [256, 512, 1024, 2048], AllowMultipleArgumentsPerToken = true };
+        var layers = new Option<int>("--layers") { Description = "Decoder layers.", DefaultValueFactory = _ => 4 };
+        var vocab = new Option<int>("--vocab") { Description = "Vocabulary size.", DefaultValueFactory = _ => 32_000 };
+        var repeats = new Option<int>("--repeats") { Description = "Timed repeats per size (median).", DefaultValueFactory = _ => 3 };
+        var command = new Command("publish", "Weight-publish time against model size: in-process copy and checksummed weight files.")
+        {
+            sizes, layers, vocab, repeats,
+        };
+        command.SetAction(parsed =>
+        {
+            var rows = PublishBenchmark.Run(parsed.GetValue(sizes)!, parsed.GetValue(layers), parsed.GetValue(vocab), parsed.GetValue(repeats), Console.Out);
+            Console.WriteLine($"growth with size (log-log slope, 1 = linear): in-process copy {PublishBenchmark.Growth(rows, r => r.CopyMs):0.00}, " +
+                              $"file {PublishBenchmark.Growth(rows, r => r.FileWriteMs + r.FileLoadMs):0.00}");
+            Console.WriteLine(PublishBenchmark.Json(rows));
+            return 0;
+        });
         return command;
     }
 
