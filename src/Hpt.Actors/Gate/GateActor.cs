@@ -33,6 +33,8 @@ public sealed class GateActor : ReceiveActor
             {
                 OldestSampleVersion = versions.Length == 0 ? -1 : versions.Min(),
                 NewestSampleVersion = versions.Length == 0 ? -1 : versions.Max(),
+                GenerationSeconds = group.Seconds,
+                RolloutIdleSeconds = group.IdleSeconds,
             });
         });
     }

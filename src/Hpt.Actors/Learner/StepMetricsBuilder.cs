@@ -16,6 +16,8 @@ public static class StepMetricsBuilder
         var offline = prompts.Count(p => p.Rows.Any(r => r.IsExpert));
         var sampled = prompts.SelectMany(p => p.Rows).Select(r => r.Rollout).OfType<Rollout>().ToArray();
         var count = Math.Max(1, prompts.Count);
+        var rolloutIdle = prompts.Sum(p => p.RolloutIdleSeconds);
+        var rolloutBusy = prompts.Sum(p => p.GenerationSeconds);
 
         return new StepMetrics(
             Step: step,
@@ -39,6 +41,9 @@ public static class StepMetricsBuilder
             Prompts: prompts.Count,
             Rows: result.Rows,
             Tokens: result.Tokens,
-            Samples: prompts.Sum(p => p.Rewards.Length));
+            Samples: prompts.Sum(p => p.Rewards.Length))
+        {
+            RolloutIdleFraction = rolloutIdle + rolloutBusy <= 0 ? 0 : rolloutIdle / (rolloutIdle + rolloutBusy),
+        };
     }
 }

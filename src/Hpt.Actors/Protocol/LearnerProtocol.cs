@@ -33,6 +33,11 @@ public sealed record TrainOnPrompt(
     public long OldestSampleVersion { get; init; } = -1;
 
     public long NewestSampleVersion { get; init; } = -1;
+
+    /// <summary>How long the rollout worker spent generating this group, and how long it had waited for it.</summary>
+    public double GenerationSeconds { get; init; }
+
+    public double RolloutIdleSeconds { get; init; }
 }
 
 /// <summary>Fact: the learner refused a sample older than the staleness bound; the coordinator issues the prompt again.</summary>

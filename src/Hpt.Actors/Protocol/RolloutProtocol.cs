@@ -20,7 +20,11 @@ public sealed record GenerateRollouts(PromptWork Work, int Attempt, int Samples,
 /// the prompt was issued at (step-scheduled gates use it).
 /// </summary>
 public sealed record RolloutsGenerated(PromptWork Work, int Attempt, long Step, string WorkerId, IReadOnlyList<Rollout> Rollouts, double Seconds)
-    : IPipelineMessage;
+    : IPipelineMessage
+{
+    /// <summary>How long the worker waited for this prompt after asking for work (its idle time).</summary>
+    public double IdleSeconds { get; init; }
+}
 
 /// <summary>Fact: a worker failed on a prompt (it crashed and is being restarted); the prompt must be issued again.</summary>
 public sealed record RolloutsFailed(PromptWork Work, int Attempt, string WorkerId, string Reason) : IPipelineMessage;

@@ -23,4 +23,8 @@ public sealed record StepMetrics(
     int Prompts,
     int Rows,
     int Tokens,
-    double Samples);
+    double Samples)
+{
+    /// <summary>Share of the rollout workers' time spent waiting for work, over this step's prompts.</summary>
+    public double RolloutIdleFraction { get; init; }
+}

@@ -101,6 +101,9 @@ public sealed class RolloutWorkerActor : ReceiveActor, IWithStash, IWithTimers
     /// <summary>A policy read and verified in the background (or the original, with the failure, to load the slow way).</summary>
     private sealed record PolicyPrepared(PolicySnapshot Snapshot, Exception? Failure);
 
+    /// <summary>Time since this worker last asked for work: how long it sat idle before the current prompt.</summary>
+    private readonly Stopwatch _sinceAsked = Stopwatch.StartNew();
+
     private void OnGenerate(GenerateRollouts command)
     {
         _idle = false;
@@ -111,9 +114,13 @@ public sealed class RolloutWorkerActor : ReceiveActor, IWithStash, IWithTimers
             return;
         }
 
+        var waited = _sinceAsked.Elapsed.TotalSeconds;
         var clock = Stopwatch.StartNew();
         var rollouts = Engine.Generate(command.Work, command.Attempt, command.Samples);
-        _verifiers.Tell(new RolloutsGenerated(command.Work, command.Attempt, command.MinVersion, _workerId, rollouts, clock.Elapsed.TotalSeconds));
+        _verifiers.Tell(new RolloutsGenerated(command.Work, command.Attempt, command.MinVersion, _workerId, rollouts, clock.Elapsed.TotalSeconds)
+        {
+            IdleSeconds = waited,
+        });
         _log.Debug("worker {0} generated prompt {1} (attempt {2}) with policy v{3}", _workerId, command.Work.Seq, command.Attempt, Engine.PolicyVersion);
         AskForWork();
     }
@@ -121,6 +128,7 @@ public sealed class RolloutWorkerActor : ReceiveActor, IWithStash, IWithTimers
     private void AskForWork()
     {
         _idle = true;
+        _sinceAsked.Restart();
         _coordinator.Tell(new RequestWork(Self, _workerId, Engine.PolicyVersion));
     }
 

@@ -29,6 +29,7 @@ public static class TensorBoardScalars
             ("train/staleness_max", m.StalenessMax),
             ("perf/learner_seconds", m.LearnerSeconds),
             ("perf/learner_idle_fraction", m.LearnerIdleFraction),
+            ("perf/rollout_idle_fraction", m.RolloutIdleFraction),
             ("perf/publish_seconds", m.PublishSeconds),
             ("perf/prompts", m.Prompts),
             ("perf/rows", m.Rows),
