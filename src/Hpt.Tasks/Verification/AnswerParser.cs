@@ -40,26 +40,8 @@ internal sealed partial class AnswerParser
     /// <summary>Splits at top-level ';' and at the words "and"/"or" (also glued: "(11,7)or(7,11)", "1orW(x)").</summary>
     private static List<string> SplitGroups(string s)
     {
-        var parts = new List<string>();
-        var depth = 0;
-        var start = 0;
-        for (var i = 0; i < s.Length; i++)
-        {
-            var c = s[i];
-            if (c is '(' or '[' or '{') depth++;
-            else if (c is ')' or ']' or '}') depth = Math.Max(0, depth - 1);
-            else if (depth == 0)
-            {
-                var width = c == ';' && !(i > 0 && s[i - 1] == '\\') ? 1 : ConnectorWidth(s, i);
-                if (width > 0)
-                {
-                    parts.Add(s[start..i]);
-                    start = i + width;
-                    i += width - 1;
-                }
-            }
-        }
-        parts.Add(s[start..]);
+        var parts = Braces.SplitTopLevel(s, (text, i) =>
+            text[i] == ';' && !(i > 0 && text[i - 1] == '\\') ? 1 : ConnectorWidth(text, i));
         var kept = parts.Select(p => p.Trim()).Where(p => p.Length > 0 && p != ",").ToList();
         return kept.Count == 0 ? [s] : kept;
     }

@@ -25,7 +25,14 @@ internal static class Braces
     /// Splits at top-level occurrences of <paramref name="separator"/> (depth counts (), [], {} in any pairing, so
     /// half-open intervals like [0,1) nest correctly). Escaped braces \{ \} count as brackets too.
     /// </summary>
-    public static List<string> SplitTopLevel(string s, char separator)
+    public static List<string> SplitTopLevel(string s, char separator) =>
+        SplitTopLevel(s, (text, i) => text[i] == separator && !(i > 0 && text[i - 1] == '\\') ? 1 : 0);
+
+    /// <summary>
+    /// Splits at top-level separators whose width at position i <paramref name="separatorWidthAt"/> reports (0 = none
+    /// there); brackets of any kind nest, so separators inside them are ignored.
+    /// </summary>
+    public static List<string> SplitTopLevel(string s, Func<string, int, int> separatorWidthAt)
     {
         var parts = new List<string>();
         var depth = 0;
@@ -35,10 +42,11 @@ internal static class Braces
             var c = s[i];
             if (c is '(' or '[' or '{') depth++;
             else if (c is ')' or ']' or '}') depth = Math.Max(0, depth - 1);
-            else if (c == separator && depth == 0 && !(i > 0 && s[i - 1] == '\\'))
+            else if (depth == 0 && separatorWidthAt(s, i) is var width and > 0)
             {
                 parts.Add(s[start..i]);
-                start = i + 1;
+                start = i + width;
+                i += width - 1;
             }
         }
         parts.Add(s[start..]);
