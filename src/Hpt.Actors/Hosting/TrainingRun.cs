@@ -117,7 +117,7 @@ public static class TrainingRun
         try
         {
             var progress = system.ActorOf(ProgressForwarder.Props(observer), "progress");
-            var pipeline = await Pipeline.StartAsync(system, parts, "hpt.compute-dispatcher", TimeSpan.FromMinutes(2));
+            var pipeline = await Pipeline.StartAsync(system, parts, pipelineSettings.ComputeDispatcher, TimeSpan.FromMinutes(2));
             if (pipeline.StartStatus.Completed)
             {
                 observer.Message($"the run is already complete at step {pipeline.StartStatus.Step}; raise hpt.pipeline.total-steps to extend it");
