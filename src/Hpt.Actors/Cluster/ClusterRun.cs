@@ -132,6 +132,8 @@ public static class ClusterRun
         var store = new CheckpointStore(dir.Checkpoints, checkpointSettings.Keep, w => observer.Message($"warning: {w}"));
         var algorithm = AlgorithmFactory.Create(AlgorithmSection.Create(config));
         var configHash = RunDirectory.FingerprintHash(config);
-        return () => RunAssembly.Parts(run, pipeline, task, learner, algorithm.Gate, [], store, checkpointSettings, configHash, observer);
+        var snapshotEverySteps = PersistenceSettings.Create(config).SnapshotEverySteps;
+        return () => RunAssembly.Parts(run, pipeline, task, learner, algorithm.Gate, [], store, checkpointSettings, configHash, observer,
+            snapshotEverySteps);
     }
 }

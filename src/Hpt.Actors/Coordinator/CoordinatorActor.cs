@@ -23,20 +23,24 @@ public sealed class CoordinatorActor : ReceivePersistentActor
     private readonly Queue<IActorRef> _idle = new();
     private readonly List<IActorRef> _watchers = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private readonly CoordinatorHistory _history = new();
+    private readonly CoordinatorHistory _history;
+    private readonly SnapshotPolicy _snapshots;
     private CoordinatorState _state = CoordinatorState.Initial;
     private Engines.PolicySnapshot? _latestPolicy;
     private IActorRef? _gate;
 
     public CoordinatorActor(string runId, PipelineSettings settings, IReadOnlyList<PromptSpec> problems, int seed,
-        Engines.PolicySnapshot? initialPolicy = null)
+        Engines.PolicySnapshot? initialPolicy = null, SnapshotPolicy? snapshots = null)
     {
         PersistenceId = $"hpt-coordinator-{runId}";
         _settings = settings;
+        _snapshots = snapshots ?? SnapshotPolicy.None;
+        _history = new CoordinatorHistory(_snapshots.KeepCheckpoints);
         _problems = problems;
         _order = new DataOrder(problems.Count, seed);
         _latestPolicy = initialPolicy;
 
+        Recover<SnapshotOffer>(offer => _state = ((CoordinatorSnapshot)offer.Snapshot).Restore(_history));
         Recover<ICoordinatorEvent>(evt => _state = _history.Apply(_state, evt));
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
@@ -53,13 +57,22 @@ public sealed class CoordinatorActor : ReceivePersistentActor
         Command<ResumeFrom>(OnResumeFrom);
         Command<GroupVerified>(OnGroupVerified);
         Command<AttachGate>(OnAttachGate);
+        Command<CheckpointSaved>(saved => MarkCheckpoint(saved.Step));
+        Command<SaveSnapshotSuccess>(OnSnapshotSaved);
+        Command<SaveSnapshotFailure>(f => _log.Warning("coordinator: snapshot at sequence {0} failed ({1}); the journal keeps every event until the next one",
+            f.Metadata.SequenceNr, f.Cause.Message));
+        Command<DeleteMessagesSuccess>(d => _log.Debug("coordinator: journal events up to {0} deleted", d.ToSequenceNr));
+        Command<DeleteMessagesFailure>(f => _log.Warning("coordinator: deleting journal events up to {0} failed ({1}); they are replayed on resume, nothing is lost",
+            f.ToSequenceNr, f.Cause.Message));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(f => _log.Warning("coordinator: deleting old snapshots failed ({0})", f.Cause.Message));
     }
 
     public override string PersistenceId { get; }
 
     public static Props Props(string runId, PipelineSettings settings, IReadOnlyList<PromptSpec> problems, int seed,
-        Engines.PolicySnapshot? initialPolicy = null) =>
-        Akka.Actor.Props.Create(() => new CoordinatorActor(runId, settings, problems, seed, initialPolicy));
+        Engines.PolicySnapshot? initialPolicy = null, SnapshotPolicy? snapshots = null) =>
+        Akka.Actor.Props.Create(() => new CoordinatorActor(runId, settings, problems, seed, initialPolicy, snapshots));
 
     private long TotalPrompts => _settings.TotalSteps * _settings.PromptsPerStep;
     private bool IsComplete => _state.Step >= _settings.TotalSteps;
@@ -80,10 +93,22 @@ public sealed class CoordinatorActor : ReceivePersistentActor
                 $"checkpoint step {resume.Step} is ahead of the journal's step {_state.Step}: the run directory is inconsistent");
         if (resume.Step == _state.Step)
         {
+            MarkCheckpoint(resume.Step);
             Sender.Tell(Status());
             return;
         }
         var replyTo = Sender;
+        if (!_history.States.ContainsKey(resume.Step))
+        {
+            // Checked before anything is journaled: a RolledBack event that cannot be replayed would block every resume.
+            var error = new InvalidOperationException(
+                $"the journal has no state for step {resume.Step} to roll back to (it keeps the states of the newest " +
+                $"hpt.checkpoint.keep checkpoints: steps {string.Join(", ", _history.States.Keys)}); " +
+                "restore a newer checkpoint folder or start a new run directory");
+            _log.Error(error.Message);
+            replyTo.Tell(new Status.Failure(error));
+            return;
+        }
         _log.Warning("coordinator: the newest intact checkpoint is step {0}; steps {1}..{2} are trained again",
             resume.Step, resume.Step + 1, _state.Step);
         // A published policy newer than the checkpoint no longer exists; the learner publishes the loaded one.
@@ -91,8 +116,31 @@ public sealed class CoordinatorActor : ReceivePersistentActor
         Persist(new RolledBack(resume.Step, _state.Step), evt =>
         {
             _state = _history.Apply(_state, evt);
+            MarkCheckpoint(resume.Step);
             replyTo.Tell(Status());
         });
+    }
+
+    /// <summary>
+    /// Journals that a checkpoint of <paramref name="step"/> exists (once): a rollback may return there, so its state
+    /// stays in the history and in snapshots. The run's resume marks the loaded checkpoint too, which covers a crash
+    /// between the learner's save and this event.
+    /// </summary>
+    private void MarkCheckpoint(long step)
+    {
+        if (step <= 0 || _history.Anchors.Contains(step) || !_history.States.ContainsKey(step)) return;
+        Persist(new CheckpointCovered(step), evt => _state = _history.Apply(_state, evt));
+    }
+
+    /// <summary>
+    /// The snapshot holds everything the events before it said (and the rollback states of the retained
+    /// checkpoints), so those events and older snapshots are redundant: delete them.
+    /// </summary>
+    private void OnSnapshotSaved(SaveSnapshotSuccess saved)
+    {
+        _log.Info("coordinator: snapshot of step {0} saved; deleting the {1} journal events it covers", _state.Step, saved.Metadata.SequenceNr);
+        DeleteMessages(saved.Metadata.SequenceNr);
+        DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
     }
 
     /// <summary>Journals a verified group before the gate sees it, so a crash after this point never regenerates it.</summary>
@@ -151,6 +199,9 @@ public sealed class CoordinatorActor : ReceivePersistentActor
         Persist(new StepRecorded(step.Step, step.PolicyVersion, step.ConsumedSeqs.ToArray(), step.Metrics), evt =>
         {
             _state = _history.Apply(_state, evt);
+            // Here no other write is pending (Persist stashed every command since), so the snapshot's sequence
+            // number covers exactly the state it holds.
+            if (_snapshots.IsDue(evt.Step)) SaveSnapshot(CoordinatorSnapshot.Of(_state, _history));
             Context.System.EventStream.Publish(new RunProgress(evt.Step, _settings.TotalSteps, evt.Metrics, _clock.Elapsed.TotalSeconds));
             if (IsComplete)
                 foreach (var watcher in _watchers) watcher.Tell(Completed());

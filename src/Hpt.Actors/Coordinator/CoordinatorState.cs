@@ -50,6 +50,7 @@ public sealed record CoordinatorState
         },
         PromptReturned => this, // about an attempt that is no longer current: nothing to undo
         RolledBack => throw new ArgumentException("RolledBack needs the run's history; apply it with CoordinatorHistory"),
+        CheckpointCovered => this, // only the history keeps it
         StepRecorded e => this with
         {
             Step = e.Step,

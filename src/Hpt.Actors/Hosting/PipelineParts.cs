@@ -22,4 +22,5 @@ public sealed record PipelineParts(
     IGatePolicy Gate,
     PolicySnapshot? InitialPolicy = null,
     CheckpointSchedule? Checkpoints = null,
-    Func<long, long>? Restore = null);
+    Func<long, long>? Restore = null,
+    SnapshotPolicy? Snapshots = null);
