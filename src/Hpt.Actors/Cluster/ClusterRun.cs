@@ -79,7 +79,7 @@ public static class ClusterRun
                 ? PersistenceConfig.Build(PersistenceSettings.Create(config), dir.Path)
                 : ConfigurationFactory.ParseString("akka.persistence.journal.plugin = \"akka.persistence.journal.inmem\""))
             .WithFallback(config);
-        using var system = ActorSystem.Create(ClusterSettings.SystemName, akka);
+        using var system = ActorSystem.Create(ClusterSettings.SystemName, ClusterTls.Setup(cluster, akka));
         try
         {
             var member = Akka.Cluster.Cluster.Get(system);
