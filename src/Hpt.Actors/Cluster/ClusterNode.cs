@@ -118,8 +118,7 @@ public sealed class ClusterNode
     }
 
     /// <summary>Completes when the coordinator reports the run's last step.</summary>
-    public Task<RunCompleted> WhenCompleted(TimeSpan timeout) =>
-        Learner.Ask<RunCompleted>(replyTo => new WatchRun(replyTo), timeout, CancellationToken.None);
+    public Task<RunCompleted> WhenCompleted(TimeSpan timeout) => Pipeline.WhenCompleted(Learner, timeout);
 
     public Task<RunStatus> StatusAsync(TimeSpan timeout) => Learner.Ask<RunStatus>(GetRunStatus.Instance, timeout);
 }

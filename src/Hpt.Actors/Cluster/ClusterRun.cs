@@ -85,7 +85,11 @@ public static class ClusterRun
             var member = Akka.Cluster.Cluster.Get(system);
             if (cluster.SeedNodes.Count == 0) await member.JoinAsync(member.SelfAddress, cancel);
             observer.Message($"node {member.SelfAddress} [{string.Join(", ", cluster.EffectiveRoles)}]; weights in {weights.Directory}");
-            if (isLearner) system.ActorOf(ProgressForwarder.Props(observer), "progress");
+            if (isLearner)
+            {
+                system.ActorOf(ProgressForwarder.Props(observer), "progress");
+                system.ActorOf(StatusFileWriter.Props(dir.StatusFile), "status-file");
+            }
             var node = await ClusterNode.StartAsync(system, cluster, parts, cancel);
             observer.Message("joined the cluster");
 

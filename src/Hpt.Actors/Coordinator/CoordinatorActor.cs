@@ -13,8 +13,9 @@ namespace Hpt.Actors.Coordinator;
 /// journaled on the way, so a resume loses no completed generation. Every state change is a journaled event, so a
 /// restarted coordinator recovers where it stopped. No tensor math here.
 /// </summary>
-public sealed class CoordinatorActor : ReceivePersistentActor
+public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
 {
+    private const int RecentSteps = 10;
     private readonly PipelineSettings _settings;
     private readonly IReadOnlyList<PromptSpec> _problems;
     private readonly DataOrder _order;
@@ -28,6 +29,15 @@ public sealed class CoordinatorActor : ReceivePersistentActor
     private CoordinatorState _state = CoordinatorState.Initial;
     private Engines.PolicySnapshot? _latestPolicy;
     private IActorRef? _gate;
+    // In memory only (a restart re-issues everything in flight): when each issued prompt went out, and to whom.
+    private readonly Dictionary<long, Issue> _issued = new();
+    private readonly Stopwatch _sinceStep = Stopwatch.StartNew();
+    private readonly Queue<(double At, double Samples)> _recentSteps = new();
+    private StepMetrics? _lastMetrics;
+    private TimeSpan _lastStallWarning;
+    private bool _stallReported;
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public CoordinatorActor(string runId, PipelineSettings settings, IReadOnlyList<PromptSpec> problems, int seed,
         Engines.PolicySnapshot? initialPolicy = null, SnapshotPolicy? snapshots = null)
@@ -58,6 +68,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor
         Command<GroupVerified>(OnGroupVerified);
         Command<AttachGate>(OnAttachGate);
         Command<CheckpointSaved>(saved => MarkCheckpoint(saved.Step));
+        Command<Tick>(_ => OnTick());
         Command<SaveSnapshotSuccess>(OnSnapshotSaved);
         Command<SaveSnapshotFailure>(f => _log.Warning("coordinator: snapshot at sequence {0} failed ({1}); the journal keeps every event until the next one",
             f.Metadata.SequenceNr, f.Cause.Message));
@@ -84,6 +95,81 @@ public sealed class CoordinatorActor : ReceivePersistentActor
                 _state.Step, _state.InFlight.Count);
         // In-memory only: replaying the journal reproduces this, so it need not be persisted.
         _state = _state.ReturnAllInFlight();
+        _recentSteps.Enqueue((_clock.Elapsed.TotalSeconds, 0));
+        var shortest = _settings.WorkTimeout < _settings.StallWarning ? _settings.WorkTimeout : _settings.StallWarning;
+        var every = TimeSpan.FromTicks(Math.Clamp(shortest.Ticks / 5, TimeSpan.FromMilliseconds(50).Ticks, TimeSpan.FromSeconds(5).Ticks));
+        Timers.StartPeriodicTimer("tick", Tick.Instance, every);
+    }
+
+    /// <summary>
+    /// The watchdog: re-issues prompts past hpt.pipeline.work-timeout, warns when no step has completed for
+    /// hpt.pipeline.stall-warning (saying what each role is doing), tells the run to stop past hpt.pipeline.stall-abort,
+    /// and publishes the pipeline's report (status.json).
+    /// </summary>
+    private void OnTick()
+    {
+        if (IsComplete) return;
+        var now = _clock.Elapsed;
+        foreach (var (seq, issue) in AwaitingVerdict().ToArray())
+        {
+            if (now - issue.At < _settings.WorkTimeout) continue;
+            _issued.Remove(seq);
+            var reason = $"no verified group from {issue.WorkerId} within hpt.pipeline.work-timeout ({_settings.WorkTimeout}); the worker, " +
+                         "a verifier or a message was lost";
+            _log.Warning("coordinator: prompt {0} attempt {1}: {2}; issuing it again", seq, issue.Attempt, reason);
+            foreach (var slot in _workers.Values)
+                if (slot.Assignment is { } a && a.Seq == seq) slot.Assignment = null;
+            Return(seq, issue.Attempt, reason, null);
+        }
+
+        var quiet = _sinceStep.Elapsed;
+        string? stalled = null;
+        if (quiet >= _settings.StallWarning && quiet - _lastStallWarning >= _settings.StallWarning)
+        {
+            _lastStallWarning = quiet;
+            _log.Warning("coordinator: no step completed for {0:0}s (hpt.pipeline.stall-warning): {1}", quiet.TotalSeconds, Report().Describe());
+        }
+        if (_settings.StallAbort > TimeSpan.Zero && quiet >= _settings.StallAbort && !_stallReported)
+        {
+            _stallReported = true;
+            stalled = $"no step completed for {quiet.TotalSeconds:0}s (hpt.pipeline.stall-abort = {_settings.StallAbort}): {Report().Describe()}";
+            _log.Error("coordinator: the run is stalled: {0}", stalled);
+            foreach (var watcher in _watchers) watcher.Tell(new RunStalled(stalled));
+        }
+        Context.System.EventStream.Publish(Report(stalled));
+    }
+
+    /// <summary>Issued prompts of the current attempt whose verified group has not arrived.</summary>
+    private IEnumerable<KeyValuePair<long, Issue>> AwaitingVerdict()
+    {
+        foreach (var entry in _issued.ToArray())
+        {
+            if (_state.InFlight.TryGetValue(entry.Key, out var attempt) && attempt == entry.Value.Attempt && !_state.Scored.ContainsKey(entry.Key))
+                yield return entry;
+            else
+                _issued.Remove(entry.Key);
+        }
+    }
+
+    private PipelineReport Report(string? stalled = null)
+    {
+        var now = _clock.Elapsed;
+        var awaiting = AwaitingVerdict().ToLookup(e => e.Value.WorkerId);
+        var ids = _workers.Values.Select(w => w.WorkerId).Union(awaiting.Select(g => g.Key)).Distinct().Order(StringComparer.Ordinal);
+        var versions = _workers.Values.GroupBy(w => w.WorkerId).ToDictionary(g => g.Key, g => g.Max(w => w.PolicyVersion));
+        var workers = ids.Select(id => new WorkerReport(id, versions.GetValueOrDefault(id, -1),
+            awaiting[id].OrderBy(e => e.Key).Select(e => new PromptInFlight(e.Key, e.Value.Attempt, (now - e.Value.At).TotalSeconds)).ToArray())).ToArray();
+        var recent = _recentSteps.ToArray();
+        double? last = recent.Length >= 2 ? recent[^1].At - recent[^2].At : null;
+        double? mean = recent.Length >= 2 ? (recent[^1].At - recent[0].At) / (recent.Length - 1) : null;
+        double? rate = recent.Length >= 2 && recent[^1].At > recent[0].At
+            ? recent.Skip(1).Sum(r => r.Samples) / (recent[^1].At - recent[0].At)
+            : null;
+        return new PipelineReport(DateTime.UtcNow, _state.Step, _settings.TotalSteps, _state.PolicyVersion, now.TotalSeconds,
+            _sinceStep.Elapsed.TotalSeconds, last, mean, rate, _lastMetrics?.OfflineDataRatio, _state.Accepted,
+            AdmissionControl.Capacity(_state.PolicyVersion, _settings.MaxStaleness, _settings.PromptsPerStep),
+            _state.Returned.Count,
+            _state.Scored.Count, _idle.Count, workers, IsComplete, stalled);
     }
 
     private void OnResumeFrom(ResumeFrom resume)
@@ -202,6 +288,12 @@ public sealed class CoordinatorActor : ReceivePersistentActor
             // Here no other write is pending (Persist stashed every command since), so the snapshot's sequence
             // number covers exactly the state it holds.
             if (_snapshots.IsDue(evt.Step)) SaveSnapshot(CoordinatorSnapshot.Of(_state, _history));
+            _sinceStep.Restart();
+            _lastStallWarning = TimeSpan.Zero;
+            _lastMetrics = evt.Metrics;
+            _recentSteps.Enqueue((_clock.Elapsed.TotalSeconds, evt.Metrics.Samples));
+            while (_recentSteps.Count > RecentSteps + 1) _recentSteps.Dequeue();
+            Context.System.EventStream.Publish(Report());
             Context.System.EventStream.Publish(new RunProgress(evt.Step, _settings.TotalSteps, evt.Metrics, _clock.Elapsed.TotalSeconds));
             if (IsComplete)
                 foreach (var watcher in _watchers) watcher.Tell(Completed());
@@ -271,6 +363,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor
         var (epoch, index) = _order.Locate(issued.Seq);
         var p = _problems[index];
         var work = new PromptWork(issued.Seq, epoch, p.Id, p.Prompt, p.Answer, p.Demonstration);
+        _issued[issued.Seq] = new Issue(issued.Attempt, slot.WorkerId, _clock.Elapsed);
         worker.Tell(new GenerateRollouts(work, issued.Attempt, _settings.SamplesPerPrompt, _state.PolicyVersion));
     }
 
@@ -278,6 +371,13 @@ public sealed class CoordinatorActor : ReceivePersistentActor
 
     private RunStatus Status() => new(_state.Step, _state.PolicyVersion, _state.Accepted, _state.InFlight.Count,
         _state.ReturnedTotal, _workers.Count, _state.Trained.OrderBy(s => s).ToArray(), IsComplete);
+
+    private sealed record Issue(int Attempt, string WorkerId, TimeSpan At);
+
+    private sealed class Tick
+    {
+        public static readonly Tick Instance = new();
+    }
 
     private sealed class WorkerSlot(string workerId)
     {

@@ -13,7 +13,8 @@ public sealed class RunDirectory
 {
     private static readonly string[] FingerprintSections =
         ["hpt.algorithm", "hpt.model", "hpt.task", "hpt.pipeline", "hpt.learner", "hpt.rollout", "hpt.run.seed"];
-    private static readonly string[] MayChange = ["hpt.pipeline.total-steps", "hpt.pipeline.verifier-timeout", "hpt.pipeline.verifiers", "hpt.rollout.devices"];
+    private static readonly string[] MayChange = ["hpt.pipeline.total-steps", "hpt.pipeline.verifier-timeout", "hpt.pipeline.verifiers", "hpt.rollout.devices",
+        "hpt.pipeline.work-timeout", "hpt.pipeline.stall-warning", "hpt.pipeline.stall-abort"];
 
     public RunDirectory(string path) => Path = System.IO.Path.GetFullPath(path);
 
@@ -22,6 +23,9 @@ public sealed class RunDirectory
     public string RunFile => System.IO.Path.Combine(Path, "run.json");
     public string EvalBeforeFile => System.IO.Path.Combine(Path, "eval-before.json");
     public string EvalAfterFile => System.IO.Path.Combine(Path, "eval-after.json");
+    /// <summary>The running pipeline's report (<see cref="Protocol.PipelineReport"/>), rewritten every few seconds; `hpt status` reads it.</summary>
+    public string StatusFile => System.IO.Path.Combine(Path, StatusFileName);
+    public const string StatusFileName = "status.json";
 
     public bool IsNew => !File.Exists(RunFile);
 

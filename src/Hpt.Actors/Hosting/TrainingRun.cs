@@ -118,6 +118,7 @@ public static class TrainingRun
         try
         {
             var progress = system.ActorOf(ProgressForwarder.Props(observer), "progress");
+            system.ActorOf(StatusFileWriter.Props(dir.StatusFile), "status-file");
             var pipeline = await Pipeline.StartAsync(system, parts, pipelineSettings.ComputeDispatcher, TimeSpan.FromMinutes(2));
             if (pipeline.StartStatus.Completed)
             {
@@ -127,7 +128,25 @@ public static class TrainingRun
 
             var completion = pipeline.WhenCompleted(Timeout.InfiniteTimeSpan);
             var stopped = Task.Delay(Timeout.Infinite, cancel);
-            if (await Task.WhenAny(completion, stopped) == completion)
+            if (await Task.WhenAny(completion, stopped) == completion && completion.Exception?.InnerException is RunStalledException stall)
+            {
+                // Stop rather than wait forever, but keep what was trained: a checkpoint first (the learner may be the
+                // stuck part, so this wait is bounded), then a clear error.
+                observer.Message($"error: {stall.Message}");
+                observer.Message("stopping: saving a checkpoint of the current policy ...");
+                string where;
+                try
+                {
+                    var checkpoint = await pipeline.Learner.Ask<CheckpointSaved>(SaveCheckpointNow.Instance, TimeSpan.FromMinutes(2));
+                    where = checkpoint.Folder is null ? $"the checkpoint of step {checkpoint.Step} is already on disk" : $"checkpoint {checkpoint.Folder}";
+                }
+                catch (Exception e) when (e is TimeoutException or AskTimeoutException or TaskCanceledException)
+                {
+                    where = "the learner did not answer within 2 minutes, so no new checkpoint (the newest one on disk is used on resume)";
+                }
+                throw new InvalidOperationException($"{stall.Message}. Stopped; {where}. Fix the cause and run the same command to resume.", stall);
+            }
+            if (completion.IsCompleted)
             {
                 // The last step's progress event is published just before completion; let the observer see it.
                 await progress.Ask<ProgressForwarder.Flush>(ProgressForwarder.Flush.Instance, TimeSpan.FromSeconds(30));
