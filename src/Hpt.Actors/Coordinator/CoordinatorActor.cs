@@ -22,7 +22,8 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<IActorRef, WorkerSlot> _workers = new();
     private readonly Queue<IActorRef> _idle = new();
-    private readonly List<IActorRef> _watchers = [];
+    // A set: cluster nodes register their watch again whenever the singleton may have moved.
+    private readonly HashSet<IActorRef> _watchers = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly CoordinatorHistory _history;
     private readonly SnapshotPolicy _snapshots;
