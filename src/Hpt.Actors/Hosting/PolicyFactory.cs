@@ -58,7 +58,8 @@ public sealed class PolicyFactory
     /// <summary>A model on <paramref name="device"/>: the folder's weights, or a fresh init from <paramref name="seed"/>.</summary>
     public CausalLM NewModel(string device, long seed)
     {
-        var options = new ModelOptions(device, _settings.DType);
+        // Logits only over the tokenizer's ids: Qwen's vocab_size pads past them, and a padding id must never be sampled.
+        var options = new ModelOptions(device, _settings.DType) { TokenCount = Codec.Tokenizer.VocabSize };
         return _settings.Path.Length == 0 ? CausalLM.Create(Config, options, seed) : CausalLM.FromPretrained(_settings.Path, options);
     }
 }
