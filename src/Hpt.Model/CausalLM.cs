@@ -7,7 +7,7 @@ using F = TorchSharp.torch.nn.functional;
 namespace Hpt.Model;
 
 /// <summary>
-/// A Qwen2 / Llama causal language model (Hugging Face "ForCausalLM" layout: <c>model.*</c> plus <c>lm_head</c>, the
+/// A Qwen2 / Qwen3 / Llama causal language model (Hugging Face "ForCausalLM" layout: <c>model.*</c> plus <c>lm_head</c>, the
 /// latter absent when embeddings are tied). The owner disposes it.
 /// </summary>
 public sealed class CausalLM : nn.Module
@@ -34,7 +34,7 @@ public sealed class CausalLM : nn.Module
             throw new ArgumentException($"model: the tokenizer's {OutputVocab} ids do not fit the config's vocab_size {config.VocabSize}");
         model = new DecoderStack(config, Device, DType);
         if (!config.TieWordEmbeddings) lm_head = nn.Linear(config.HiddenSize, config.VocabSize, false, Device, DType);
-        rotary = new RotaryEmbedding(config.HeadDim, config.RopeTheta, Device);
+        rotary = new RotaryEmbedding(config, Device);
         RegisterComponents();
     }
 
