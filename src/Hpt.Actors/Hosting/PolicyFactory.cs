@@ -14,24 +14,26 @@ public sealed class PolicyFactory
 {
     private readonly ModelSettings _settings;
 
-    private PolicyFactory(ModelSettings settings, ModelConfig config, ITokenizer tokenizer)
+    private PolicyFactory(ModelSettings settings, ModelConfig config, ITokenizer tokenizer, PromptFormat format)
     {
         _settings = settings;
         Config = config;
-        Codec = new PromptCodec(tokenizer);
+        Codec = new PromptCodec(tokenizer, format);
     }
 
     public ModelConfig Config { get; }
     public PromptCodec Codec { get; }
 
-    public static PolicyFactory Create(ModelSettings settings)
+    /// <param name="prompts">How prompts are rendered (chat template, system prompt); null = auto with the paper's system prompt.</param>
+    public static PolicyFactory Create(ModelSettings settings, PromptSettings? prompts = null)
     {
+        prompts ??= PromptSettings.Default;
         if (settings.Path.Length == 0)
         {
             var tokenizer = new CharTokenizer();
             var config = ModelConfig.Tiny(tokenizer.VocabSize, settings.HiddenSize, settings.Layers, settings.Heads, settings.KvHeads,
                 settings.MaxPositions) with { IntermediateSize = settings.IntermediateSize };
-            return new PolicyFactory(settings, config.Validate(), tokenizer);
+            return new PolicyFactory(settings, config.Validate(), tokenizer, PromptFormat.Bare);
         }
         if (!Directory.Exists(settings.Path)) throw new DirectoryNotFoundException($"hpt.model.path: model folder not found: {settings.Path}");
         var hfConfig = ModelConfig.Load(settings.Path);
@@ -41,7 +43,10 @@ public sealed class PolicyFactory
         if (hf.VocabSize > hfConfig.VocabSize)
             throw new InvalidDataException(
                 $"tokenizer/model mismatch: {tokenizerPath} has {hf.VocabSize} ids but the model's vocab_size is {hfConfig.VocabSize}");
-        return new PolicyFactory(settings, hfConfig, hf);
+        PromptFormat format;
+        try { format = PromptFormat.ForFolder(settings.Path, prompts.ChatTemplate, prompts.SystemPrompt); }
+        catch (NotSupportedException e) { throw new SettingsException("hpt.task.chat-template", e.Message); }
+        return new PolicyFactory(settings, hfConfig, hf, format);
     }
 
     /// <summary>How rollout workers sample with this policy's tokenizer (stop and pad ids).</summary>
@@ -51,7 +56,7 @@ public sealed class PolicyFactory
         TopP = rollout.TopP,
         TopK = rollout.TopK,
         MaxNewTokens = rollout.MaxNewTokens,
-        StopTokenIds = Codec.Tokenizer.StopIds,
+        StopTokenIds = Codec.StopIds,
         PadTokenId = Codec.Tokenizer.PadId,
     };
 

@@ -48,7 +48,8 @@ public static class TrainingRun
                          $"{pipelineSettings.TotalSteps} steps x {pipelineSettings.PromptsPerStep} prompts x {pipelineSettings.SamplesPerPrompt} samples, eta {pipelineSettings.MaxStaleness})");
 
         var task = TrainingTask.Create(taskSettings, run.Seed);
-        var policy = PolicyFactory.Create(modelSettings);
+        var policy = PolicyFactory.Create(modelSettings, PromptSettings.Create(config));
+        observer.Message($"prompts: {policy.Codec.Format.Describe()}");
         var store = new CheckpointStore(dir.Checkpoints, checkpointSettings.Keep, w => observer.Message($"warning: {w}"));
         var evaluation = EvaluationProtocol.Small(samples: taskSettings.EvalSamples, maxNewTokens: rollout.MaxNewTokens);
 
