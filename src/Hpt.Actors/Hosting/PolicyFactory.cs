@@ -1,6 +1,7 @@
 using Hpt.Actors.Engines.Torch;
 using Hpt.Actors.Settings;
 using Hpt.Model;
+using Hpt.Model.Checkpoints;
 using Hpt.Model.Sampling;
 using Hpt.Model.Tokenizers;
 
@@ -59,6 +60,20 @@ public sealed class PolicyFactory
         StopTokenIds = Codec.StopIds,
         PadTokenId = Codec.Tokenizer.PadId,
     };
+
+    /// <summary>The Hugging Face folder the policy came from; null for the built-in model.</summary>
+    public string? SourceFolder => _settings.Path.Length == 0 ? null : _settings.Path;
+
+    /// <summary>
+    /// config.json, tokenizer files and generation_config.json beside a checkpoint's weights (which are in the
+    /// training dtype, so a resume loses nothing); with them a checkpoint folder is a loadable Hugging Face folder.
+    /// Its config.json keeps the source torch_dtype, so an export of the checkpoint is in the source dtype again.
+    /// </summary>
+    public void WriteCheckpointCompanions(string folder) =>
+        HfFolder.WriteCompanions(Config, SourceFolder, folder, HfFolder.SourceDType(Config, ModelOptions.ParseDType(_settings.DType)));
+
+    /// <summary>The final model: a Hugging Face folder with the weights in the source dtype (bf16 for a bf16 model).</summary>
+    public void WriteFinalModel(CausalLM model, string folder) => HfFolder.Write(model, SourceFolder, folder);
 
     /// <summary>A model on <paramref name="device"/>: the folder's weights, or a fresh init from <paramref name="seed"/>.</summary>
     public CausalLM NewModel(string device, long seed)

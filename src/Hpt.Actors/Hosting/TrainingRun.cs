@@ -50,7 +50,7 @@ public static class TrainingRun
         var task = TrainingTask.Create(taskSettings, run.Seed);
         var policy = PolicyFactory.Create(modelSettings, PromptSettings.Create(config));
         observer.Message($"prompts: {policy.Codec.Format.Describe()}");
-        var store = new CheckpointStore(dir.Checkpoints, checkpointSettings.Keep, w => observer.Message($"warning: {w}"));
+        var store = new CheckpointStore(dir.Checkpoints, checkpointSettings.Keep, w => observer.Message($"warning: {w}"), policy.WriteCheckpointCompanions);
         var evaluation = EvaluationProtocol.Small(samples: taskSettings.EvalSamples, maxNewTokens: rollout.MaxNewTokens);
 
         RunAssembly.EnsureBaseModel(policy, task, taskSettings, pipelineSettings, learnerSettings, run, store, configHash, observer);
@@ -66,6 +66,8 @@ public static class TrainingRun
         BenchmarkResult? after = null;
         if (completed)
         {
+            policy.WriteFinalModel(engine.Model, dir.FinalModel);
+            observer.Message($"final model: {dir.FinalModel} (a Hugging Face folder; load it with hpt.model.path)");
             after = await Evaluate(engine, policy, task, evaluation, run.Seed, cancel);
             RunDirectory.WriteAtomically(dir.EvalAfterFile, JsonSerializer.SerializeToUtf8Bytes(after));
             observer.Evaluated("after", after);
