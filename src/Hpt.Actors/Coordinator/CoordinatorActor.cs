@@ -4,6 +4,7 @@ using Akka.Event;
 using Akka.Persistence;
 using Hpt.Actors.Protocol;
 using Hpt.Actors.Settings;
+using Hpt.Training.Engines;
 
 namespace Hpt.Actors.Coordinator;
 
@@ -28,7 +29,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     private readonly CoordinatorHistory _history;
     private readonly SnapshotPolicy _snapshots;
     private CoordinatorState _state = CoordinatorState.Initial;
-    private Engines.PolicySnapshot? _latestPolicy;
+    private PolicySnapshot? _latestPolicy;
     private IActorRef? _gate;
     // In memory only (a restart re-issues everything in flight): when each issued prompt went out, and to whom.
     private readonly Dictionary<long, Issue> _issued = new();
@@ -41,7 +42,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public CoordinatorActor(string runId, PipelineSettings settings, IReadOnlyList<PromptSpec> problems, int seed,
-        Engines.PolicySnapshot? initialPolicy = null, SnapshotPolicy? snapshots = null)
+        PolicySnapshot? initialPolicy = null, SnapshotPolicy? snapshots = null)
     {
         PersistenceId = $"hpt-coordinator-{runId}";
         _settings = settings;
@@ -83,7 +84,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     public override string PersistenceId { get; }
 
     public static Props Props(string runId, PipelineSettings settings, IReadOnlyList<PromptSpec> problems, int seed,
-        Engines.PolicySnapshot? initialPolicy = null, SnapshotPolicy? snapshots = null) =>
+        PolicySnapshot? initialPolicy = null, SnapshotPolicy? snapshots = null) =>
         Akka.Actor.Props.Create(() => new CoordinatorActor(runId, settings, problems, seed, initialPolicy, snapshots));
 
     private long TotalPrompts => _settings.TotalSteps * _settings.PromptsPerStep;

@@ -26,6 +26,8 @@ public sealed class RunDirectory
     /// <summary>The running pipeline's report (<see cref="Protocol.PipelineReport"/>), rewritten every few seconds; `hpt status` reads it.</summary>
     public string StatusFile => System.IO.Path.Combine(Path, StatusFileName);
     public const string StatusFileName = "status.json";
+    /// <summary>The trained model as a Hugging Face folder, written when the run completes.</summary>
+    public string FinalModel => System.IO.Path.Combine(Path, "final");
 
     public bool IsNew => !File.Exists(RunFile);
 

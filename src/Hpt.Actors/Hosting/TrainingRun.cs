@@ -4,8 +4,8 @@ using Akka.Actor;
 using Akka.Configuration;
 using Hpt.Actors.Checkpoints;
 using Hpt.Actors.Coordinator;
-using Hpt.Actors.Engines;
-using Hpt.Actors.Engines.Torch;
+using Hpt.Training.Engines;
+using Hpt.Training.Engines.Torch;
 using Hpt.Actors.Persistence;
 using Hpt.Actors.Protocol;
 using Hpt.Actors.Settings;
@@ -48,13 +48,14 @@ public static class TrainingRun
                          $"{pipelineSettings.TotalSteps} steps x {pipelineSettings.PromptsPerStep} prompts x {pipelineSettings.SamplesPerPrompt} samples, eta {pipelineSettings.MaxStaleness})");
 
         var task = TrainingTask.Create(taskSettings, run.Seed);
-        var policy = PolicyFactory.Create(modelSettings);
-        var store = new CheckpointStore(dir.Checkpoints, checkpointSettings.Keep, w => observer.Message($"warning: {w}"));
+        var policy = PolicyFactory.Create(modelSettings, PromptSettings.Create(config));
+        observer.Message($"prompts: {policy.Codec.Format.Describe()}");
+        var store = new CheckpointStore(dir.Checkpoints, checkpointSettings.Keep, w => observer.Message($"warning: {w}"), policy.WriteCheckpointCompanions);
         var evaluation = EvaluationProtocol.Small(samples: taskSettings.EvalSamples, maxNewTokens: rollout.MaxNewTokens);
 
         RunAssembly.EnsureBaseModel(policy, task, taskSettings, pipelineSettings, learnerSettings, run, store, configHash, observer);
 
-        using var engine = new TorchLearnerEngine(policy.NewModel(learnerSettings.Device, run.Seed), policy.Codec, algorithm, learnerSettings);
+        using var engine = new TorchLearnerEngine(policy.NewModel(learnerSettings.Device, run.Seed), policy.Codec, algorithm, learnerSettings.Trainer);
         var before = await EvaluateBeforeAsync(dir, store, engine, policy, task, evaluation, run.Seed, observer, cancel);
 
         var clock = Stopwatch.StartNew();
@@ -65,6 +66,8 @@ public static class TrainingRun
         BenchmarkResult? after = null;
         if (completed)
         {
+            policy.WriteFinalModel(engine.Model, dir.FinalModel);
+            observer.Message($"final model: {dir.FinalModel} (a Hugging Face folder; load it with hpt.model.path)");
             after = await Evaluate(engine, policy, task, evaluation, run.Seed, cancel);
             RunDirectory.WriteAtomically(dir.EvalAfterFile, JsonSerializer.SerializeToUtf8Bytes(after));
             observer.Evaluated("after", after);
