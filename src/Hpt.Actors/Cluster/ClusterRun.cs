@@ -96,6 +96,19 @@ public static class ClusterRun
             var completion = node.WhenCompleted(Timeout.InfiniteTimeSpan);
             if (await Task.WhenAny(completion, Task.Delay(Timeout.Infinite, cancel)) == completion)
             {
+                if (completion.Exception?.InnerException is RunStalledException stall && isLearner)
+                {
+                    // As `hpt train`: a checkpoint first (bounded: the learner may be the stuck part), then the error.
+                        try
+                    {
+                        var checkpoint = await node.Learner.Ask<CheckpointSaved>(SaveCheckpointNow.Instance, TimeSpan.FromMinutes(2));
+                        observer.Message($"checkpoint {(checkpoint.Folder is null ? "already on disk" : checkpoint.Folder)}");
+                    }
+                    catch (Exception e) when (e is TimeoutException or AskTimeoutException or TaskCanceledException)
+                    {
+                        observer.Message("the learner did not answer within 2 minutes: no new checkpoint");
+                    }
+                }
                 var done = await completion;
                 observer.Message($"the run is complete at step {done.Steps}");
                 // Let the other nodes hear it from this learner before it leaves.

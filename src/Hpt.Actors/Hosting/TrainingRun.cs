@@ -135,7 +135,6 @@ public static class TrainingRun
             {
                 // Stop rather than wait forever, but keep what was trained: a checkpoint first (the learner may be the
                 // stuck part, so this wait is bounded), then a clear error.
-                observer.Message($"error: {stall.Message}");
                 observer.Message("stopping: saving a checkpoint of the current policy ...");
                 string where;
                 try
