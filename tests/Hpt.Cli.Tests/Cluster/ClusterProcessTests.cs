@@ -117,15 +117,17 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IDisposable
         [
             "--run-dir", runDir, "--set", $"run.id={runId}",
             "--set", "persistence.store=postgresql", "--set", "persistence.connection-string=env:HPT_TEST_POSTGRES",
-            // Two learner nodes and a rollout node: every node counts, so the two survivors are the majority.
-            "--set", "cluster.majority-role=\"\"", "--set", "checkpoint.every-steps=1",
+            "--set", "checkpoint.every-steps=1",
         ];
+        // Two learner nodes and a rollout node: every node counts, so the two survivors are the majority. All three
+        // need it (with the default, the learners alone count: a tie that the lowest address, possibly the dead one, wins).
+        string[] everyNode = ["--set", "cluster.majority-role=\"\""];
         var port = FreePort();
         var seed = $"akka.tcp://hpt@127.0.0.1:{port}";
-        var active = Start("learner-a", ["--roles", "learner", "--port", port.ToString(), .. shared]);
+        var active = Start("learner-a", ["--roles", "learner", "--port", port.ToString(), .. shared, .. everyNode]);
         Assert.True(active.WaitForOutput("joined the cluster", TimeSpan.FromSeconds(90)), "learner-a did not start");
-        var standby = Start("learner-b", ["--roles", "learner", "--seed-nodes", seed, .. shared]);
-        var rollout = Start("rollout", ["--roles", "rollout", "--seed-nodes", seed, "--run-dir", Path.Combine(_root, "r")]);
+        var standby = Start("learner-b", ["--roles", "learner", "--seed-nodes", seed, .. shared, .. everyNode]);
+        var rollout = Start("rollout", ["--roles", "rollout", "--seed-nodes", seed, "--run-dir", Path.Combine(_root, "r"), .. everyNode]);
         Assert.True(standby.WaitForOutput("joined the cluster", TimeSpan.FromSeconds(90)), "learner-b did not join");
         Assert.True(rollout.WaitForOutput("joined the cluster", TimeSpan.FromSeconds(90)), "the rollout node did not join");
 
