@@ -14,24 +14,28 @@ public sealed class PolicyFactory
 {
     private readonly ModelSettings _settings;
 
-    private PolicyFactory(ModelSettings settings, ModelConfig config, ITokenizer tokenizer)
+    private PolicyFactory(ModelSettings settings, ModelConfig config, ITokenizer tokenizer, int maxDemonstrationTokens)
     {
         _settings = settings;
         Config = config;
-        Codec = new PromptCodec(tokenizer);
+        Codec = new PromptCodec(tokenizer) { MaxResponseTokens = maxDemonstrationTokens };
     }
 
     public ModelConfig Config { get; }
+
+    /// <summary>The Hugging Face folder the policy starts from; null for the built-in tiny model.</summary>
+    public string? ModelPath => _settings.Path.Length == 0 ? null : _settings.Path;
     public PromptCodec Codec { get; }
 
-    public static PolicyFactory Create(ModelSettings settings)
+    /// <param name="maxDemonstrationTokens">Demonstrations are cut to this many tokens for SFT (0 = whole; <see cref="PromptCodec.MaxResponseTokens"/>).</param>
+    public static PolicyFactory Create(ModelSettings settings, int maxDemonstrationTokens = 0)
     {
         if (settings.Path.Length == 0)
         {
             var tokenizer = new CharTokenizer();
             var config = ModelConfig.Tiny(tokenizer.VocabSize, settings.HiddenSize, settings.Layers, settings.Heads, settings.KvHeads,
                 settings.MaxPositions) with { IntermediateSize = settings.IntermediateSize };
-            return new PolicyFactory(settings, config.Validate(), tokenizer);
+            return new PolicyFactory(settings, config.Validate(), tokenizer, maxDemonstrationTokens);
         }
         if (!Directory.Exists(settings.Path)) throw new DirectoryNotFoundException($"hpt.model.path: model folder not found: {settings.Path}");
         var hfConfig = ModelConfig.Load(settings.Path);
@@ -41,7 +45,7 @@ public sealed class PolicyFactory
         if (hf.VocabSize > hfConfig.VocabSize)
             throw new InvalidDataException(
                 $"tokenizer/model mismatch: {tokenizerPath} has {hf.VocabSize} ids but the model's vocab_size is {hfConfig.VocabSize}");
-        return new PolicyFactory(settings, hfConfig, hf);
+        return new PolicyFactory(settings, hfConfig, hf, maxDemonstrationTokens);
     }
 
     /// <summary>How rollout workers sample with this policy's tokenizer (stop and pad ids).</summary>
