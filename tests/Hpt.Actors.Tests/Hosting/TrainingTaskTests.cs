@@ -1,7 +1,9 @@
 using Hpt.Actors.Engines.Torch;
 using Hpt.Actors.Hosting;
+using Hpt.Actors.Protocol;
 using Hpt.Actors.Settings;
 using Hpt.Model.Tokenizers;
+using Hpt.Tasks.Evaluation;
 
 namespace Hpt.Actors.Tests.Hosting;
 
@@ -177,5 +179,29 @@ public sealed class TrainingTaskTests : IDisposable
         Assert.Equal(codec.Tokenizer.EosId, codec.EncodeResponse(shortOne.Demonstration!)[^1]);
         // Built-in tasks are not data files: the limit does not apply to them.
         Assert.Equal(0, Settings("arithmetic", "task.data.max-demonstration-tokens=30").DemonstrationTokenLimit);
+    }
+
+    private sealed class StartUp : IRunObserver
+    {
+        public List<string> Lines { get; } = [];
+        public TaskDataSummary? Data { get; private set; }
+        public void Started(string runDirectory) { }
+        public void Message(string text) => Lines.Add(text);
+        public void Progress(RunProgress progress) { }
+        public void Evaluated(string label, BenchmarkResult result) { }
+        public void DataLoaded(TaskDataSummary summary) => Data = summary;
+    }
+
+    [Fact]
+    public void Start_up_names_the_data_warns_about_missing_demonstrations_and_hands_the_summary_to_the_report()
+    {
+        var path = File("nodemo.jsonl", Enumerable.Range(1, 20).Select(i => $$"""{"problem": "What is {{i}}?", "answer": "{{i}}"}""").ToArray());
+        var settings = Settings(path);
+        var task = TrainingTask.Create(settings, seed: 1);
+        var observer = new StartUp();
+        RunAssembly.ReportData(task, settings, observer);
+        Assert.StartsWith($"data: {path} (aime): {task.Train.Count} training and {task.HeldOut.Count} held-out problems; reward: strict", observer.Lines[0]);
+        Assert.Contains(observer.Lines, l => l.StartsWith($"warning: {task.Train.Count} of {task.Train.Count} training prompts have no demonstration"));
+        Assert.Same(task.Summary, observer.Data);
     }
 }
