@@ -1,4 +1,4 @@
-using Hpt.Actors.Engines.Torch;
+using Hpt.Training.Engines.Torch;
 using Hpt.Actors.Settings;
 using Hpt.Tasks;
 using Hpt.Tasks.Builtin;

@@ -1,6 +1,6 @@
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
-using Hpt.Actors.Engines;
+using Hpt.Training.Engines;
 using Hpt.Actors.Gate;
 using Hpt.Actors.Learner;
 using Hpt.Actors.Protocol;

@@ -1,4 +1,4 @@
-using Hpt.Actors.Engines.Torch;
+using Hpt.Training.Engines.Torch;
 using Hpt.Actors.Hosting;
 using Hpt.Actors.Protocol;
 using Hpt.Actors.Settings;
