@@ -100,6 +100,7 @@ public static class RunReport
             ("rows skipped (unreadable)", Invariant($"{d.SkippedRows} of {d.Rows}")),
             ("prompts dropped as too long", Invariant($"{d.PromptsTooLong}")),
             ("demonstrations cut to the token limit", Invariant($"{d.DemonstrationsTruncated}")),
+            ("demonstrations without a \\boxed{} answer (strict reward)", Invariant($"{d.DemonstrationsUnboxed}")),
         };
         var sb = new StringBuilder("| quantity | value |\n|---|---:|\n");
         foreach (var (name, value) in rows) sb.Append("| ").Append(name).Append(" | ").Append(value).Append(" |\n");
