@@ -370,7 +370,7 @@ public static class PipelineBenchmark
             var rollout = RolloutSettings.Create(config);
             var learner = LearnerSettings.Create(config);
             var taskSettings = TaskSettings.Create(config);
-            var policy = PolicyFactory.Create(ModelSettings.Create(config), taskSettings.DemonstrationTokenLimit);
+            var policy = PolicyFactory.Create(ModelSettings.Create(config), PromptSettings.Create(config), taskSettings.DemonstrationTokenLimit);
             var task = TrainingTask.Create(taskSettings, run.Seed, policy.Codec);
             if (rollout.Devices.Count != 1)
                 log.WriteLine($"note: hpt.rollout.devices lists {rollout.Devices.Count} devices; the benchmark uses one rollout worker on the first");

@@ -47,10 +47,11 @@ public static class TrainingRun
         observer.Message($"{(resuming ? "resuming" : "starting")} run '{run.Id}' in {dir.Path} ({algorithm.Config.Name}, " +
                          $"{pipelineSettings.TotalSteps} steps x {pipelineSettings.PromptsPerStep} prompts x {pipelineSettings.SamplesPerPrompt} samples, eta {pipelineSettings.MaxStaleness})");
 
-        var policy = PolicyFactory.Create(modelSettings, taskSettings.DemonstrationTokenLimit);
+        var policy = PolicyFactory.Create(modelSettings, PromptSettings.Create(config), taskSettings.DemonstrationTokenLimit);
+        observer.Message($"prompts: {policy.Codec.Format.Describe()}");
         var task = TrainingTask.Create(taskSettings, run.Seed, policy.Codec);
         RunAssembly.ReportData(task, taskSettings, observer);
-        var store = new CheckpointStore(dir.Checkpoints, checkpointSettings.Keep, w => observer.Message($"warning: {w}"));
+        var store = new CheckpointStore(dir.Checkpoints, checkpointSettings.Keep, w => observer.Message($"warning: {w}"), policy.WriteCheckpointCompanions);
         var evaluation = EvaluationProtocol.Small(samples: taskSettings.EvalSamples, maxNewTokens: rollout.MaxNewTokens);
 
         RunAssembly.EnsureBaseModel(policy, task, taskSettings, pipelineSettings, learnerSettings, run, store, configHash, observer);
@@ -66,6 +67,8 @@ public static class TrainingRun
         BenchmarkResult? after = null;
         if (completed)
         {
+            policy.WriteFinalModel(engine.Model, dir.FinalModel);
+            observer.Message($"final model: {dir.FinalModel} (a Hugging Face folder; load it with hpt.model.path)");
             after = await Evaluate(engine, policy, task, evaluation, run.Seed, cancel);
             RunDirectory.WriteAtomically(dir.EvalAfterFile, JsonSerializer.SerializeToUtf8Bytes(after));
             observer.Evaluated("after", after);
