@@ -14,6 +14,7 @@ public static class StepMetricsBuilder
         var rewardStd = rewards.Length < 2 ? 0 : Math.Sqrt(rewards.Sum(r => (r - rewardMean) * (r - rewardMean)) / (rewards.Length - 1));
         var zeroVariance = prompts.Count(p => p.Rewards.Length > 0 && p.Rewards.All(r => r == p.Rewards[0]));
         var offline = prompts.Count(p => p.Rows.Any(r => r.IsExpert));
+        var rows = prompts.SelectMany(p => p.Rows).ToArray();
         var sampled = prompts.SelectMany(p => p.Rows).Select(r => r.Rollout).OfType<Rollout>().ToArray();
         var count = Math.Max(1, prompts.Count);
         var rolloutIdle = prompts.Sum(p => p.RolloutIdleSeconds);
@@ -25,7 +26,7 @@ public static class StepMetricsBuilder
             RewardMean: rewardMean,
             RewardStd: rewardStd,
             ZeroVarianceGroupFraction: zeroVariance / (double)count,
-            OfflineDataRatio: offline / (double)count,
+            OfflinePromptRatio: offline / (double)count,
             ResponseLengthMean: prompts.Count == 0 ? 0 : prompts.Average(p => p.Rewards.Length == 0 ? 0 : p.RolloutTokens / (double)p.Rewards.Length),
             TruncationRate: sampled.Length == 0 ? 0 : sampled.Count(r => r.Truncated) / (double)sampled.Length,
             Entropy: result.Entropy,
@@ -44,6 +45,9 @@ public static class StepMetricsBuilder
             Samples: prompts.Sum(p => p.Rewards.Length))
         {
             RolloutIdleFraction = rolloutIdle + rolloutBusy <= 0 ? 0 : rolloutIdle / (rolloutIdle + rolloutBusy),
+            OfflineSampleRatio = rows.Length == 0 ? 0 : rows.Count(r => r.IsExpert) / (double)rows.Length,
+            TruncatedTokenFraction = result.TruncatedTokenFraction,
+            ProximalSeconds = result.ProximalSeconds,
         };
     }
 }

@@ -92,7 +92,7 @@ public sealed class KillAndResumeTests(ITestOutputHelper output) : IDisposable
         var referenceSteps = await EffectiveJournal(store, referenceDir, referenceId);
         var resumedSteps = await EffectiveJournal(store, killedDir, killedId);
         Assert.Equal(8, referenceSteps.Count);
-        Assert.Contains(referenceSteps, s => s.Metrics.OfflineDataRatio < 1); // some prompts went to RL, not only SFT
+        Assert.Contains(referenceSteps, s => s.Metrics.OfflinePromptRatio < 1); // some prompts went to RL, not only SFT
         Assert.Equal(referenceSteps.Select(Describe), resumedSteps.Select(Describe));
     }
 
@@ -132,7 +132,7 @@ public sealed class KillAndResumeTests(ITestOutputHelper output) : IDisposable
     {
         var m = s.Metrics;
         return $"step {s.Step} v{s.PolicyVersion} seqs [{string.Join(",", s.Seqs)}] loss {m.Loss:R} reward {m.RewardMean:R}/{m.RewardStd:R} " +
-               $"offline {m.OfflineDataRatio:R} entropy {m.Entropy:R} len {m.ResponseLengthMean:R} grad {m.GradNorm:R} " +
+               $"offline {m.OfflinePromptRatio:R} entropy {m.Entropy:R} len {m.ResponseLengthMean:R} grad {m.GradNorm:R} " +
                $"skipped {m.UpdateSkipped} rows {m.Rows} tokens {m.Tokens} staleness {m.StalenessMax}";
     }
 
