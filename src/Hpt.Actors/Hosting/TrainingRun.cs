@@ -47,6 +47,7 @@ public static class TrainingRun
         observer.Message($"{(resuming ? "resuming" : "starting")} run '{run.Id}' in {dir.Path} ({algorithm.Config.Name}, " +
                          $"{pipelineSettings.TotalSteps} steps x {pipelineSettings.PromptsPerStep} prompts x {pipelineSettings.SamplesPerPrompt} samples, eta {pipelineSettings.MaxStaleness})");
 
+        foreach (var note in AlgorithmSection.Notes(config)) observer.Message($"note: {note}");
         var task = TrainingTask.Create(taskSettings, run.Seed);
         var policy = PolicyFactory.Create(modelSettings);
         var store = new CheckpointStore(dir.Checkpoints, checkpointSettings.Keep, w => observer.Message($"warning: {w}"));

@@ -11,12 +11,18 @@ public static class AlgorithmSection
 {
     public const string Prefix = "hpt.algorithm.";
 
-    /// <summary>The algorithm as this configuration's pipeline runs it.</summary>
+    /// <summary>The algorithm as this configuration's pipeline runs it, checked against the pipeline (<see cref="AlgorithmPipelineCheck"/>).</summary>
     public static AlgorithmConfig Create(Config root)
     {
         var pipeline = PipelineSettings.Create(root);
-        return ForPipeline(Read(root), pipeline, RolloutSettings.Create(root).MaxNewTokens);
+        var algorithm = ForPipeline(Read(root), pipeline, RolloutSettings.Create(root).MaxNewTokens);
+        AlgorithmPipelineCheck.Validate(algorithm, pipeline);
+        return algorithm;
     }
+
+    /// <summary>Start-up notes on the algorithm with this pipeline (settings that run but differ from the paper's).</summary>
+    public static IEnumerable<string> Notes(Config root) =>
+        AlgorithmPipelineCheck.Notes(Create(root), PipelineSettings.Create(root));
 
     /// <summary><paramref name="algorithm"/> for a pipeline with these settings (a benchmark varies the staleness).</summary>
     public static AlgorithmConfig ForPipeline(AlgorithmConfig algorithm, PipelineSettings pipeline, int maxNewTokens) =>

@@ -31,7 +31,7 @@ public sealed class AlgorithmSectionTests
     [Fact]
     public void An_explicit_correction_setting_wins_over_auto()
     {
-        Assert.Null(AlgorithmFactory.Components(Algorithm("algorithm.off-policy-correction=off")).BehaviourCorrection);
+        Assert.Null(AlgorithmFactory.Components(Algorithm("algorithm.off-policy-correction=off", "pipeline.max-staleness=0")).BehaviourCorrection);
         Assert.NotNull(AlgorithmFactory.Components(Algorithm("algorithm.off-policy-correction=on", "pipeline.max-staleness=0")).BehaviourCorrection);
     }
 
@@ -65,5 +65,34 @@ public sealed class AlgorithmSectionTests
     {
         Assert.Equal(5.0, Algorithm("algorithm.preset=hpt", "algorithm.aggregation-constant=5").AggregationConstant);
         Assert.Equal(48.0, Algorithm("algorithm.preset=hpt", "algorithm.aggregation-constant=max-new-tokens").AggregationConstant);
+    }
+
+    [Theory]
+    [InlineData(new[] { "algorithm.off-policy-correction=off" }, "hpt.algorithm.off-policy-correction", "hpt.pipeline.max-staleness = 1")]
+    [InlineData(new[] { "algorithm.off-policy-correction=off", "pipeline.max-staleness=0", "pipeline.stale-samples=train" },
+        "hpt.algorithm.off-policy-correction", "hpt.pipeline.stale-samples = train")]
+    [InlineData(new[] { "algorithm.tis-cap=0" }, "hpt.algorithm.tis-cap", "hpt.pipeline.max-staleness = 1")]
+    [InlineData(new[] { "algorithm.preset=sft-then-grpo", "pipeline.total-steps=50" }, "hpt.algorithm.gate.switch-step", "hpt.pipeline.total-steps = 50")]
+    public void Pipeline_and_algorithm_settings_that_contradict_each_other_stop_the_run_naming_both_keys(
+        string[] overrides, string key, string otherKey)
+    {
+        var error = Assert.Throws<SettingsException>(() => Algorithm(overrides));
+        Assert.Equal(key, error.Key);
+        Assert.Contains(otherKey, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_preset_runs_with_the_reference_pipeline_once_its_schedule_fits()
+    {
+        foreach (var preset in AlgorithmPresets.All.Keys)
+            Algorithm($"algorithm.preset={preset}", "pipeline.total-steps=500");
+    }
+
+    [Fact]
+    public void Luffy_with_eight_rollouts_gets_a_note_about_the_paper_s_seven_plus_one()
+    {
+        var config = HptConfig.Load(overrides: ["algorithm.preset=luffy"]);
+        Assert.Contains(AlgorithmSection.Notes(config), n => n.Contains("hpt.pipeline.samples-per-prompt = 8", StringComparison.Ordinal));
+        Assert.Empty(AlgorithmSection.Notes(HptConfig.Load(overrides: ["algorithm.preset=luffy", "pipeline.samples-per-prompt=7"])));
     }
 }
