@@ -36,6 +36,7 @@ public sealed class GateActor : ReceiveActor
             {
                 OldestSampleVersion = versions.Length == 0 ? -1 : versions.Min(),
                 NewestSampleVersion = versions.Length == 0 ? -1 : versions.Max(),
+                TruncatedRollouts = group.Rollouts.Count(r => r.Truncated),
                 GenerationSeconds = group.Seconds,
                 RolloutIdleSeconds = group.IdleSeconds,
                 // Journaled with the step that trains it, so a resume restores a stateful gate exactly.
