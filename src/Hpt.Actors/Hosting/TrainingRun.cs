@@ -50,6 +50,7 @@ public static class TrainingRun
         var task = TrainingTask.Create(taskSettings, run.Seed);
         var policy = PolicyFactory.Create(modelSettings, PromptSettings.Create(config));
         observer.Message($"prompts: {policy.Codec.Format.Describe()}");
+        observer.Message($"sampling: {rollout.DescribeSampling()}");
         var store = new CheckpointStore(dir.Checkpoints, checkpointSettings.Keep, w => observer.Message($"warning: {w}"), policy.WriteCheckpointCompanions);
         var evaluation = EvaluationProtocol.Small(samples: taskSettings.EvalSamples, maxNewTokens: rollout.MaxNewTokens);
 
