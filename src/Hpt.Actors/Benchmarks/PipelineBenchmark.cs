@@ -184,7 +184,7 @@ public static class PipelineBenchmark
                         : new TrainRow(null, work.Demonstration, row.Advantage, row.RlWeight, row.SftWeight))
                     .ToArray();
                 batch.Add(new TrainOnPrompt(work, 1, decision.Route, decision.Accuracy, decision.Gamma, rows, rewards,
-                    rollouts.Sum(r => r.ResponseTokens.Length)));
+                    rollouts.Sum(r => r.ResponseTokens.Length)) { TruncatedRollouts = rollouts.Count(r => r.Truncated) });
             }
             learner.Train(batch.Select(p => p.ForTrainer()).ToArray());
             rollout.LoadPolicy(learner.Snapshot());
@@ -370,8 +370,8 @@ public static class PipelineBenchmark
             var rollout = RolloutSettings.Create(config);
             var learner = LearnerSettings.Create(config);
             var taskSettings = TaskSettings.Create(config);
-            var task = TrainingTask.Create(taskSettings, run.Seed);
-            var policy = PolicyFactory.Create(ModelSettings.Create(config));
+            var policy = PolicyFactory.Create(ModelSettings.Create(config), PromptSettings.Create(config), taskSettings.DemonstrationTokenLimit);
+            var task = TrainingTask.Create(taskSettings, run.Seed, policy.Codec);
             if (rollout.Devices.Count != 1)
                 log.WriteLine($"note: hpt.rollout.devices lists {rollout.Devices.Count} devices; the benchmark uses one rollout worker on the first");
             var sampling = policy.Sampling(rollout);

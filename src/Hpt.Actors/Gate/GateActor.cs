@@ -34,6 +34,7 @@ public sealed class GateActor : ReceiveActor
             {
                 OldestSampleVersion = versions.Length == 0 ? -1 : versions.Min(),
                 NewestSampleVersion = versions.Length == 0 ? -1 : versions.Max(),
+                TruncatedRollouts = group.Rollouts.Count(r => r.Truncated),
                 GenerationSeconds = group.Seconds,
                 RolloutIdleSeconds = group.IdleSeconds,
             });

@@ -21,6 +21,12 @@ public sealed record TrainOnPrompt(
 
     public long NewestSampleVersion { get; init; } = -1;
 
+    /// <summary>
+    /// Rollouts of the group that hit the token limit, whether the gate kept them or not (an SFT-routed group keeps
+    /// none, and its truncations still count).
+    /// </summary>
+    public int TruncatedRollouts { get; init; }
+
     /// <summary>How long the rollout worker spent generating this group, and how long it had waited for it.</summary>
     public double GenerationSeconds { get; init; }
 
