@@ -50,6 +50,7 @@ public static class TrainingRun
         foreach (var note in AlgorithmSection.Notes(config)) observer.Message($"note: {note}");
         var policy = PolicyFactory.Create(modelSettings, PromptSettings.Create(config), taskSettings.DemonstrationTokenLimit);
         observer.Message($"prompts: {policy.Codec.Format.Describe()}");
+        observer.Message($"sampling: {rollout.DescribeSampling()}");
         var task = TrainingTask.Create(taskSettings, run.Seed, policy.Codec);
         RunAssembly.ReportData(task, taskSettings, observer);
         var store = new CheckpointStore(dir.Checkpoints, checkpointSettings.Keep, w => observer.Message($"warning: {w}"), policy.WriteCheckpointCompanions);
