@@ -96,6 +96,9 @@ public sealed class CausalLM : nn.Module
     /// <summary>Vocabulary logits for hidden states (..., d_model): the lm_head, or the embedding matrix when tied.</summary>
     public Tensor LmHead(Tensor hidden) => lm_head is not null ? lm_head.forward(hidden) : F.linear(hidden, model.EmbeddingWeight);
 
+    /// <summary>The (V, d_model) matrix <see cref="LmHead"/> multiplies by: lm_head's weight, or the embeddings when tied.</summary>
+    public Parameter LmHeadWeight => lm_head is not null ? lm_head.weight! : model.EmbeddingWeight;
+
     /// <summary>Full (B, T, V) logits of a causal forward over unpadded (or right-padded) rows. For tests and small models.</summary>
     public Tensor Logits(Tensor inputIds) => LmHead(Forward(inputIds));
 
