@@ -4,6 +4,7 @@ using Hpt.Core.Configuration;
 using Hpt.Core.Training;
 using Hpt.Core.Upge;
 using Hpt.Model;
+using Hpt.Model.Precision;
 using Hpt.Model.Scoring;
 using Hpt.Model.Weights;
 using TorchSharp;
@@ -20,13 +21,14 @@ public sealed class TorchLearnerEngine : ILearnerEngine
 {
     private const string WeightsFile = "model.safetensors";
     private const string OptimizerFile = "optimizer.pt";
+    private const string MastersFile = "master-weights.safetensors";
 
     private readonly CausalLM _model;
     private readonly Scorer _scorer;
     private readonly PromptCodec _codec;
     private readonly Algorithm _algorithm;
     private readonly LearnerSettings _settings;
-    private readonly TorchSharp.Modules.AdamW _optimizer;
+    private readonly MixedPrecisionAdamW _optimizer;
     private readonly ReaderWriterLockSlim _weightsLock = new(LockRecursionPolicy.NoRecursion);
     private readonly LivePolicyWeights _published;
     private readonly bool _ownsModel;
@@ -40,8 +42,7 @@ public sealed class TorchLearnerEngine : ILearnerEngine
         _codec = codec;
         _algorithm = algorithm;
         _settings = settings;
-        _optimizer = optim.AdamW(model.parameters(), settings.LearningRate, settings.Beta1, settings.Beta2,
-            weight_decay: settings.WeightDecay);
+        _optimizer = new MixedPrecisionAdamW(model.Weights(), settings.LearningRate, settings.Beta1, settings.Beta2, settings.WeightDecay);
         _published = new LivePolicyWeights(model, _weightsLock, () => PolicyVersion);
     }
 
@@ -63,21 +64,24 @@ public sealed class TorchLearnerEngine : ILearnerEngine
             if (mini.Count == 0) continue;
             var normalizer = Counts(mini);
             foreach (var micro in LearnerRow.Pack(mini, _settings.MicroBatchTokens))
+            {
                 step.Add(Backward(micro, normalizer));
+                _optimizer.AccumulateGradients(); // into the fp32 masters of a bf16 model
+            }
 
-            var check = _algorithm.GradientGuard.ClipAndJudge(_model.parameters());
+            var check = _algorithm.GradientGuard.ClipAndJudge(_optimizer.Parameters);
             gradNorm = Math.Max(gradNorm, check.Norm);
             if (check.Verdict == GradientVerdict.Step)
             {
                 _weightsLock.EnterWriteLock();
-                try { _optimizer.step(); }
+                try { _optimizer.Step(); }
                 finally { _weightsLock.ExitWriteLock(); }
             }
             else
             {
                 skipped = true;
             }
-            _optimizer.zero_grad();
+            _optimizer.ZeroGrad();
         }
         PolicyVersion++;
         return step.Result(gradNorm, skipped, rows);
@@ -135,14 +139,13 @@ public sealed class TorchLearnerEngine : ILearnerEngine
     public void SaveCheckpoint(string folder, bool withOptimizer)
     {
         PolicyWeights.Save(_model, Path.Combine(folder, WeightsFile));
-        if (withOptimizer) _optimizer.save_state_dict(Path.Combine(folder, OptimizerFile));
+        if (withOptimizer) _optimizer.Save(Path.Combine(folder, OptimizerFile), Path.Combine(folder, MastersFile));
     }
 
     public void LoadCheckpoint(string folder, long version)
     {
         PolicyWeights.Load(_model, Path.Combine(folder, WeightsFile));
-        var optimizerPath = Path.Combine(folder, OptimizerFile);
-        if (File.Exists(optimizerPath)) _optimizer.load_state_dict(optimizerPath);
+        _optimizer.Load(Path.Combine(folder, OptimizerFile), Path.Combine(folder, MastersFile));
         PolicyVersion = version;
     }
 
