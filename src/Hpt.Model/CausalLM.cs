@@ -76,6 +76,16 @@ public sealed class CausalLM : nn.Module
     public long ParameterCount() => parameters().Sum(p => p.numel());
 
     /// <summary>
+    /// Recompute each decoder layer's activations in backward instead of keeping them (forwards with gradients and no
+    /// cache only): a training step then keeps one (B, T, d) input per layer, at the cost of a second forward.
+    /// </summary>
+    public bool ActivationCheckpointing
+    {
+        get => model.ActivationCheckpointing;
+        set => model.ActivationCheckpointing = value;
+    }
+
+    /// <summary>
     /// Final-normed hidden states (B, T, d_model).
     /// </summary>
     /// <param name="inputIds">(B, T) int64 on <see cref="Device"/>.</param>

@@ -38,6 +38,7 @@ public sealed class TorchLearnerEngine : ILearnerEngine
     {
         _ownsModel = ownsModel;
         _model = model;
+        _model.ActivationCheckpointing = settings.ActivationCheckpointing;
         _scorer = new Scorer(model);
         _codec = codec;
         _algorithm = algorithm;
