@@ -125,6 +125,19 @@ public sealed class TorchEnginesTests
         Assert.True(unchanged.Count == 0, $"{unchanged.Count} of {before.Count} tensors unchanged, e.g. {string.Join(", ", unchanged.Take(4))}");
     }
 
+    [Fact]
+    public void A_micro_batch_that_cannot_fit_fails_naming_the_key_before_anything_is_applied()
+    {
+        using var learner = new TorchLearnerEngine(CausalLM.Create(Config, seed: 1), Codec,
+            AlgorithmFactory.Create(AlgorithmPresets.Get("sft")), Learner, availableMemory: () => 1 << 20);
+        var before = Hpt.Model.Weights.PolicyWeights.ToBytes(learner.Model);
+        var e = Assert.Throws<Hpt.Model.Memory.MicroBatchTooLargeException>(() => learner.Train([SftItem(0, "12+3=", "ans 15")]));
+        Assert.Equal("hpt.learner.micro-batch-tokens", e.Key);
+        Assert.Contains("lower hpt.learner.micro-batch-tokens (now 4096)", e.Message);
+        Assert.Equal(before, Hpt.Model.Weights.PolicyWeights.ToBytes(learner.Model));
+        Assert.Equal(0, learner.PolicyVersion);
+    }
+
     private static byte[] Bytes(Tensor t)
     {
         using var c = t.detach().contiguous();

@@ -4,6 +4,7 @@ using Hpt.Core.Configuration;
 using Hpt.Core.Training;
 using Hpt.Core.Upge;
 using Hpt.Model;
+using Hpt.Model.Memory;
 using Hpt.Model.Precision;
 using Hpt.Model.Scoring;
 using Hpt.Model.Weights;
@@ -22,6 +23,8 @@ public sealed class TorchLearnerEngine : ILearnerEngine
     private const string WeightsFile = "model.safetensors";
     private const string OptimizerFile = "optimizer.pt";
     private const string MastersFile = "master-weights.safetensors";
+    private const string MicroBatchTokensKey = "hpt.learner.micro-batch-tokens";
+    private const string CheckpointingKey = "hpt.learner.activation-checkpointing";
 
     private readonly CausalLM _model;
     private readonly Scorer _scorer;
@@ -32,10 +35,14 @@ public sealed class TorchLearnerEngine : ILearnerEngine
     private readonly ReaderWriterLockSlim _weightsLock = new(LockRecursionPolicy.NoRecursion);
     private readonly LivePolicyWeights _published;
     private readonly bool _ownsModel;
+    private readonly Func<long?> _availableMemory;
 
     /// <param name="ownsModel">Dispose the model with the engine (false when the caller keeps using it).</param>
-    public TorchLearnerEngine(CausalLM model, PromptCodec codec, Algorithm algorithm, LearnerSettings settings, bool ownsModel = true)
+    /// <param name="availableMemory">Bytes a micro-batch may use (null: the machine's available memory; for tests).</param>
+    public TorchLearnerEngine(CausalLM model, PromptCodec codec, Algorithm algorithm, LearnerSettings settings, bool ownsModel = true,
+        Func<long?>? availableMemory = null)
     {
+        _availableMemory = availableMemory ?? ProcessMemory.AvailableBytes;
         _ownsModel = ownsModel;
         _model = model;
         _model.ActivationCheckpointing = settings.ActivationCheckpointing;
@@ -56,18 +63,35 @@ public sealed class TorchLearnerEngine : ILearnerEngine
     public LearnerStepResult Train(IReadOnlyList<TrainOnPrompt> batch)
     {
         var rows = LearnerRow.From(batch, _codec);
+        var minis = LearnerRow.Split(rows, _settings.MiniBatches).Where(m => m.Count > 0)
+            .Select(m => (Rows: m, Micros: LearnerRow.Pack(m, _settings.MicroBatchTokens).ToList())).ToList();
+        // Refuse a step whose largest micro-batch cannot fit before any of it runs: an out-of-memory failure halfway
+        // would leave the earlier mini-batches' updates applied.
+        MicroBatchMemory.EnsureFits(_model, minis.SelectMany(m => m.Micros).Select(PaddedTokens), MicroBatchTokensKey,
+            _settings.MicroBatchTokens, CheckpointingKey, _availableMemory());
         var step = new StepAccumulator();
         var skipped = false;
         double gradNorm = 0;
         _model.train();
-        foreach (var mini in LearnerRow.Split(rows, _settings.MiniBatches))
+        foreach (var (mini, micros) in minis)
         {
-            if (mini.Count == 0) continue;
             var normalizer = Counts(mini);
-            foreach (var micro in LearnerRow.Pack(mini, _settings.MicroBatchTokens))
+            try
             {
-                step.Add(Backward(micro, normalizer));
-                _optimizer.AccumulateGradients(); // into the fp32 masters of a bf16 model
+                foreach (var micro in micros)
+                {
+                    step.Add(Backward(micro, normalizer));
+                    _optimizer.AccumulateGradients(); // into the fp32 masters of a bf16 model
+                }
+            }
+            catch (Exception e)
+            {
+                _optimizer.ZeroGrad(); // a retried step must not add these gradients twice
+                if (!MicroBatchMemory.IsOutOfMemory(e)) throw;
+                var tokens = micros.Max(PaddedTokens);
+                throw new MicroBatchTooLargeException(MicroBatchTokensKey,
+                    $"out of memory in a training micro-batch of {tokens} padded tokens: lower {MicroBatchTokensKey} (now {_settings.MicroBatchTokens})" +
+                    (_model.ActivationCheckpointing ? "" : $" or set {CheckpointingKey} = on") + $" ({e.Message.Split('\n')[0]})", e);
             }
 
             var check = _algorithm.GradientGuard.ClipAndJudge(_optimizer.Parameters);
@@ -121,8 +145,12 @@ public sealed class TorchLearnerEngine : ILearnerEngine
         };
         using var result = _algorithm.Loss.Compute(upge);
         result.Loss.backward();
+        AutogradHandoff.Release(); // the custom backwards' last gradient handles
         return result.Metrics;
     }
+
+    /// <summary>The scorer's tensor size for a micro-batch: rows x the longest prompt + response.</summary>
+    private static long PaddedTokens(IReadOnlyList<LearnerRow> micro) => (long)micro.Count * micro.Max(r => r.Tokens);
 
     private static LossNormalizer Counts(IReadOnlyList<LearnerRow> rows)
     {
