@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Hpt.Actors.Protocol;
 using Hpt.Core.Gating;
+using Hpt.Training.Engines;
 
 namespace Hpt.Actors.Gate;
 
@@ -33,6 +34,7 @@ public sealed class GateActor : ReceiveActor
             {
                 OldestSampleVersion = versions.Length == 0 ? -1 : versions.Min(),
                 NewestSampleVersion = versions.Length == 0 ? -1 : versions.Max(),
+                TruncatedRollouts = group.Rollouts.Count(r => r.Truncated),
                 GenerationSeconds = group.Seconds,
                 RolloutIdleSeconds = group.IdleSeconds,
             });

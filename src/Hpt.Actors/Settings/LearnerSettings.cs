@@ -11,6 +11,9 @@ public sealed record LearnerSettings(
     int MicroBatchTokens,
     bool ActivationCheckpointing = false)
 {
+    /// <summary>What the trainer needs of these settings.</summary>
+    public Hpt.Training.TrainerOptions Trainer => new(LearningRate, WeightDecay, Beta1, Beta2, MiniBatches, MicroBatchTokens, ActivationCheckpointing);
+
     public static LearnerSettings Create(Akka.Configuration.Config root)
     {
         var r = new SettingsReader(root, "hpt.learner");

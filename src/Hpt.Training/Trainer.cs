@@ -1,5 +1,3 @@
-using Hpt.Actors.Protocol;
-using Hpt.Actors.Settings;
 using Hpt.Core.Configuration;
 using Hpt.Core.Training;
 using Hpt.Core.Upge;
@@ -7,22 +5,20 @@ using Hpt.Model;
 using Hpt.Model.Memory;
 using Hpt.Model.Precision;
 using Hpt.Model.Scoring;
-using Hpt.Model.Weights;
-using TorchSharp;
+using Hpt.Training.Engines;
+using Hpt.Training.Engines.Torch;
 using static TorchSharp.torch;
 
-namespace Hpt.Actors.Engines.Torch;
+namespace Hpt.Training;
 
 /// <summary>
-/// The learner's policy, AdamW and the UPGE loss. One training step = its mini-batches (one optimizer step each),
-/// each cut into micro-batches by token budget whose gradients accumulate. Every micro-batch is normalised by its
+/// One training step as the algorithms' authors define it: the gate's rows, the step-level stages the algorithm
+/// declares, then its mini-batches (one optimizer step each), each cut into micro-batches by token budget whose
+/// gradients accumulate, the UPGE loss, the gradient guard and the optimizer. Every micro-batch is normalised by its
 /// mini-batch's counts, so the update does not depend on how the rows were packed.
 /// </summary>
-public sealed class TorchLearnerEngine : ILearnerEngine
+public sealed class Trainer
 {
-    private const string WeightsFile = "model.safetensors";
-    private const string OptimizerFile = "optimizer.pt";
-    private const string MastersFile = "master-weights.safetensors";
     private const string MicroBatchTokensKey = "hpt.learner.micro-batch-tokens";
     private const string CheckpointingKey = "hpt.learner.activation-checkpointing";
 
@@ -30,45 +26,38 @@ public sealed class TorchLearnerEngine : ILearnerEngine
     private readonly Scorer _scorer;
     private readonly PromptCodec _codec;
     private readonly Algorithm _algorithm;
-    private readonly LearnerSettings _settings;
+    private readonly TrainerOptions _options;
     private readonly MixedPrecisionAdamW _optimizer;
-    private readonly ReaderWriterLockSlim _weightsLock = new(LockRecursionPolicy.NoRecursion);
-    private readonly LivePolicyWeights _published;
-    private readonly bool _ownsModel;
+    private readonly ReaderWriterLockSlim _weightsLock;
     private readonly Func<long?> _availableMemory;
 
-    /// <param name="ownsModel">Dispose the model with the engine (false when the caller keeps using it).</param>
+    /// <param name="optimizer">AdamW with fp32 master weights when the model is not fp32.</param>
+    /// <param name="weightsLock">Taken for writing around each optimizer step, so readers of the weights (publishing)
+    /// never see a half-updated policy.</param>
     /// <param name="availableMemory">Bytes a micro-batch may use (null: the machine's available memory; for tests).</param>
-    public TorchLearnerEngine(CausalLM model, PromptCodec codec, Algorithm algorithm, LearnerSettings settings, bool ownsModel = true,
-        Func<long?>? availableMemory = null)
+    public Trainer(CausalLM model, PromptCodec codec, Algorithm algorithm, TrainerOptions options,
+        MixedPrecisionAdamW optimizer, ReaderWriterLockSlim weightsLock, Func<long?>? availableMemory = null)
     {
         _availableMemory = availableMemory ?? ProcessMemory.AvailableBytes;
-        _ownsModel = ownsModel;
         _model = model;
-        _model.ActivationCheckpointing = settings.ActivationCheckpointing;
+        _model.ActivationCheckpointing = options.ActivationCheckpointing;
         _scorer = new Scorer(model);
         _codec = codec;
         _algorithm = algorithm;
-        _settings = settings;
-        _optimizer = new MixedPrecisionAdamW(model.Weights(), settings.LearningRate, settings.Beta1, settings.Beta2, settings.WeightDecay);
-        _published = new LivePolicyWeights(model, _weightsLock, () => PolicyVersion);
+        _options = options;
+        _optimizer = optimizer;
+        _weightsLock = weightsLock;
     }
 
-    public long PolicyVersion { get; private set; }
-
-    public CausalLM Model => _model;
-
-    public PolicySnapshot Snapshot() => new(PolicyVersion, _published);
-
-    public LearnerStepResult Train(IReadOnlyList<TrainOnPrompt> batch)
+    public LearnerStepResult Step(IReadOnlyList<StepPrompt> batch)
     {
         var rows = LearnerRow.From(batch, _codec);
-        var minis = LearnerRow.Split(rows, _settings.MiniBatches).Where(m => m.Count > 0)
-            .Select(m => (Rows: m, Micros: LearnerRow.Pack(m, _settings.MicroBatchTokens).ToList())).ToList();
+        var minis = LearnerRow.Split(rows, _options.MiniBatches).Where(m => m.Count > 0)
+            .Select(m => (Rows: m, Micros: LearnerRow.Pack(m, _options.MicroBatchTokens).ToList())).ToList();
         // Refuse a step whose largest micro-batch cannot fit before any of it runs: an out-of-memory failure halfway
         // would leave the earlier mini-batches' updates applied.
         MicroBatchMemory.EnsureFits(_model, minis.SelectMany(m => m.Micros).Select(PaddedTokens), MicroBatchTokensKey,
-            _settings.MicroBatchTokens, CheckpointingKey, _availableMemory());
+            _options.MicroBatchTokens, CheckpointingKey, _availableMemory());
         var step = new StepAccumulator();
         var skipped = false;
         double gradNorm = 0;
@@ -90,7 +79,7 @@ public sealed class TorchLearnerEngine : ILearnerEngine
                 if (!MicroBatchMemory.IsOutOfMemory(e)) throw;
                 var tokens = micros.Max(PaddedTokens);
                 throw new MicroBatchTooLargeException(MicroBatchTokensKey,
-                    $"out of memory in a training micro-batch of {tokens} padded tokens: lower {MicroBatchTokensKey} (now {_settings.MicroBatchTokens})" +
+                    $"out of memory in a training micro-batch of {tokens} padded tokens: lower {MicroBatchTokensKey} (now {_options.MicroBatchTokens})" +
                     (_model.ActivationCheckpointing ? "" : $" or set {CheckpointingKey} = on") + $" ({e.Message.Split('\n')[0]})", e);
             }
 
@@ -108,7 +97,6 @@ public sealed class TorchLearnerEngine : ILearnerEngine
             }
             _optimizer.ZeroGrad();
         }
-        PolicyVersion++;
         return step.Result(gradNorm, skipped, rows);
     }
 
@@ -163,26 +151,6 @@ public sealed class TorchLearnerEngine : ILearnerEngine
             if (r.SftWeight != 0 && n > 0) { sftTokens += n; sftRows++; }
         }
         return new LossNormalizer(rlTokens, rlRows, sftTokens, sftRows, all);
-    }
-
-    public void SaveCheckpoint(string folder, bool withOptimizer)
-    {
-        PolicyWeights.Save(_model, Path.Combine(folder, WeightsFile));
-        if (withOptimizer) _optimizer.Save(Path.Combine(folder, OptimizerFile), Path.Combine(folder, MastersFile));
-    }
-
-    public void LoadCheckpoint(string folder, long version)
-    {
-        PolicyWeights.Load(_model, Path.Combine(folder, WeightsFile));
-        _optimizer.Load(Path.Combine(folder, OptimizerFile), Path.Combine(folder, MastersFile));
-        PolicyVersion = version;
-    }
-
-    public void Dispose()
-    {
-        _optimizer.Dispose();
-        if (_ownsModel) _model.Dispose();
-        _weightsLock.Dispose();
     }
 
     /// <summary>Token-weighted means of the micro-batch metrics of one step.</summary>
