@@ -81,6 +81,16 @@ public sealed class CausalLM : nn.Module
     public long ParameterCount() => parameters().Sum(p => p.numel());
 
     /// <summary>
+    /// Recompute each decoder layer's activations in backward instead of keeping them (forwards with gradients and no
+    /// cache only): a training step then keeps one (B, T, d) input per layer, at the cost of a second forward.
+    /// </summary>
+    public bool ActivationCheckpointing
+    {
+        get => model.ActivationCheckpointing;
+        set => model.ActivationCheckpointing = value;
+    }
+
+    /// <summary>
     /// Final-normed hidden states (B, T, d_model).
     /// </summary>
     /// <param name="inputIds">(B, T) int64 on <see cref="Device"/>.</param>
@@ -108,6 +118,9 @@ public sealed class CausalLM : nn.Module
         var weight = lm_head?.weight ?? model.EmbeddingWeight;
         return F.linear(hidden, OutputVocab == Config.VocabSize ? weight : weight.narrow(0, 0, OutputVocab));
     }
+
+    /// <summary>The (V, d_model) matrix <see cref="LmHead"/> multiplies by: lm_head's weight, or the embeddings when tied.</summary>
+    public Parameter LmHeadWeight => lm_head is not null ? lm_head.weight! : model.EmbeddingWeight;
 
     /// <summary>Full (B, T, V) logits of a causal forward over unpadded (or right-padded) rows. For tests and small models.</summary>
     public Tensor Logits(Tensor inputIds) => LmHead(Forward(inputIds));

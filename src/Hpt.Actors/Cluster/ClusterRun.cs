@@ -43,8 +43,9 @@ public static class ClusterRun
         }
         var weights = new SharedWeightStore(cluster.ResolveWeightsDirectory(dir.Path), cluster.KeepWeights);
         // Rollout-only nodes need no data: prompts arrive in messages.
-        var task = isLearner || cluster.EffectiveRoles.Contains(ClusterSettings.Verifier) ? TrainingTask.Create(taskSettings, run.Seed) : null;
-        var policy = PolicyFactory.Create(modelSettings, PromptSettings.Create(config));
+        var policy = PolicyFactory.Create(modelSettings, PromptSettings.Create(config), taskSettings.DemonstrationTokenLimit);
+        var task = isLearner || cluster.EffectiveRoles.Contains(ClusterSettings.Verifier) ? TrainingTask.Create(taskSettings, run.Seed, policy.Codec) : null;
+        if (task is not null && isLearner) RunAssembly.ReportData(task, taskSettings, observer);
         var cores = run.TorchThreads > 0 ? run.TorchThreads : Environment.ProcessorCount;
         var computeUsers = (cluster.Has(ClusterSettings.Rollout) ? rollout.Devices.Count : 0) + (isLearner ? 1 : 0);
         torch.set_num_threads(Math.Max(1, cores / Math.Max(1, computeUsers)));

@@ -168,7 +168,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             ? recent.Skip(1).Sum(r => r.Samples) / (recent[^1].At - recent[0].At)
             : null;
         return new PipelineReport(DateTime.UtcNow, _state.Step, _settings.TotalSteps, _state.PolicyVersion, now.TotalSeconds,
-            _sinceStep.Elapsed.TotalSeconds, last, mean, rate, _lastMetrics?.OfflineDataRatio, _state.Accepted,
+            _sinceStep.Elapsed.TotalSeconds, last, mean, rate, _lastMetrics?.OfflineSampleRatio, _state.Accepted,
             AdmissionControl.Capacity(_state.PolicyVersion, _settings.MaxStaleness, _settings.PromptsPerStep),
             _state.Returned.Count,
             _state.Scored.Count, _idle.Count, workers, IsComplete, stalled);
@@ -253,7 +253,8 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     private void OnAttachGate(AttachGate attach)
     {
         _gate = attach.Gate;
-        foreach (var scored in _state.Scored.Values) _gate.Tell(scored.Verified);
+        // In journal order: the order the gate first saw them in, which a stateful gate's decisions depend on.
+        foreach (var scored in _state.Scored.Values.OrderBy(s => _state.ScoredOrder[s.Seq])) _gate.Tell(scored.Verified);
         if (!_state.Scored.IsEmpty)
             _log.Info("coordinator: {0} verified groups from the journal go to the gate without being generated again", _state.Scored.Count);
     }
@@ -284,7 +285,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
 
     private void OnStepCompleted(StepCompleted step)
     {
-        Persist(new StepRecorded(step.Step, step.PolicyVersion, step.ConsumedSeqs.ToArray(), step.Metrics), evt =>
+        Persist(new StepRecorded(step.Step, step.PolicyVersion, step.ConsumedSeqs.ToArray(), step.Metrics) { GateState = step.GateState }, evt =>
         {
             _state = _history.Apply(_state, evt);
             // Here no other write is pending (Persist stashed every command since), so the snapshot's sequence
@@ -372,7 +373,10 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     private RunCompleted Completed() => new(_state.Step, _state.PolicyVersion);
 
     private RunStatus Status() => new(_state.Step, _state.PolicyVersion, _state.Accepted, _state.InFlight.Count,
-        _state.ReturnedTotal, _workers.Count, _state.Trained.OrderBy(s => s).ToArray(), IsComplete);
+        _state.ReturnedTotal, _workers.Count, _state.Trained.OrderBy(s => s).ToArray(), IsComplete)
+    {
+        GateState = _state.GateState,
+    };
 
     private sealed record Issue(int Attempt, string WorkerId, TimeSpan At);
 

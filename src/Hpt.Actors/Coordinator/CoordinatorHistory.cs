@@ -31,7 +31,7 @@ public sealed class CoordinatorHistory(int keepAnchors = 3)
                 _anchors.RemoveWhere(a => a > back.ToStep);
                 // Nothing issued before the rollback is running any more, and no verified group may be trained by a
                 // policy it was not sampled from: everything in flight at step ToStep is issued again.
-                var reset = earlier with { Scored = earlier.Scored.Clear() };
+                var reset = earlier with { Scored = earlier.Scored.Clear(), ScoredOrder = earlier.ScoredOrder.Clear() };
                 return reset.ReturnAllInFlight();
             }
             case CheckpointCovered covered:
@@ -43,7 +43,7 @@ public sealed class CoordinatorHistory(int keepAnchors = 3)
                 return state;
         }
         var next = state.Apply(evt);
-        if (evt is StepRecorded recorded) _afterStep[recorded.Step] = next with { Scored = next.Scored.Clear() };
+        if (evt is StepRecorded recorded) _afterStep[recorded.Step] = next with { Scored = next.Scored.Clear(), ScoredOrder = next.ScoredOrder.Clear() };
         return next;
     }
 
@@ -52,7 +52,7 @@ public sealed class CoordinatorHistory(int keepAnchors = 3)
     {
         _afterStep.Clear();
         _afterStep[0] = CoordinatorState.Initial;
-        foreach (var s in states) _afterStep[s.Step] = s with { Scored = s.Scored.Clear() };
+        foreach (var s in states) _afterStep[s.Step] = s with { Scored = s.Scored.Clear(), ScoredOrder = s.ScoredOrder.Clear() };
         _anchors.Clear();
         foreach (var a in anchors.Where(_afterStep.ContainsKey)) _anchors.Add(a);
     }

@@ -38,13 +38,24 @@ public sealed record SnapshotState(
     GroupScored[] Scored,
     int ReturnedTotal)
 {
+    /// <summary>Journal position of each scored group (the order the gate saw them in), and the running count.</summary>
+    public SeqOrder[] ScoredOrder { get; init; } = [];
+    public long ScoredTotal { get; init; }
+    /// <summary>The gate policy's state after the last recorded step (null: a fresh gate).</summary>
+    public IReadOnlyDictionary<string, double>? GateState { get; init; }
+
     public static SnapshotState Of(CoordinatorState s) => new(
         s.Step, s.PolicyVersion, s.NextSeq, s.Accepted,
         s.InFlight.Select(kv => new SeqAttempt(kv.Key, kv.Value)).ToArray(),
         s.Returned.Select(kv => new SeqAttempt(kv.Key, kv.Value)).ToArray(),
         SeqRange.Compress(s.Trained),
         s.Scored.Values.ToArray(),
-        s.ReturnedTotal);
+        s.ReturnedTotal)
+    {
+        ScoredOrder = s.ScoredOrder.Select(kv => new SeqOrder(kv.Key, kv.Value)).ToArray(),
+        ScoredTotal = s.ScoredTotal,
+        GateState = s.GateState is null ? null : new SortedDictionary<string, double>(s.GateState.ToDictionary(), StringComparer.Ordinal),
+    };
 
     public CoordinatorState ToState() => new()
     {
@@ -57,8 +68,13 @@ public sealed record SnapshotState(
         Trained = SeqRange.Expand(Trained).ToImmutableHashSet(),
         Scored = Scored.ToImmutableSortedDictionary(g => g.Seq, g => g),
         ReturnedTotal = ReturnedTotal,
+        ScoredOrder = ScoredOrder.ToImmutableSortedDictionary(o => o.Seq, o => o.Position),
+        ScoredTotal = ScoredTotal,
+        GateState = GateState,
     };
 }
+
+public sealed record SeqOrder(long Seq, long Position);
 
 public sealed record SeqAttempt(long Seq, int Attempt);
 

@@ -15,18 +15,22 @@ public sealed class PolicyFactory
 {
     private readonly ModelSettings _settings;
 
-    private PolicyFactory(ModelSettings settings, ModelConfig config, ITokenizer tokenizer, PromptFormat format)
+    private PolicyFactory(ModelSettings settings, ModelConfig config, ITokenizer tokenizer, PromptFormat format, int maxDemonstrationTokens)
     {
         _settings = settings;
         Config = config;
-        Codec = new PromptCodec(tokenizer, format);
+        Codec = new PromptCodec(tokenizer, format) { MaxResponseTokens = maxDemonstrationTokens };
     }
 
     public ModelConfig Config { get; }
+
+    /// <summary>The Hugging Face folder the policy starts from; null for the built-in tiny model.</summary>
+    public string? ModelPath => _settings.Path.Length == 0 ? null : _settings.Path;
     public PromptCodec Codec { get; }
 
     /// <param name="prompts">How prompts are rendered (chat template, system prompt); null = auto with the paper's system prompt.</param>
-    public static PolicyFactory Create(ModelSettings settings, PromptSettings? prompts = null)
+    /// <param name="maxDemonstrationTokens">Demonstrations are cut to this many tokens for SFT (0 = whole; <see cref="PromptCodec.MaxResponseTokens"/>).</param>
+    public static PolicyFactory Create(ModelSettings settings, PromptSettings? prompts = null, int maxDemonstrationTokens = 0)
     {
         prompts ??= PromptSettings.Default;
         if (settings.Path.Length == 0)
@@ -34,7 +38,7 @@ public sealed class PolicyFactory
             var tokenizer = new CharTokenizer();
             var config = ModelConfig.Tiny(tokenizer.VocabSize, settings.HiddenSize, settings.Layers, settings.Heads, settings.KvHeads,
                 settings.MaxPositions) with { IntermediateSize = settings.IntermediateSize };
-            return new PolicyFactory(settings, config.Validate(), tokenizer, PromptFormat.Bare);
+            return new PolicyFactory(settings, config.Validate(), tokenizer, PromptFormat.Bare, maxDemonstrationTokens);
         }
         if (!Directory.Exists(settings.Path)) throw new DirectoryNotFoundException($"hpt.model.path: model folder not found: {settings.Path}");
         var hfConfig = ModelConfig.Load(settings.Path);
@@ -47,7 +51,7 @@ public sealed class PolicyFactory
         PromptFormat format;
         try { format = PromptFormat.ForFolder(settings.Path, prompts.ChatTemplate, prompts.SystemPrompt); }
         catch (NotSupportedException e) { throw new SettingsException("hpt.task.chat-template", e.Message); }
-        return new PolicyFactory(settings, hfConfig, hf, format);
+        return new PolicyFactory(settings, hfConfig, hf, format, maxDemonstrationTokens);
     }
 
     /// <summary>How rollout workers sample with this policy's tokenizer (stop and pad ids).</summary>

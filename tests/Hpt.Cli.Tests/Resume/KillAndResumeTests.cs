@@ -19,11 +19,12 @@ public sealed class KillAndResumeTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    public static TheoryData<string> Stores => new() { "sqlite", "postgresql" };
+    /// <summary>Store, and the gate: the default (stateless) one, and target-ratio, whose gamma and counters must resume exactly.</summary>
+    public static TheoryData<string, string> Stores => new() { { "sqlite", "correct-count" }, { "postgresql", "correct-count" }, { "sqlite", "target-ratio" } };
 
     private static readonly TimeSpan RunLimit = TimeSpan.FromMinutes(6);
 
-    private string[] Arguments(string store, string runDir, string runId)
+    private string[] Arguments(string store, string gate, string runDir, string runId)
     {
         var args = new List<string>
         {
@@ -36,8 +37,9 @@ public sealed class KillAndResumeTests(ITestOutputHelper output) : IDisposable
             "--set", "task.warmup-steps=200", "--set", "task.warmup-learning-rate=5e-3",
             "--set", "pipeline.prompts-per-step=4", "--set", "pipeline.samples-per-prompt=4", "--set", "pipeline.max-staleness=0",
             "--set", "pipeline.total-steps=8", "--set", "rollout.max-new-tokens=24", "--set", "checkpoint.every-steps=2",
-            "--set", $"persistence.store={store}", "--set", "persistence.snapshot-every-steps=3",
+            "--set", $"persistence.store={store}", "--set", "persistence.snapshot-every-steps=3", "--set", $"algorithm.gate.policy={gate}",
         };
+        if (gate == "target-ratio") args.AddRange(["--set", "algorithm.gate.gamma=0.25", "--set", "algorithm.gate.target-offline-ratio=0.2"]);
         if (store == "postgresql")
         {
             if (Environment.GetEnvironmentVariable("HPT_TEST_POSTGRES") is null)
@@ -49,7 +51,7 @@ public sealed class KillAndResumeTests(ITestOutputHelper output) : IDisposable
 
     [Theory]
     [MemberData(nameof(Stores))]
-    public async Task Run_killed_at_random_points_resumes_to_the_same_weights_and_journal(string store)
+    public async Task Run_killed_at_random_points_resumes_to_the_same_weights_and_journal(string store, string gate)
     {
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var referenceDir = Path.Combine(_root, "reference");
@@ -57,7 +59,7 @@ public sealed class KillAndResumeTests(ITestOutputHelper output) : IDisposable
         var referenceId = $"ref-{suffix}";
         var killedId = $"kill-{suffix}";
 
-        RunToCompletion(Arguments(store, referenceDir, referenceId), "reference");
+        RunToCompletion(Arguments(store, gate, referenceDir, referenceId), "reference");
 
         var random = new Random(BitConverter.ToInt32(Guid.NewGuid().ToByteArray()));
         // Kills are triggered by the job's own progress lines (timing alone is not reliable on a loaded machine): the
@@ -75,7 +77,7 @@ public sealed class KillAndResumeTests(ITestOutputHelper output) : IDisposable
                 if (step > 7) break;
                 lastStep = step;
             }
-            using var child = HptProcess.Start(Arguments(store, killedDir, killedId));
+            using var child = HptProcess.Start(Arguments(store, gate, killedDir, killedId));
             if (!child.WaitForOutput(marker, RunLimit)) { output.WriteLine($"attempt {attempt}: ended before '{marker}'"); continue; }
             Thread.Sleep(random.Next(0, 300));
             if (child.HasExited) { output.WriteLine($"attempt {attempt}: ended right after '{marker}'"); continue; }
@@ -83,7 +85,7 @@ public sealed class KillAndResumeTests(ITestOutputHelper output) : IDisposable
             kills++;
             output.WriteLine($"attempt {attempt}: killed at '{marker}' + a random delay; last output: {LastLine(child.Output)}");
         }
-        RunToCompletion(Arguments(store, killedDir, killedId), "final resume");
+        RunToCompletion(Arguments(store, gate, killedDir, killedId), "final resume");
         Assert.True(kills >= 1, "the run was never killed: the test proved nothing");
 
         var referenceWeights = await File.ReadAllBytesAsync(FinalWeights(referenceDir));
@@ -107,9 +109,16 @@ public sealed class KillAndResumeTests(ITestOutputHelper output) : IDisposable
         var referenceSteps = reference.StepsAfterSnapshot;
         var resumedSteps = resumed.StepsAfterSnapshot.Where(s => referenceSteps.Any(r => r.Step == s.Step)).ToArray();
         Assert.Equal([7, 8], referenceSteps.Select(s => s.Step));
+        if (gate == "target-ratio")
+        {
+            // The gate's state survives snapshots exactly, and it moved (the snapshot's step 6, then steps 7 and 8).
+            Assert.Equal(Gate(reference.State.GateState), Gate(resumed.State.GateState));
+            var gammas = new[] { reference.Snapshot.Current.GateState }.Concat(referenceSteps.Select(s => s.GateState)).Select(g => g!["gamma"]);
+            Assert.True(gammas.Distinct().Count() > 1, "gamma never moved");
+        }
         Assert.Equal(referenceSteps.Select(Describe), resumedSteps.Select(Describe));
         // Some prompts went to RL, not only SFT (the RL path is part of what must resume exactly).
-        Assert.Contains(Hpt.Cli.Reporting.MetricsLog.ReadMetrics(referenceDir), m => m.OfflineDataRatio < 1);
+        Assert.Contains(Hpt.Cli.Reporting.MetricsLog.ReadMetrics(referenceDir), m => m.OfflinePromptRatio < 1);
     }
 
     private void RunToCompletion(string[] arguments, string label)
@@ -143,12 +152,16 @@ public sealed class KillAndResumeTests(ITestOutputHelper output) : IDisposable
         }
     }
 
+    private static string Gate(IReadOnlyDictionary<string, double>? state) =>
+        string.Join(",", (state ?? new Dictionary<string, double>()).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value:R}"));
+
     private static string Describe(StepRecorded s)
     {
         var m = s.Metrics;
         return $"step {s.Step} v{s.PolicyVersion} seqs [{string.Join(",", s.Seqs)}] loss {m.Loss:R} reward {m.RewardMean:R}/{m.RewardStd:R} " +
-               $"offline {m.OfflineDataRatio:R} entropy {m.Entropy:R} len {m.ResponseLengthMean:R} grad {m.GradNorm:R} " +
-               $"skipped {m.UpdateSkipped} rows {m.Rows} tokens {m.Tokens} staleness {m.StalenessMax}";
+               $"offline {m.OfflinePromptRatio:R} entropy {m.Entropy:R} len {m.ResponseLengthMean:R} grad {m.GradNorm:R} " +
+               $"skipped {m.UpdateSkipped} rows {m.Rows} tokens {m.Tokens} staleness {m.StalenessMax} " +
+               $"gate [{string.Join(",", (s.GateState ?? new Dictionary<string, double>()).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value:R}"))}]";
     }
 
     private static string LastLine(string text) =>

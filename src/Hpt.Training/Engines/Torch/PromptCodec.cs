@@ -29,8 +29,19 @@ public sealed class PromptCodec(ITokenizer tokenizer, PromptFormat? format = nul
         return Tokenizer.BosId is { } bos ? [bos, .. ids] : ids;
     }
 
+    /// <summary>
+    /// Tokens a demonstration may take, its end token included (0 = all); a longer one is cut, as the official HPT code
+    /// cuts its targets to the response length: a cut demonstration ends without an end token, so SFT never teaches the
+    /// model to stop mid-solution.
+    /// </summary>
+    public int MaxResponseTokens { get; init; }
+
     /// <summary>An expert demonstration as a response: its tokens and the end-of-turn (or EOS) the model must learn to emit.</summary>
-    public int[] EncodeResponse(string response) => [.. Tokenizer.Encode(response), endOfResponse];
+    public int[] EncodeResponse(string response)
+    {
+        int[] ids = [.. Tokenizer.Encode(response), endOfResponse];
+        return MaxResponseTokens > 0 && ids.Length > MaxResponseTokens ? ids[..MaxResponseTokens] : ids;
+    }
 
     /// <summary>The response text without the stop token.</summary>
     public string DecodeResponse(IReadOnlyList<int> ids)
