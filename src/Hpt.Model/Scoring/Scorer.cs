@@ -83,12 +83,15 @@ public sealed class Scorer(CausalLM model)
         {
             // Rows flattened: one chunk is at most MaxLogitsPerChunk logits whatever the batch shape.
             var rows = (long)b * tMax;
-            var chunkRows = Math.Clamp(MaxLogitsPerChunk / vocab, 1, rows);
+            var chunkRows = Math.Clamp(MaxLogitsPerChunk / Model.OutputVocab, 1, rows);
             var flat = responseHidden.reshape(rows, d);
             var flatTargets = target.reshape(rows, 1);
+            // Only the head rows the tokenizer can produce, as the sampler (LmHead) normalises over: the padding rows of
+            // a Qwen head must not enter the softmax, or a staleness-0 ratio would differ from 1.
+            var head = Model.OutputVocab == vocab ? (Tensor)Model.LmHeadWeight : Model.LmHeadWeight.narrow(0, 0, Model.OutputVocab);
             var (flatLp, flatEnt) = withGrad
-                ? ChunkedVocabFunction.Apply(flat, Model.LmHeadWeight, flatTargets, chunkRows, withEntropy)
-                : VocabProjection.Forward(flat, Model.LmHeadWeight, flatTargets, chunkRows, withEntropy);
+                ? ChunkedVocabFunction.Apply(flat, head, flatTargets, chunkRows, withEntropy)
+                : VocabProjection.Forward(flat, head, flatTargets, chunkRows, withEntropy);
             (lp, ent) = (flatLp.view(b, tMax), flatEnt.view(b, tMax));
         }
         lp *= maskT;
