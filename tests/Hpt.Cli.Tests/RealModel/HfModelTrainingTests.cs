@@ -90,6 +90,7 @@ public sealed class HfModelTrainingTests(ITestOutputHelper output) : IDisposable
         var runDir = Path.Combine(_root, "run");
         var printed = RunToCompletion(Train(model, runDir, steps: 2), "train");
         Assert.Contains("prompts: chatml, system prompt \"Please reason step by step", printed);
+        Assert.Contains("reward: strict", printed); // data files score only a committed \boxed{} answer
 
         // Templated prompts; a random model never answers right, so every prompt with a demonstration goes to SFT (P = 0).
         var log = File.ReadAllText(Path.Combine(runDir, "metrics.jsonl")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
