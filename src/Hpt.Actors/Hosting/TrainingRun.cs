@@ -47,6 +47,7 @@ public static class TrainingRun
         observer.Message($"{(resuming ? "resuming" : "starting")} run '{run.Id}' in {dir.Path} ({algorithm.Config.Name}, " +
                          $"{pipelineSettings.TotalSteps} steps x {pipelineSettings.PromptsPerStep} prompts x {pipelineSettings.SamplesPerPrompt} samples, eta {pipelineSettings.MaxStaleness})");
 
+        foreach (var note in AlgorithmSection.Notes(config)) observer.Message($"note: {note}");
         var policy = PolicyFactory.Create(modelSettings, PromptSettings.Create(config), taskSettings.DemonstrationTokenLimit);
         observer.Message($"prompts: {policy.Codec.Format.Describe()}");
         observer.Message($"sampling: {rollout.DescribeSampling()}");
