@@ -98,8 +98,8 @@ public sealed class HfModelTrainingTests(ITestOutputHelper output) : IDisposable
         foreach (var line in log)
         {
             var step = JsonNode.Parse(line)!.AsObject();
-            var offline = step.Single(kv => kv.Key.Contains("offline", StringComparison.OrdinalIgnoreCase)).Value!.GetValue<double>();
-            Assert.True(offline > 0.99, $"offline data ratio {offline}: at P = 0 every prompt should be SFT-routed ({line})");
+            var offline = step.Single(kv => kv.Key.Equals("offlinePromptRatio", StringComparison.OrdinalIgnoreCase)).Value!.GetValue<double>();
+            Assert.True(offline > 0.99, $"share of prompts with an expert row {offline}: at P = 0 every prompt should be SFT-routed ({line})");
         }
 
         // Checkpoints and final/ are Hugging Face folders; the final model is in the source dtype.
