@@ -8,6 +8,10 @@ namespace Hpt.Actors.Hosting;
 /// <param name="Mapping">The field mapping's name ("built-in" for a built-in task).</param>
 /// <param name="Reward">How the RL reward reads an answer ("strict", "default", or the built-in task's own checker).</param>
 /// <param name="DemonstrationsTruncated">Training demonstrations longer than the demonstration token limit (cut for SFT).</param>
+/// <param name="DemonstrationsUnboxed">
+/// Under the strict reward: training demonstrations without a \boxed{} answer (GSM8K's "#### N"), a format SFT would
+/// teach and the reward gives 0.
+/// </param>
 public sealed record TaskDataSummary(
     string Source,
     string Mapping,
@@ -18,7 +22,8 @@ public sealed record TaskDataSummary(
     int Train,
     int HeldOut,
     int TrainWithoutDemonstration,
-    int DemonstrationsTruncated)
+    int DemonstrationsTruncated,
+    int DemonstrationsUnboxed = 0)
 {
     /// <summary>Start-up lines: one description, then a warning for every thing a user should know before step 1.</summary>
     public IEnumerable<string> Lines(DataFileLimits limits)
@@ -31,6 +36,10 @@ public sealed record TaskDataSummary(
         if (DemonstrationsTruncated > 0)
             yield return $"data: {DemonstrationsTruncated} of {Train} training demonstrations are longer than {limits.MaxDemonstrationTokens} tokens " +
                          "and are cut for SFT (hpt.task.data.max-demonstration-tokens)";
+        if (DemonstrationsUnboxed > 0)
+            yield return $"warning: {DemonstrationsUnboxed} of {Train} training demonstrations have no \\boxed{{}} answer, and the strict reward " +
+                         "gives 0 to answers in their format: SFT would teach a format RL does not credit " +
+                         "(hpt.task.data.reward-mode = default credits them)";
         if (TrainWithoutDemonstration > 0)
             yield return $"warning: {TrainWithoutDemonstration} of {Train} training prompts have no demonstration: SFT cannot act on them, " +
                          "so HPT trains them with RL only (name the field with hpt.task.data.demonstration-fields)";

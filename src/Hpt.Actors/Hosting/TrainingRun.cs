@@ -47,8 +47,10 @@ public static class TrainingRun
         observer.Message($"{(resuming ? "resuming" : "starting")} run '{run.Id}' in {dir.Path} ({algorithm.Config.Name}, " +
                          $"{pipelineSettings.TotalSteps} steps x {pipelineSettings.PromptsPerStep} prompts x {pipelineSettings.SamplesPerPrompt} samples, eta {pipelineSettings.MaxStaleness})");
 
+        foreach (var note in AlgorithmSection.Notes(config)) observer.Message($"note: {note}");
         var policy = PolicyFactory.Create(modelSettings, PromptSettings.Create(config), taskSettings.DemonstrationTokenLimit);
         observer.Message($"prompts: {policy.Codec.Format.Describe()}");
+        observer.Message($"sampling: {rollout.DescribeSampling()}");
         var task = TrainingTask.Create(taskSettings, run.Seed, policy.Codec);
         RunAssembly.ReportData(task, taskSettings, observer);
         var store = new CheckpointStore(dir.Checkpoints, checkpointSettings.Keep, w => observer.Message($"warning: {w}"), policy.WriteCheckpointCompanions);

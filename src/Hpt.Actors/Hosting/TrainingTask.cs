@@ -67,13 +67,16 @@ public sealed record TrainingTask(string Name, IReadOnlyList<Problem> Train, IRe
         var truncated = data.MaxDemonstrationTokens > 0
             ? train.Count(p => p.Demonstration is { } d && codec!.Tokenizer.Encode(d).Length + 1 > data.MaxDemonstrationTokens) // + EOS
             : 0;
+        var unboxed = data.RewardMode == VerifierMode.Strict
+            ? train.Count(p => p.Demonstration is { } d && AnswerExtractor.Extract(d, VerifierMode.Strict) is null)
+            : 0;
         var reward = new MathVerifier(new VerifierOptions { Mode = data.RewardMode });
         return new TrainingTask(Path.GetFileName(settings.Name), train, heldOut, Rewards.Math(reward))
         {
             HeldOutReward = Rewards.Math(new MathVerifier(new VerifierOptions { Mode = VerifierMode.Default })),
             Summary = new TaskDataSummary(settings.Name, mapping.Name, data.RewardMode.ToString().ToLowerInvariant(),
                 loaded.Problems.Count + loaded.Skipped, loaded.Skipped, loaded.Problems.Count - kept.Length, train.Length, heldOut.Length,
-                train.Count(p => string.IsNullOrWhiteSpace(p.Demonstration)), truncated),
+                train.Count(p => string.IsNullOrWhiteSpace(p.Demonstration)), truncated, unboxed),
         };
     }
 }

@@ -74,7 +74,8 @@ public static class RunReport
             ("updates skipped", Invariant($"{steps.Count(s => s.UpdateSkipped)}")),
             (Invariant($"reward mean, first {tenth} step(s) → last {tenth}"),
                 $"{Mean(head, s => s.RewardMean, "0.000")} → {Mean(tail, s => s.RewardMean, "0.000")}"),
-            ("offline data ratio, mean", Mean(steps, s => s.OfflineDataRatio, "0.000")),
+            ("offline sample ratio (expert samples / all samples), mean", Mean(steps, s => s.OfflineSampleRatio, "0.000")),
+            ("offline prompt ratio (prompts with an expert row / all prompts), mean", Mean(steps, s => s.OfflinePromptRatio, "0.000")),
             (Invariant($"entropy, first {tenth} → last {tenth}"),
                 $"{Mean(head, s => s.Entropy, "0.000")} → {Mean(tail, s => s.Entropy, "0.000")}"),
             (Invariant($"response length, first {tenth} → last {tenth}"),
@@ -100,6 +101,7 @@ public static class RunReport
             ("rows skipped (unreadable)", Invariant($"{d.SkippedRows} of {d.Rows}")),
             ("prompts dropped as too long", Invariant($"{d.PromptsTooLong}")),
             ("demonstrations cut to the token limit", Invariant($"{d.DemonstrationsTruncated}")),
+            ("demonstrations without a \\boxed{} answer (strict reward)", Invariant($"{d.DemonstrationsUnboxed}")),
         };
         var sb = new StringBuilder("| quantity | value |\n|---|---:|\n");
         foreach (var (name, value) in rows) sb.Append("| ").Append(name).Append(" | ").Append(value).Append(" |\n");

@@ -76,6 +76,12 @@ public sealed class TrainingTaskTests : IDisposable
         Assert.Equal("gsm8k", task.Summary.Mapping);
         Assert.All(task.Train, p => Assert.EndsWith($"#### {p.Answer}", p.Demonstration));
         Assert.Equal(0, task.Summary.TrainWithoutDemonstration);
+        // "#### N" is no boxed answer: under the strict reward SFT would teach a format RL scores 0, so it says so.
+        Assert.Equal(task.Train.Count, task.Summary.DemonstrationsUnboxed);
+        Assert.Contains(task.Summary.Lines(new DataFileLimits(0, 0)),
+            l => l.StartsWith($"warning: {task.Train.Count} of {task.Train.Count} training demonstrations have no \\boxed{{}} answer"));
+        Assert.Equal(0, TrainingTask.Create(Settings(path, "task.data.reward-mode=default"), seed: 1).Summary.DemonstrationsUnboxed);
+        Assert.Equal(0, TrainingTask.Create(Settings(MathFile()), seed: 1).Summary.DemonstrationsUnboxed);
     }
 
     [Fact]

@@ -125,4 +125,28 @@ public sealed class HfModelTrainingTests(ITestOutputHelper output) : IDisposable
         // The final folder is a model.path a new run can start from.
         RunToCompletion(Train(Path.Combine(runDir, "final"), Path.Combine(_root, "run2"), steps: 1), "train from final/");
     }
+
+    [Fact]
+    public void A_run_on_a_hugging_face_folder_killed_mid_run_resumes_to_the_same_weights()
+    {
+        var model = ModelFolder("qwen2");
+        var reference = Path.Combine(_root, "reference");
+        RunToCompletion(Train(model, reference, steps: 3), "reference");
+
+        var killed = Path.Combine(_root, "killed");
+        var kills = 0;
+        foreach (var marker in new[] { "eval before", "step 1/3", "step 2/3" })
+        {
+            using var child = HptProcess.Start(Train(model, killed, steps: 3));
+            if (!child.WaitForOutput(marker, TimeSpan.FromMinutes(5)) || child.HasExited) continue;
+            child.Kill();
+            kills++;
+            output.WriteLine($"killed at '{marker}'");
+        }
+        RunToCompletion(Train(model, killed, steps: 3), "resume");
+        Assert.True(kills >= 1, "the run was never killed: the test proved nothing");
+        foreach (var file in new[] { Path.Combine("checkpoints", "step-00000003", "model.safetensors"), Path.Combine("final", "model.safetensors") })
+            Assert.True(File.ReadAllBytes(Path.Combine(reference, file)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(killed, file))),
+                $"{file} differs from the uninterrupted run");
+    }
 }
