@@ -86,12 +86,9 @@ public sealed class Scorer(CausalLM model)
             var chunkRows = Math.Clamp(MaxLogitsPerChunk / Model.OutputVocab, 1, rows);
             var flat = responseHidden.reshape(rows, d);
             var flatTargets = target.reshape(rows, 1);
-            // Only the head rows the tokenizer can produce, as the sampler (LmHead) normalises over: the padding rows of
-            // a Qwen head must not enter the softmax, or a staleness-0 ratio would differ from 1.
-            var head = Model.OutputVocab == vocab ? (Tensor)Model.LmHeadWeight : Model.LmHeadWeight.narrow(0, 0, Model.OutputVocab);
             var (flatLp, flatEnt) = withGrad
-                ? ChunkedVocabFunction.Apply(flat, head, flatTargets, chunkRows, withEntropy)
-                : VocabProjection.Forward(flat, head, flatTargets, chunkRows, withEntropy);
+                ? ChunkedVocabFunction.Apply(flat, Model.LmHeadMatrix(), flatTargets, chunkRows, withEntropy)
+                : VocabProjection.Forward(flat, Model.LmHeadMatrix(), flatTargets, chunkRows, withEntropy);
             (lp, ent) = (flatLp.view(b, tMax), flatEnt.view(b, tMax));
         }
         lp *= maskT;
@@ -106,7 +103,7 @@ public sealed class Scorer(CausalLM model)
     private (Tensor LogProbs, Tensor Entropies) KeepGraphScores(Tensor responseHidden, Tensor target, bool withEntropy)
     {
         var (b, tMax) = (responseHidden.shape[0], responseHidden.shape[1]);
-        var chunk = Math.Clamp(MaxLogitsPerChunk / Math.Max(1L, b * Model.Config.VocabSize), 1, tMax);
+        var chunk = Math.Clamp(MaxLogitsPerChunk / Math.Max(1L, b * Model.OutputVocab), 1, tMax);
         var logProbs = new List<Tensor>();
         var entropies = new List<Tensor>();
         for (long start = 0; start < tMax; start += chunk)
