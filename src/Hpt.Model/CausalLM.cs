@@ -113,14 +113,17 @@ public sealed class CausalLM : nn.Module
     /// matrix when tied. Padding rows past the tokenizer's ids are cut off before the matmul, which equals masking them to
     /// -inf for every softmax, sampling and scoring alike, and costs nothing.
     /// </summary>
-    public Tensor LmHead(Tensor hidden)
+    public Tensor LmHead(Tensor hidden) => F.linear(hidden, LmHeadMatrix());
+
+    /// <summary>
+    /// The (<see cref="OutputVocab"/>, d_model) matrix <see cref="LmHead"/> multiplies by: lm_head's weight or the tied
+    /// embeddings, cut to the tokenizer's ids (a view; gradients reach the parameter through it).
+    /// </summary>
+    public Tensor LmHeadMatrix()
     {
         var weight = lm_head?.weight ?? model.EmbeddingWeight;
-        return F.linear(hidden, OutputVocab == Config.VocabSize ? weight : weight.narrow(0, 0, OutputVocab));
+        return OutputVocab == Config.VocabSize ? weight : weight.narrow(0, 0, OutputVocab);
     }
-
-    /// <summary>The (V, d_model) matrix <see cref="LmHead"/> multiplies by: lm_head's weight, or the embeddings when tied.</summary>
-    public Parameter LmHeadWeight => lm_head is not null ? lm_head.weight! : model.EmbeddingWeight;
 
     /// <summary>Full (B, T, V) logits of a causal forward over unpadded (or right-padded) rows. For tests and small models.</summary>
     public Tensor Logits(Tensor inputIds) => LmHead(Forward(inputIds));

@@ -10,7 +10,8 @@ namespace Hpt.Model.Memory;
 /// (2d); the SDPA output and its contiguous copy for o_proj (2d; the CPU flash kernel keeps no T x T matrix); the layer
 /// input and the mid-layer residual sum (2d); the MLP's gate, up, silu and product (4 x intermediate): 13d + 2kv + 4I,
 /// plus the final norm and the gathered response states (3d) once. With activation checkpointing a layer keeps only
-/// its input (d), and backward rebuilds one layer's full set at a time.
+/// its input (d), and backward rebuilds one layer's full set at a time, alive together with about as many bytes of
+/// its gradients: 2 x that set (measured: docs/performance.md).
 /// </summary>
 public static class ActivationMemory
 {
@@ -28,7 +29,7 @@ public static class ActivationMemory
     public static long BytesPerToken(ModelConfig c, ScalarType dtype, bool checkpointing)
     {
         var layer = LayerElementsPerToken(c);
-        var kept = checkpointing ? c.NumHiddenLayers * (long)c.HiddenSize + layer : c.NumHiddenLayers * layer;
+        var kept = checkpointing ? c.NumHiddenLayers * (long)c.HiddenSize + 2 * layer : c.NumHiddenLayers * layer;
         return (kept + 3L * c.HiddenSize) * ElementSize(dtype);
     }
 

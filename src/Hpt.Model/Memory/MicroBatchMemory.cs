@@ -12,10 +12,10 @@ namespace Hpt.Model.Memory;
 public static class MicroBatchMemory
 {
     /// <summary>
-    /// Measured peak slopes stay within 1.5x of the activation estimate (docs/performance.md, <c>hpt bench memory</c>);
-    /// the check uses that bound.
+    /// Measured peak slopes were 1.3x (checkpointing off) and 1.8x (on) the activation estimate (docs/performance.md,
+    /// <c>hpt bench memory</c>); the check allows 2x.
     /// </summary>
-    public const double Margin = 1.5;
+    public const double Margin = 2.0;
 
     public static long EstimateBytes(ModelConfig config, ScalarType dtype, bool checkpointing, long paddedTokens, long maxLogitsPerChunk) =>
         (long)(Margin * paddedTokens * ActivationMemory.BytesPerToken(config, dtype, checkpointing))

@@ -83,12 +83,12 @@ public sealed class Scorer(CausalLM model)
         {
             // Rows flattened: one chunk is at most MaxLogitsPerChunk logits whatever the batch shape.
             var rows = (long)b * tMax;
-            var chunkRows = Math.Clamp(MaxLogitsPerChunk / vocab, 1, rows);
+            var chunkRows = Math.Clamp(MaxLogitsPerChunk / Model.OutputVocab, 1, rows);
             var flat = responseHidden.reshape(rows, d);
             var flatTargets = target.reshape(rows, 1);
             var (flatLp, flatEnt) = withGrad
-                ? ChunkedVocabFunction.Apply(flat, Model.LmHeadWeight, flatTargets, chunkRows, withEntropy)
-                : VocabProjection.Forward(flat, Model.LmHeadWeight, flatTargets, chunkRows, withEntropy);
+                ? ChunkedVocabFunction.Apply(flat, Model.LmHeadMatrix(), flatTargets, chunkRows, withEntropy)
+                : VocabProjection.Forward(flat, Model.LmHeadMatrix(), flatTargets, chunkRows, withEntropy);
             (lp, ent) = (flatLp.view(b, tMax), flatEnt.view(b, tMax));
         }
         lp *= maskT;
@@ -103,7 +103,7 @@ public sealed class Scorer(CausalLM model)
     private (Tensor LogProbs, Tensor Entropies) KeepGraphScores(Tensor responseHidden, Tensor target, bool withEntropy)
     {
         var (b, tMax) = (responseHidden.shape[0], responseHidden.shape[1]);
-        var chunk = Math.Clamp(MaxLogitsPerChunk / Math.Max(1L, b * Model.Config.VocabSize), 1, tMax);
+        var chunk = Math.Clamp(MaxLogitsPerChunk / Math.Max(1L, b * Model.OutputVocab), 1, tMax);
         var logProbs = new List<Tensor>();
         var entropies = new List<Tensor>();
         for (long start = 0; start < tMax; start += chunk)
