@@ -21,9 +21,30 @@ public sealed class CheckpointStore(string directory, int keep, Action<string>? 
     /// <summary>Writes a checkpoint: <paramref name="writeFiles"/> fills the (temporary) folder it is given.</summary>
     public CheckpointManifest Save(long step, long policyVersion, string configHash, Action<string> writeFiles)
     {
-        System.IO.Directory.CreateDirectory(Directory);
         var final = Path.Combine(Directory, FolderName(step));
         var temp = final + TempSuffix;
+        try
+        {
+            return Write(step, policyVersion, configHash, writeFiles, final, temp);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A full disk leaves a partial folder: remove it (the older checkpoints stay as they were) and say where.
+            try
+            {
+                if (System.IO.Directory.Exists(temp)) System.IO.Directory.Delete(temp, recursive: true);
+            }
+            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
+            {
+                warn?.Invoke($"cannot remove the partial checkpoint {temp}: {cleanup.Message}");
+            }
+            throw new IOException($"cannot write the checkpoint of step {step} to {final}: {e.Message}", e);
+        }
+    }
+
+    private CheckpointManifest Write(long step, long policyVersion, string configHash, Action<string> writeFiles, string final, string temp)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
         if (System.IO.Directory.Exists(temp)) System.IO.Directory.Delete(temp, recursive: true);
         System.IO.Directory.CreateDirectory(temp);
 

@@ -61,6 +61,33 @@ public sealed class CoordinatorActor : ReceivePersistentActor
         Engines.PolicySnapshot? initialPolicy = null) =>
         Akka.Actor.Props.Create(() => new CoordinatorActor(runId, settings, problems, seed, initialPolicy));
 
+    // A journal that refuses a write or cannot be replayed does not heal by restarting (Akka stops this actor after
+    // these callbacks): the run stops with one line naming the journal, and nothing after the last write is lost.
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        FailRun($"the {JournalName} cannot be written (event {sequenceNr}, {@event.GetType().Name}): {Flatten(cause)}");
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        FailRun($"the {JournalName} rejected event {sequenceNr} ({@event.GetType().Name}): {Flatten(cause)}");
+        base.OnPersistRejected(cause, @event, sequenceNr);
+    }
+
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        FailRun($"the {JournalName} cannot be read (persistence id {PersistenceId}): {Flatten(reason)}");
+        base.OnRecoveryFailure(reason, message);
+    }
+
+    private string JournalName => Persistence.JournalDescription.Of(Context.System.Settings.Config);
+
+    private void FailRun(string reason) => Context.System.EventStream.Publish(new Hosting.RunFailed(reason));
+
+    private static string Flatten(Exception e) =>
+        e.InnerException is { } inner && !e.Message.Contains(inner.Message, StringComparison.Ordinal) ? $"{e.Message}: {Flatten(inner)}" : e.Message;
+
     private long TotalPrompts => _settings.TotalSteps * _settings.PromptsPerStep;
     private bool IsComplete => _state.Step >= _settings.TotalSteps;
 
