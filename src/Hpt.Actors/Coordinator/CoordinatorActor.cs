@@ -65,28 +65,34 @@ public sealed class CoordinatorActor : ReceivePersistentActor
     // these callbacks): the run stops with one line naming the journal, and nothing after the last write is lost.
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
+        // Akka stops this actor after the call; its own log line (a stack trace) would only repeat the cause.
         FailRun($"the {JournalName} cannot be written (event {sequenceNr}, {@event.GetType().Name}): {Flatten(cause)}");
-        base.OnPersistFailure(cause, @event, sequenceNr);
     }
 
     protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
     {
         FailRun($"the {JournalName} rejected event {sequenceNr} ({@event.GetType().Name}): {Flatten(cause)}");
-        base.OnPersistRejected(cause, @event, sequenceNr);
+        Context.Stop(Self); // Akka would go on without the event; the run's bookkeeping would no longer match its journal
+
     }
 
     protected override void OnRecoveryFailure(Exception reason, object? message = null)
     {
-        FailRun($"the {JournalName} cannot be read (persistence id {PersistenceId}): {Flatten(reason)}");
-        base.OnRecoveryFailure(reason, message);
+        FailRun($"the {JournalName} cannot be read (persistence id {PersistenceId}): {Flatten(reason)}; " +
+                "nothing was changed: restore the journal from a backup, or train in a new hpt.run.dir");
     }
 
     private string JournalName => Persistence.JournalDescription.Of(Context.System.Settings.Config);
 
     private void FailRun(string reason) => Context.System.EventStream.Publish(new Hosting.RunFailed(reason));
 
-    private static string Flatten(Exception e) =>
-        e.InnerException is { } inner && !e.Message.Contains(inner.Message, StringComparison.Ordinal) ? $"{e.Message}: {Flatten(inner)}" : e.Message;
+    /// <summary>The first message that says something: Akka and the SQL plugin wrap the cause in generic exceptions.</summary>
+    private static string Flatten(Exception e)
+    {
+        while (e.InnerException is { } inner && (e is AggregateException || e.GetType().Namespace?.StartsWith("Akka", StringComparison.Ordinal) == true))
+            e = inner;
+        return e.Message;
+    }
 
     private long TotalPrompts => _settings.TotalSteps * _settings.PromptsPerStep;
     private bool IsComplete => _state.Step >= _settings.TotalSteps;

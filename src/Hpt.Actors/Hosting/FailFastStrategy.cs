@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Actor.Internal;
+using Akka.Event;
 
 namespace Hpt.Actors.Hosting;
 
@@ -21,6 +22,13 @@ public sealed class FailFastStrategy() : OneForOneStrategy(MaxRestarts, Window, 
         _ when FailureKind.IsIncurable(e) => Directive.Stop,
         _ => Directive.Restart,
     };
+
+    /// <summary>One line per restart instead of Akka's stack trace; a stop is reported once, by the run's error line.</summary>
+    protected override void LogFailure(IActorContext context, IActorRef child, Exception cause, Directive directive)
+    {
+        if (directive == Directive.Restart)
+            context.System.Log.Warning("{0} failed and is restarted: {1}", child.Path.Name, FailureKind.Describe(cause));
+    }
 
     public override void ProcessFailure(IActorContext context, bool restart, IActorRef child, Exception cause,
         ChildRestartStats failedChildStats, IReadOnlyCollection<ChildRestartStats> allChildren)
