@@ -42,8 +42,8 @@ public sealed class CoordinatorActor : ReceivePersistentActor
 
         Command<RequestWork>(OnRequestWork);
         Command<RegisterWorker>(r => { if (!_workers.ContainsKey(r.Worker)) OnRequestWork(new RequestWork(r.Worker, r.WorkerId, r.PolicyVersion)); });
-        Command<RolloutsFailed>(f => Return(f.Work.Seq, f.Attempt, $"worker {f.WorkerId} failed: {f.Reason}", Sender));
-        Command<PromptTooStale>(s => Return(s.Work.Seq, s.Attempt, $"sample v{s.SampleVersion} too stale for learner v{s.LearnerVersion}", null));
+        Command<RolloutsFailed>(f => Return(f.Work.Seq, f.Attempt, $"worker {f.WorkerId} failed: {f.Reason}", Sender, failed: true));
+        Command<PromptTooStale>(s => Return(s.Work.Seq, s.Attempt, $"sample v{s.SampleVersion} too stale for learner v{s.LearnerVersion}", null, failed: false));
         Command<DuplicateDropped>(_ => { });
         Command<PolicyPublished>(OnPolicyPublished);
         Command<StepCompleted>(OnStepCompleted);
@@ -181,7 +181,8 @@ public sealed class CoordinatorActor : ReceivePersistentActor
 
     private void OnStepCompleted(StepCompleted step)
     {
-        Persist(new StepRecorded(step.Step, step.PolicyVersion, step.ConsumedSeqs.ToArray(), step.Metrics), evt =>
+        var metrics = step.Metrics with { SetAsidePrompts = _state.SetAside.Count };
+        Persist(new StepRecorded(step.Step, step.PolicyVersion, step.ConsumedSeqs.ToArray(), metrics), evt =>
         {
             _state = _history.Apply(_state, evt);
             Context.System.EventStream.Publish(new RunProgress(evt.Step, _settings.TotalSteps, evt.Metrics, _clock.Elapsed.TotalSeconds));
@@ -198,15 +199,44 @@ public sealed class CoordinatorActor : ReceivePersistentActor
         _idle.Clear();
         foreach (var w in remaining) _idle.Enqueue(w);
         if (slot.Assignment is { } a)
-            Return(a.Seq, a.Attempt, $"worker {slot.WorkerId} stopped", null);
+            Return(a.Seq, a.Attempt, $"worker {slot.WorkerId} stopped", null, failed: true);
     }
 
-    private void Return(long seq, int attempt, string reason, IActorRef? worker)
+    private void Return(long seq, int attempt, string reason, IActorRef? worker, bool failed)
     {
         if (worker is not null && _workers.TryGetValue(worker, out var slot)) slot.Assignment = null;
         if (!_state.InFlight.TryGetValue(seq, out var current) || current != attempt) return;
+        if (failed && _state.FailuresOf(seq) + 1 >= _settings.MaxAttempts)
+        {
+            GiveUp(seq, attempt, reason);
+            return;
+        }
         _log.Info("coordinator: prompt {0} attempt {1} returned: {2}", seq, attempt, reason);
-        Persist(new PromptReturned(seq, attempt, reason), evt =>
+        Persist(new PromptReturned(seq, attempt, reason, failed), evt =>
+        {
+            _state = _history.Apply(_state, evt);
+            Dispatch();
+        });
+    }
+
+    /// <summary>A prompt failed hpt.pipeline.max-attempts times: set it aside (journaled, warned, counted) or stop the run.</summary>
+    private void GiveUp(long seq, int attempt, string reason)
+    {
+        var (_, index) = _order.Locate(seq);
+        var what = $"prompt {seq} (problem '{_problems[index].Id}') failed {_state.FailuresOf(seq) + 1} times " +
+                   $"(hpt.pipeline.max-attempts = {_settings.MaxAttempts}); last failure: {reason}";
+        if (_settings.AfterMaxAttempts == MaxAttemptsAction.Fail)
+        {
+            FailRun($"{what}; hpt.pipeline.after-max-attempts = fail");
+            return;
+        }
+        SetAside(seq, attempt, what);
+    }
+
+    private void SetAside(long seq, int attempt, string reason)
+    {
+        _log.Warning("coordinator: {0}; set aside, the next prompt of the data order takes its place", reason);
+        Persist(new PromptSetAside(seq, attempt, reason), evt =>
         {
             _state = _history.Apply(_state, evt);
             Dispatch();
@@ -242,7 +272,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor
     {
         if (!_workers.TryGetValue(worker, out var slot))
         {
-            Return(issued.Seq, issued.Attempt, "worker left before the prompt was sent", null);
+            Return(issued.Seq, issued.Attempt, "worker left before the prompt was sent", null, failed: false);
             return;
         }
         if (_latestPolicy is { } policy && slot.PolicyVersion < policy.Version)
@@ -259,7 +289,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor
     private RunCompleted Completed() => new(_state.Step, _state.PolicyVersion);
 
     private RunStatus Status() => new(_state.Step, _state.PolicyVersion, _state.Accepted, _state.InFlight.Count,
-        _state.ReturnedTotal, _workers.Count, _state.Trained.OrderBy(s => s).ToArray(), IsComplete);
+        _state.ReturnedTotal, _workers.Count, _state.Trained.OrderBy(s => s).ToArray(), IsComplete) { SetAside = _state.SetAside.Count };
 
     private sealed class WorkerSlot(string workerId)
     {

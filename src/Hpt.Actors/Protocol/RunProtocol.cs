@@ -26,7 +26,11 @@ public sealed record RunStatus(
     int Requeued,
     int Workers,
     IReadOnlyList<long> TrainedSeqs,
-    bool Completed) : IPipelineMessage;
+    bool Completed) : IPipelineMessage
+{
+    /// <summary>Prompts set aside after hpt.pipeline.max-attempts failed generations.</summary>
+    public int SetAside { get; init; }
+}
 
 /// <summary>
 /// Command on resume: continue from step <paramref name="Step"/>, the step of the checkpoint the learner loaded.

@@ -27,4 +27,7 @@ public sealed record StepMetrics(
 {
     /// <summary>Share of the rollout workers' time spent waiting for work, over this step's prompts.</summary>
     public double RolloutIdleFraction { get; init; }
+
+    /// <summary>Prompts set aside so far in the run (hpt.pipeline.max-attempts): non-zero means data was skipped.</summary>
+    public int SetAsidePrompts { get; init; }
 }
