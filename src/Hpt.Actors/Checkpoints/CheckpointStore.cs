@@ -9,7 +9,9 @@ namespace Hpt.Actors.Checkpoints;
 /// whole checkpoint or none; loading verifies every checksum and falls back to an older checkpoint, with a
 /// warning, when the newest is corrupt or truncated. Keeps the newest <c>keep</c>, and step 0 (the base model).
 /// </summary>
-public sealed class CheckpointStore(string directory, int keep, Action<string>? warn = null)
+/// <param name="runId">The run these checkpoints belong to: written into each manifest, and a checkpoint of another run
+/// found here (copied in by hand) is refused rather than trained on.</param>
+public sealed class CheckpointStore(string directory, int keep, Action<string>? warn = null, string? runId = null)
 {
     public const int Format = 1;
     private const string ManifestName = "manifest.json";
@@ -55,7 +57,7 @@ public sealed class CheckpointStore(string directory, int keep, Action<string>? 
             FlushToDisk(path);
             files[Path.GetFileName(path)] = new CheckpointFile(new FileInfo(path).Length, Sha256(path));
         }
-        var manifest = new CheckpointManifest(Format, step, policyVersion, configHash, DateTime.UtcNow, files);
+        var manifest = new CheckpointManifest(Format, step, policyVersion, configHash, DateTime.UtcNow, files) { RunId = runId };
         var manifestPath = Path.Combine(temp, ManifestName);
         File.WriteAllBytes(manifestPath, JsonSerializer.SerializeToUtf8Bytes(manifest, Json));
         FlushToDisk(manifestPath);
@@ -76,6 +78,9 @@ public sealed class CheckpointStore(string directory, int keep, Action<string>? 
         foreach (var folder in CompleteFolders().Reverse())
         {
             var problem = Verify(folder, out var manifest);
+            if (problem is null && runId is not null && manifest!.RunId is { } owner && owner != runId)
+                throw new Hosting.IncurableException(
+                    $"checkpoint {folder} belongs to run '{owner}', not to this run '{runId}' (hpt.run.id): remove it, or resume with hpt.run.id = {owner}");
             if (problem is null && manifest!.Step > maxStep) continue;
             if (problem is null) return new LoadedCheckpoint(folder, manifest!);
             warn?.Invoke($"checkpoint {Path.GetFileName(folder)} is unusable ({problem}); falling back to the previous one");
@@ -99,6 +104,7 @@ public sealed class CheckpointStore(string directory, int keep, Action<string>? 
         }
         if (manifest is null) return "empty manifest";
         if (manifest.Format > Format) return $"format {manifest.Format} is newer than this build's {Format}";
+        if (manifest.Files is null || manifest.Files.Count == 0) return "the manifest has no file list";
         foreach (var (name, expected) in manifest.Files)
         {
             var path = Path.Combine(folder, name);

@@ -119,7 +119,7 @@ public static class ClusterRun
     {
         var algorithm = AlgorithmFactory.Create(AlgorithmSection.Create(config));
         var checkpoints = CheckpointSettings.Create(config);
-        var store = new CheckpointStore(dir.Checkpoints, checkpoints.Keep, w => observer.Message($"warning: {w}"));
+        var store = new CheckpointStore(dir.Checkpoints, checkpoints.Keep, w => observer.Message($"warning: {w}"), run.Id);
         RunAssembly.EnsureBaseModel(policy, task, taskSettings, pipeline, learnerSettings, run, store, RunDirectory.FingerprintHash(config), observer);
         var engine = new TorchLearnerEngine(policy.NewModel(learnerSettings.Device, run.Seed), policy.Codec, algorithm, learnerSettings);
         return SharedWeightsLearnerEngine.ForTorch(engine, weights);
@@ -129,7 +129,7 @@ public static class ClusterRun
         SharedWeightsLearnerEngine learner, RunDirectory dir, IRunObserver observer)
     {
         var checkpointSettings = CheckpointSettings.Create(config);
-        var store = new CheckpointStore(dir.Checkpoints, checkpointSettings.Keep, w => observer.Message($"warning: {w}"));
+        var store = new CheckpointStore(dir.Checkpoints, checkpointSettings.Keep, w => observer.Message($"warning: {w}"), run.Id);
         var algorithm = AlgorithmFactory.Create(AlgorithmSection.Create(config));
         var configHash = RunDirectory.FingerprintHash(config);
         return () => RunAssembly.Parts(run, pipeline, task, learner, algorithm.Gate, [], store, checkpointSettings, configHash, observer);

@@ -55,7 +55,7 @@ public static class TrainingRun
         var configHash = RunDirectory.FingerprintHash(config);
         observer.Message($"{(resuming ? "resuming" : "starting")} run '{run.Id}' in {dir.Path} ({algorithm.Config.Name}, " +
                          $"{pipelineSettings.TotalSteps} steps x {pipelineSettings.PromptsPerStep} prompts x {pipelineSettings.SamplesPerPrompt} samples, eta {pipelineSettings.MaxStaleness})");
-        var store = new CheckpointStore(dir.Checkpoints, checkpointSettings.Keep, w => observer.Message($"warning: {w}"));
+        var store = new CheckpointStore(dir.Checkpoints, checkpointSettings.Keep, w => observer.Message($"warning: {w}"), run.Id);
         var evaluation = EvaluationProtocol.Small(samples: taskSettings.EvalSamples, maxNewTokens: rollout.MaxNewTokens);
 
         RunAssembly.EnsureBaseModel(policy, task, taskSettings, pipelineSettings, learnerSettings, run, store, configHash, observer);

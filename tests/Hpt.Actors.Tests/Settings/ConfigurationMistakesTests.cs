@@ -50,4 +50,20 @@ public sealed class ConfigurationMistakesTests : IDisposable
         var config = HptConfig.Load(_file, ["pipeline.total-steps=5", "pipeline.total-steps=9"]);
         Assert.Equal(9, PipelineSettings.Create(config).TotalSteps);
     }
+
+    [Fact]
+    public void Run_id_defaults_to_the_run_directory_name()
+    {
+        var config = HptConfig.Load(null, ["run.dir=/tmp/experiments/grpo-seed-3/"]);
+        Assert.Equal("grpo-seed-3", RunSettings.Create(config).Id);
+        Assert.Equal("fixed", RunSettings.Create(HptConfig.Load(null, ["run.dir=/tmp/x", "run.id=fixed"])).Id);
+    }
+
+    [Fact]
+    public void Run_directory_name_becomes_a_usable_run_id_or_an_error_naming_the_key()
+    {
+        Assert.Equal("my-run", RunSettings.Create(HptConfig.Load(null, ["run.dir=\"/tmp/my run\""])).Id);
+        var e = Assert.Throws<SettingsException>(() => RunSettings.Create(HptConfig.Load(null, ["run.dir=/"])));
+        Assert.Equal("hpt.run.id", e.Key);
+    }
 }
