@@ -36,15 +36,23 @@ public static class ClusterRun
 
         var isLearner = cluster.Has(ClusterSettings.Learner);
         var dir = new RunDirectory(run.Directory);
+        // As in `hpt train`: devices, journal and data are checked before run.json is written and before any work.
+        if (isLearner) StartupChecks.Device("hpt.learner.device", learnerSettings.Device);
+        if (cluster.Has(ClusterSettings.Rollout))
+            foreach (var device in rollout.Devices.Distinct()) StartupChecks.Device("hpt.rollout.devices", device);
+        var journal = isLearner
+            ? StartupChecks.Journal(PersistenceSettings.Create(config), dir.Path)
+            : ConfigurationFactory.ParseString("akka.persistence.journal.plugin = \"akka.persistence.journal.inmem\"");
+        // Rollout-only nodes need no data: prompts arrive in messages.
+        var task = isLearner || cluster.EffectiveRoles.Contains(ClusterSettings.Verifier) ? TrainingTask.Create(taskSettings, run.Seed) : null;
+        var policy = PolicyFactory.Create(modelSettings);
+        if (task is not null) TaskChecks.Check(task, taskSettings.Name, policy.Codec, policy.Config.MaxPositionEmbeddings);
         if (isLearner)
         {
             dir.Claim(config);
             observer.Started(dir.Path);
         }
         var weights = new SharedWeightStore(cluster.ResolveWeightsDirectory(dir.Path), cluster.KeepWeights);
-        // Rollout-only nodes need no data: prompts arrive in messages.
-        var task = isLearner || cluster.EffectiveRoles.Contains(ClusterSettings.Verifier) ? TrainingTask.Create(taskSettings, run.Seed) : null;
-        var policy = PolicyFactory.Create(modelSettings);
         var cores = run.TorchThreads > 0 ? run.TorchThreads : Environment.ProcessorCount;
         var computeUsers = (cluster.Has(ClusterSettings.Rollout) ? rollout.Devices.Count : 0) + (isLearner ? 1 : 0);
         torch.set_num_threads(Math.Max(1, cores / Math.Max(1, computeUsers)));
@@ -74,14 +82,11 @@ public static class ClusterRun
             };
         }
 
-        var akka = ClusterConfig.Build(cluster)
-            .WithFallback(isLearner
-                ? PersistenceConfig.Build(PersistenceSettings.Create(config), dir.Path)
-                : ConfigurationFactory.ParseString("akka.persistence.journal.plugin = \"akka.persistence.journal.inmem\""))
-            .WithFallback(config);
+        var akka = ClusterConfig.Build(cluster).WithFallback(journal).WithFallback(config);
         using var system = ActorSystem.Create(ClusterSettings.SystemName, akka);
         try
         {
+            var failure = RunFailureWatch.Start(system);
             var member = Akka.Cluster.Cluster.Get(system);
             if (cluster.SeedNodes.Count == 0) await member.JoinAsync(member.SelfAddress, cancel);
             observer.Message($"node {member.SelfAddress} [{string.Join(", ", cluster.EffectiveRoles)}]; weights in {weights.Directory}");
@@ -90,7 +95,9 @@ public static class ClusterRun
             observer.Message("joined the cluster");
 
             var completion = node.WhenCompleted(Timeout.InfiniteTimeSpan);
-            if (await Task.WhenAny(completion, Task.Delay(Timeout.Infinite, cancel)) == completion)
+            var first = await Task.WhenAny(completion, Task.Delay(Timeout.Infinite, cancel), failure.Failed);
+            if (first == failure.Failed) throw new RunFailedException(await failure.Failed);
+            if (first == completion)
             {
                 var done = await completion;
                 observer.Message($"the run is complete at step {done.Steps}");
@@ -100,7 +107,7 @@ public static class ClusterRun
             }
             if (!isLearner) return (-1, false); // leaving hands this node's prompts back to the coordinator
             observer.Message("stopping: saving a checkpoint of the current policy ...");
-            var saved = await node.Learner.Ask<CheckpointSaved>(SaveCheckpointNow.Instance, TimeSpan.FromMinutes(10));
+            var saved = await failure.Guard(node.Learner.Ask<CheckpointSaved>(SaveCheckpointNow.Instance, TimeSpan.FromMinutes(10)));
             observer.Message($"checkpoint {(saved.Folder is null ? "already on disk" : saved.Folder)}");
             var status = await node.StatusAsync(TimeSpan.FromSeconds(30));
             return (status.Step, false);
