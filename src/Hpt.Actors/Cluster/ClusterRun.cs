@@ -68,7 +68,7 @@ public static class ClusterRun
         if (isLearner)
         {
             learner = CreateLearner(config, run, pipelineSettings, learnerSettings, taskSettings, task!, policy, weights, dir, observer);
-            parts = parts with { Learner = LearnerParts(config, run, pipelineSettings, task!, learner, dir, observer) };
+            parts = parts with { Learner = LearnerParts(config, run, pipelineSettings, task!, learner, dir, observer, RunAssembly.Intake(policy, rollout)) };
         }
         if (cluster.Has(ClusterSettings.Rollout))
         {
@@ -133,12 +133,13 @@ public static class ClusterRun
     }
 
     private static Func<PipelineParts> LearnerParts(Config config, RunSettings run, PipelineSettings pipeline, TrainingTask task,
-        SharedWeightsLearnerEngine learner, RunDirectory dir, IRunObserver observer)
+        SharedWeightsLearnerEngine learner, RunDirectory dir, IRunObserver observer, IntakeLimits intake)
     {
         var checkpointSettings = CheckpointSettings.Create(config);
         var store = new CheckpointStore(dir.Checkpoints, checkpointSettings.Keep, w => observer.Message($"warning: {w}"), run.Id);
         var algorithm = AlgorithmFactory.Create(AlgorithmSection.Create(config));
         var configHash = RunDirectory.FingerprintHash(config);
-        return () => RunAssembly.Parts(run, pipeline, task, learner, algorithm.Gate, [], store, checkpointSettings, configHash, observer);
+        return () => RunAssembly.Parts(run, pipeline, task, learner, algorithm.Gate, [], store, checkpointSettings, configHash, observer)
+            with { Intake = intake };
     }
 }

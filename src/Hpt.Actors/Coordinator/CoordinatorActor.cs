@@ -27,10 +27,15 @@ public sealed class CoordinatorActor : ReceivePersistentActor
     private CoordinatorState _state = CoordinatorState.Initial;
     private Engines.PolicySnapshot? _latestPolicy;
     private IActorRef? _gate;
+    private readonly IntakeLimits? _intake;
+    /// <summary>Which worker holds the current attempt of each issued prompt: a group from any other is not accepted.</summary>
+    private readonly Dictionary<long, (int Attempt, string WorkerId)> _issuedTo = new();
 
+    /// <param name="intake">Limits every generated group must meet before it is journaled; null = no checks (unit tests).</param>
     public CoordinatorActor(string runId, PipelineSettings settings, IReadOnlyList<PromptSpec> problems, int seed,
-        Engines.PolicySnapshot? initialPolicy = null)
+        Engines.PolicySnapshot? initialPolicy = null, IntakeLimits? intake = null)
     {
+        _intake = intake;
         PersistenceId = $"hpt-coordinator-{runId}";
         _settings = settings;
         _problems = problems;
@@ -40,8 +45,11 @@ public sealed class CoordinatorActor : ReceivePersistentActor
         Recover<ICoordinatorEvent>(evt => _state = _history.Apply(_state, evt));
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
-        Command<RequestWork>(OnRequestWork);
-        Command<RegisterWorker>(r => { if (!_workers.ContainsKey(r.Worker)) OnRequestWork(new RequestWork(r.Worker, r.WorkerId, r.PolicyVersion)); });
+        Command<RequestWork>(r => { if (IsRolloutMember(r.Worker)) OnRequestWork(r); });
+        Command<RegisterWorker>(r =>
+        {
+            if (!_workers.ContainsKey(r.Worker) && IsRolloutMember(r.Worker)) OnRequestWork(new RequestWork(r.Worker, r.WorkerId, r.PolicyVersion));
+        });
         Command<RolloutsFailed>(f => Return(f.Work.Seq, f.Attempt, $"worker {f.WorkerId} failed: {f.Reason}", Sender, failed: true));
         Command<PromptTooStale>(s => Return(s.Work.Seq, s.Attempt, $"sample v{s.SampleVersion} too stale for learner v{s.LearnerVersion}", null, failed: false));
         Command<DuplicateDropped>(_ => { });
@@ -58,8 +66,8 @@ public sealed class CoordinatorActor : ReceivePersistentActor
     public override string PersistenceId { get; }
 
     public static Props Props(string runId, PipelineSettings settings, IReadOnlyList<PromptSpec> problems, int seed,
-        Engines.PolicySnapshot? initialPolicy = null) =>
-        Akka.Actor.Props.Create(() => new CoordinatorActor(runId, settings, problems, seed, initialPolicy));
+        Engines.PolicySnapshot? initialPolicy = null, IntakeLimits? intake = null) =>
+        Akka.Actor.Props.Create(() => new CoordinatorActor(runId, settings, problems, seed, initialPolicy, intake));
 
     // A journal that refuses a write or cannot be replayed does not heal by restarting (Akka stops this actor after
     // these callbacks): the run stops with one line naming the journal, and nothing after the last write is lost.
@@ -132,9 +140,28 @@ public sealed class CoordinatorActor : ReceivePersistentActor
     private void OnGroupVerified(GroupVerified verified)
     {
         var g = verified.Group;
+        // Only verifier members give verdicts (a process that merely knows this actor's path does not).
+        if (!Cluster.MemberRoles.Has(Context.System, Sender, Cluster.ClusterSettings.Verifier))
+        {
+            _log.Warning("coordinator: verdict for prompt {0} from {1}, which is not a verifier member; dropped", g.Work.Seq, Sender.Path);
+            return;
+        }
         if (!_state.InFlight.TryGetValue(g.Work.Seq, out var current) || current != g.Attempt || _state.Trained.Contains(g.Work.Seq))
         {
             _log.Debug("coordinator: verdict for prompt {0} attempt {1} is no longer current; dropped", g.Work.Seq, g.Attempt);
+            return;
+        }
+        if (_issuedTo.TryGetValue(g.Work.Seq, out var holder) && (holder.Attempt != g.Attempt || holder.WorkerId != g.WorkerId))
+        {
+            _log.Warning("coordinator: prompt {0} attempt {1} came from worker {2}, but it was issued to {3}; dropped",
+                g.Work.Seq, g.Attempt, g.WorkerId, holder.WorkerId);
+            return;
+        }
+        if (IntakeProblem(verified) is { } problem)
+        {
+            // Never journaled: a bad group would crash the learner on every restart. The attempt counts as failed.
+            _log.Warning("coordinator: prompt {0} attempt {1} from worker {2} refused at intake: {3}", g.Work.Seq, g.Attempt, g.WorkerId, problem);
+            Return(g.Work.Seq, g.Attempt, $"refused at intake: {problem}", null, failed: true);
             return;
         }
         // PersistAsync: the write is still journaled before the gate sees the group (the handler runs after it), but
@@ -150,9 +177,36 @@ public sealed class CoordinatorActor : ReceivePersistentActor
     private void OnAttachGate(AttachGate attach)
     {
         _gate = attach.Gate;
-        foreach (var scored in _state.Scored.Values) _gate.Tell(scored.Verified);
+        foreach (var scored in _state.Scored.Values)
+        {
+            // Journaled by an older build or a corrupted store: setting it aside beats crashing the learner forever.
+            if (IntakeProblem(scored.Verified) is { } problem)
+            {
+                SetAside(scored.Seq, scored.Attempt, $"journaled group of prompt {scored.Seq} cannot be trained: {problem}");
+                continue;
+            }
+            _gate.Tell(scored.Verified);
+        }
         if (!_state.Scored.IsEmpty)
             _log.Info("coordinator: {0} verified groups from the journal go to the gate without being generated again", _state.Scored.Count);
+    }
+
+    private bool IsRolloutMember(IActorRef worker)
+    {
+        if (Cluster.MemberRoles.Has(Context.System, worker, Cluster.ClusterSettings.Rollout)) return true;
+        _log.Warning("coordinator: work request from {0}, which is not a rollout member; ignored", worker.Path);
+        return false;
+    }
+
+    private string? IntakeProblem(GroupVerified verified)
+    {
+        var g = verified.Group;
+        var (_, index) = _order.Locate(g.Work.Seq);
+        var issued = _problems[index];
+        // The prompt's text and answer are the coordinator's own, never the sender's.
+        if (g.Work.ProblemId != issued.Id || g.Work.Prompt != issued.Prompt || g.Work.Answer != issued.Answer)
+            return $"the prompt does not match prompt {g.Work.Seq} (problem '{issued.Id}')";
+        return _intake?.Problem(verified, _settings.SamplesPerPrompt, _state.PolicyVersion);
     }
 
     private void OnRequestWork(RequestWork request)
@@ -185,6 +239,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor
         Persist(new StepRecorded(step.Step, step.PolicyVersion, step.ConsumedSeqs.ToArray(), metrics), evt =>
         {
             _state = _history.Apply(_state, evt);
+            foreach (var seq in evt.Seqs) _issuedTo.Remove(seq);
             Context.System.EventStream.Publish(new RunProgress(evt.Step, _settings.TotalSteps, evt.Metrics, _clock.Elapsed.TotalSeconds));
             if (IsComplete)
                 foreach (var watcher in _watchers) watcher.Tell(Completed());
@@ -283,6 +338,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor
         var (epoch, index) = _order.Locate(issued.Seq);
         var p = _problems[index];
         var work = new PromptWork(issued.Seq, epoch, p.Id, p.Prompt, p.Answer, p.Demonstration);
+        _issuedTo[issued.Seq] = (issued.Attempt, slot.WorkerId);
         worker.Tell(new GenerateRollouts(work, issued.Attempt, _settings.SamplesPerPrompt, _state.PolicyVersion));
     }
 

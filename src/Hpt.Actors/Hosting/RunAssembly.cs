@@ -25,6 +25,10 @@ public static class RunAssembly
         store.Save(0, 0, configHash, folder => PolicyWeights.Save(model, Path.Combine(folder, "model.safetensors")));
     }
 
+    /// <summary>What a rollout of this policy can hold: ids of the model's vocabulary, a prompt within its context.</summary>
+    public static IntakeLimits Intake(PolicyFactory policy, RolloutSettings rollout) =>
+        new(policy.Config.VocabSize, policy.Config.MaxPositionEmbeddings, rollout.MaxNewTokens);
+
     /// <summary>
     /// The pipeline's parts around a learner engine: the data, the reward, the gate, the checkpoint schedule, and the
     /// resume rule (load the newest intact checkpoint at or before the journal's last step).

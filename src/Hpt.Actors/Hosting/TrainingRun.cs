@@ -112,7 +112,8 @@ public static class TrainingRun
         var engines = rollout.Devices
             .Select(device => (Func<IRolloutEngine>)(() => new TorchRolloutEngine(policy.NewModel(device, run.Seed), policy.Codec, sampling, run.Seed)))
             .ToArray();
-        var parts = RunAssembly.Parts(run, pipelineSettings, task, engine, algorithm.Gate, engines, store, checkpointSettings, configHash, observer);
+        var parts = RunAssembly.Parts(run, pipelineSettings, task, engine, algorithm.Gate, engines, store, checkpointSettings, configHash, observer)
+            with { Intake = RunAssembly.Intake(policy, rollout) };
 
         // Rollout workers and the learner run at the same time: split the cores between them (warm-up and
         // evaluation, which run alone, use them all).
