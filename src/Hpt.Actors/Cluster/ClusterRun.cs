@@ -91,12 +91,19 @@ public static class ClusterRun
             if (cluster.SeedNodes.Count == 0) await member.JoinAsync(member.SelfAddress, cancel);
             observer.Message($"node {member.SelfAddress} [{string.Join(", ", cluster.EffectiveRoles)}]; weights in {weights.Directory}");
             if (isLearner) system.ActorOf(ProgressForwarder.Props(observer), "progress");
-            var node = await ClusterNode.StartAsync(system, cluster, parts, cancel);
+            var node = await failure.Guard(ClusterNode.StartAsync(system, cluster, parts, cancel));
             observer.Message("joined the cluster");
+            if (!isLearner) system.ActorOf(LearnerPresence.Props(), "learner-presence");
+            // Downed by the split-brain resolver (e.g. the learner side became unreachable): the system terminates by itself.
+            var removed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            member.RegisterOnMemberRemoved(() => removed.TrySetResult(
+                $"this node ({member.SelfAddress}) was removed from the cluster (downed: the learner was unreachable for longer than " +
+                "hpt.cluster.stable-after, or the cluster shut down); start the learner node again, then this node"));
 
             var completion = node.WhenCompleted(Timeout.InfiniteTimeSpan);
-            var first = await Task.WhenAny(completion, Task.Delay(Timeout.Infinite, cancel), failure.Failed);
+            var first = await Task.WhenAny(completion, Task.Delay(Timeout.Infinite, cancel), failure.Failed, removed.Task);
             if (first == failure.Failed) throw new RunFailedException(await failure.Failed);
+            if (first == removed.Task && !completion.IsCompleted) throw new RunFailedException(await removed.Task);
             if (first == completion)
             {
                 var done = await completion;
