@@ -1,8 +1,6 @@
 using Akka.Actor;
 using Akka.Configuration;
 using Hpt.Actors.Coordinator;
-using Hpt.Actors.Engines;
-using Hpt.Actors.Engines.Torch;
 using Hpt.Actors.Hosting;
 using Hpt.Actors.Persistence;
 using Hpt.Actors.Protocol;
@@ -12,7 +10,11 @@ using Hpt.Core.Gating;
 using Hpt.Model;
 using Hpt.Model.Sampling;
 using Hpt.Model.Weights;
+using Hpt.Tasks;
 using Hpt.Tasks.Evaluation;
+using Hpt.Training;
+using Hpt.Training.Engines;
+using Hpt.Training.Engines.Torch;
 using TorchSharp;
 
 namespace Hpt.Actors.Benchmarks;
@@ -64,7 +66,7 @@ public static class PipelineBenchmark
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
             SupervisedWarmup.Run(setup.BaseModel, setup.Policy.Codec, setup.Task.Train, options.WarmupSteps, options.Prompts,
-                setup.WarmupLearnerSettings, setup.Seed, _ => { });
+                setup.WarmupLearnerSettings.Trainer, setup.Seed, _ => { });
             log.WriteLine($"base model: {options.WarmupSteps} supervised warm-up steps in {clock.Elapsed.TotalSeconds:0.0} s");
             return 0;
         });
@@ -115,9 +117,9 @@ public static class PipelineBenchmark
         GC.WaitForPendingFinalizers();
         var loadBefore = LoadAverage();
         var timeline = new RunTimeline();
-        var algorithm = setup.NewAlgorithm();
-        using var learner = new TorchLearnerEngine(setup.NewBaseCopy(), setup.Policy.Codec, algorithm, setup.RunLearnerSettings);
         var settings = setup.Pipeline with { MaxStaleness = schedule.MaxStaleness };
+        var algorithm = setup.NewAlgorithm(settings);
+        using var learner = new TorchLearnerEngine(setup.NewBaseCopy(), setup.Policy.Codec, algorithm, setup.RunLearnerSettings.Trainer);
         var requeued = 0;
         if (schedule.Actors)
             requeued = await RunActors(setup, settings, schedule, repeat, learner, algorithm.Gate, timeline);
@@ -173,18 +175,18 @@ public static class PipelineBenchmark
                 var (epoch, index) = order.Locate(seq);
                 var p = setup.Problems[index];
                 var work = new PromptWork(seq, epoch, p.Id, p.Prompt, p.Answer, p.Demonstration);
-                var rollouts = rollout.Generate(work, 1, settings.SamplesPerPrompt);
-                var rewards = rollouts.Select(r => setup.Scorer.Score(work, r.Text)).ToArray();
-                var expertReward = work.Demonstration is { } demo ? setup.Scorer.Score(work, demo) : 0;
+                var rollouts = rollout.Generate(new RolloutRequest(work.Seq, work.Prompt, settings.SamplesPerPrompt));
+                var rewards = rollouts.Select(r => setup.Scorer.Score(work.ToProblem(), r.Text)).ToArray();
+                var expertReward = work.Demonstration is { } demo ? setup.Scorer.Score(work.ToProblem(), demo) : 0;
                 var decision = gate.Decide(new GroupOutcome(work.ProblemId, rewards, learner.PolicyVersion, work.Demonstration is not null, expertReward));
                 var rows = decision.TrainingRows().Select(row => row.RolloutIndex is { } r
                         ? new TrainRow(rollouts[r], null, row.Advantage, row.RlWeight, row.SftWeight)
                         : new TrainRow(null, work.Demonstration, row.Advantage, row.RlWeight, row.SftWeight))
                     .ToArray();
                 batch.Add(new TrainOnPrompt(work, 1, decision.Route, decision.Accuracy, decision.Gamma, rows, rewards,
-                    rollouts.Sum(r => r.ResponseTokens.Length)));
+                    rollouts.Sum(r => r.ResponseTokens.Length)) { TruncatedRollouts = rollouts.Count(r => r.Truncated) });
             }
-            learner.Train(batch);
+            learner.Train(batch.Select(p => p.ForTrainer()).ToArray());
             rollout.LoadPolicy(learner.Snapshot());
         }
         return 0;
@@ -263,9 +265,9 @@ public static class PipelineBenchmark
     private static (double Direct, double Bounded) VerifierCheckCost(Setup setup)
     {
         var works = setup.Problems.Take(64)
-            .Select((p, i) => new PromptWork(i, 0, p.Id, p.Prompt, p.Answer, p.Demonstration)).ToArray();
+            .Select(p => new Problem(p.Id, p.Prompt, p.Answer, p.Demonstration)).ToArray();
         var timeout = setup.Pipeline.VerifierTimeout;
-        double Time(Action<PromptWork> check)
+        double Time(Action<Problem> check)
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
             for (var round = 0; round < 4; round++)
@@ -335,6 +337,7 @@ public static class PipelineBenchmark
         public required LearnerSettings LearnerSettings { get; init; }
         public required LearnerSettings WarmupLearnerSettings { get; init; }
         public required AlgorithmConfig AlgorithmConfig { get; init; }
+        public required int MaxNewTokens { get; init; }
         public required TrainingTask Task { get; init; }
         public required PolicyFactory Policy { get; init; }
         public required SamplingOptions Sampling { get; init; }
@@ -368,8 +371,8 @@ public static class PipelineBenchmark
             var rollout = RolloutSettings.Create(config);
             var learner = LearnerSettings.Create(config);
             var taskSettings = TaskSettings.Create(config);
-            var task = TrainingTask.Create(taskSettings, run.Seed);
-            var policy = PolicyFactory.Create(ModelSettings.Create(config));
+            var policy = PolicyFactory.Create(ModelSettings.Create(config), PromptSettings.Create(config), taskSettings.DemonstrationTokenLimit);
+            var task = TrainingTask.Create(taskSettings, run.Seed, policy.Codec);
             if (rollout.Devices.Count != 1)
                 log.WriteLine($"note: hpt.rollout.devices lists {rollout.Devices.Count} devices; the benchmark uses one rollout worker on the first");
             var sampling = policy.Sampling(rollout);
@@ -381,7 +384,8 @@ public static class PipelineBenchmark
                 LearnerSettings = learner,
                 WarmupLearnerSettings = learner with { LearningRate = taskSettings.WarmupLearningRate },
                 RunLearnerSettings = learner with { LearningRate = options.LearningRate ?? learner.LearningRate },
-                AlgorithmConfig = AlgorithmSection.Create(config),
+                AlgorithmConfig = AlgorithmSection.Read(config),
+                MaxNewTokens = rollout.MaxNewTokens,
                 Task = task,
                 Policy = policy,
                 Sampling = sampling,
@@ -394,7 +398,9 @@ public static class PipelineBenchmark
             };
         }
 
-        public Algorithm NewAlgorithm() => AlgorithmFactory.Create(AlgorithmConfig);
+        /// <summary>The algorithm as a pipeline with these settings runs it (the correction depends on the staleness).</summary>
+        public Algorithm NewAlgorithm(PipelineSettings pipeline) =>
+            AlgorithmFactory.Create(AlgorithmSection.ForPipeline(AlgorithmConfig, pipeline, MaxNewTokens));
 
         /// <summary>A fresh learner model holding the base model's weights.</summary>
         public CausalLM NewBaseCopy()

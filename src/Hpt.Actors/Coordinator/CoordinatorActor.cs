@@ -4,6 +4,7 @@ using Akka.Event;
 using Akka.Persistence;
 using Hpt.Actors.Protocol;
 using Hpt.Actors.Settings;
+using Hpt.Training.Engines;
 
 namespace Hpt.Actors.Coordinator;
 
@@ -25,7 +26,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly CoordinatorHistory _history = new();
     private CoordinatorState _state = CoordinatorState.Initial;
-    private Engines.PolicySnapshot? _latestPolicy;
+    private PolicySnapshot? _latestPolicy;
     private IActorRef? _gate;
     private readonly IntakeLimits? _intake;
     /// <summary>Which worker holds the current attempt of each issued prompt: a group from any other is not accepted.</summary>
@@ -33,7 +34,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor
 
     /// <param name="intake">Limits every generated group must meet before it is journaled; null = no checks (unit tests).</param>
     public CoordinatorActor(string runId, PipelineSettings settings, IReadOnlyList<PromptSpec> problems, int seed,
-        Engines.PolicySnapshot? initialPolicy = null, IntakeLimits? intake = null)
+        PolicySnapshot? initialPolicy = null, IntakeLimits? intake = null)
     {
         _intake = intake;
         PersistenceId = $"hpt-coordinator-{runId}";
@@ -66,7 +67,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor
     public override string PersistenceId { get; }
 
     public static Props Props(string runId, PipelineSettings settings, IReadOnlyList<PromptSpec> problems, int seed,
-        Engines.PolicySnapshot? initialPolicy = null, IntakeLimits? intake = null) =>
+        PolicySnapshot? initialPolicy = null, IntakeLimits? intake = null) =>
         Akka.Actor.Props.Create(() => new CoordinatorActor(runId, settings, problems, seed, initialPolicy, intake));
 
     // A journal that refuses a write or cannot be replayed does not heal by restarting (Akka stops this actor after
@@ -177,7 +178,8 @@ public sealed class CoordinatorActor : ReceivePersistentActor
     private void OnAttachGate(AttachGate attach)
     {
         _gate = attach.Gate;
-        foreach (var scored in _state.Scored.Values)
+        // In journal order: the order the gate first saw them in, which a stateful gate's decisions depend on.
+        foreach (var scored in _state.Scored.Values.OrderBy(s => _state.ScoredOrder[s.Seq]).ToArray())
         {
             // Journaled by an older build or a corrupted store: setting it aside beats crashing the learner forever.
             if (IntakeProblem(scored.Verified) is { } problem)
@@ -236,7 +238,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor
     private void OnStepCompleted(StepCompleted step)
     {
         var metrics = step.Metrics with { SetAsidePrompts = _state.SetAside.Count };
-        Persist(new StepRecorded(step.Step, step.PolicyVersion, step.ConsumedSeqs.ToArray(), metrics), evt =>
+        Persist(new StepRecorded(step.Step, step.PolicyVersion, step.ConsumedSeqs.ToArray(), metrics) { GateState = step.GateState }, evt =>
         {
             _state = _history.Apply(_state, evt);
             foreach (var seq in evt.Seqs) _issuedTo.Remove(seq);
@@ -345,7 +347,11 @@ public sealed class CoordinatorActor : ReceivePersistentActor
     private RunCompleted Completed() => new(_state.Step, _state.PolicyVersion);
 
     private RunStatus Status() => new(_state.Step, _state.PolicyVersion, _state.Accepted, _state.InFlight.Count,
-        _state.ReturnedTotal, _workers.Count, _state.Trained.OrderBy(s => s).ToArray(), IsComplete) { SetAside = _state.SetAside.Count };
+        _state.ReturnedTotal, _workers.Count, _state.Trained.OrderBy(s => s).ToArray(), IsComplete)
+    {
+        GateState = _state.GateState,
+        SetAside = _state.SetAside.Count,
+    };
 
     private sealed class WorkerSlot(string workerId)
     {

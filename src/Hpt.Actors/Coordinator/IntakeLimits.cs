@@ -1,4 +1,5 @@
 using Hpt.Actors.Protocol;
+using Hpt.Training.Engines;
 
 namespace Hpt.Actors.Coordinator;
 

@@ -1,4 +1,4 @@
-using Hpt.Actors.Engines.Torch;
+using Hpt.Training.Engines.Torch;
 using Hpt.Model;
 using Hpt.Model.Sampling;
 using Hpt.Tasks.Evaluation;
@@ -17,7 +17,7 @@ public static class ModelSampling
             Temperature = parameters.Temperature,
             TopP = parameters.TopP,
             MaxNewTokens = parameters.MaxNewTokens,
-            StopTokenIds = codec.Tokenizer.StopIds,
+            StopTokenIds = codec.StopIds,
             PadTokenId = codec.Tokenizer.PadId,
             Seed = seed,
         };

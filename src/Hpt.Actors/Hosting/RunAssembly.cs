@@ -1,9 +1,10 @@
 using Hpt.Actors.Checkpoints;
 using Hpt.Actors.Coordinator;
-using Hpt.Actors.Engines;
 using Hpt.Actors.Settings;
 using Hpt.Core.Gating;
 using Hpt.Model.Weights;
+using Hpt.Training;
+using Hpt.Training.Engines;
 
 namespace Hpt.Actors.Hosting;
 
@@ -19,15 +20,27 @@ public static class RunAssembly
     {
         if (store.LoadLatest(0) is not null) return;
         using var model = policy.NewModel(learner.Device, run.Seed);
-        observer.Message($"base model: {model.ParameterCount() / 1e6:0.00}M parameters, {taskSettings.WarmupSteps} supervised warm-up steps");
+        observer.Message(policy.ModelPath is { } path
+            ? $"base model: {path} ({model.ParameterCount() / 1e6:0.00}M parameters), " + (taskSettings.WarmupSteps == 0
+                ? "as given: no supervised warm-up (hpt.task.warmup-steps asks for one)"
+                : $"then {taskSettings.WarmupSteps} supervised warm-up steps (hpt.task.warmup-steps)")
+            : $"base model: {model.ParameterCount() / 1e6:0.00}M parameters, {taskSettings.WarmupSteps} supervised warm-up steps");
         SupervisedWarmup.Run(model, policy.Codec, task.Train, taskSettings.WarmupSteps, pipeline.PromptsPerStep,
-            learner with { LearningRate = taskSettings.WarmupLearningRate }, run.Seed, observer.Message);
+            learner.Trainer with { LearningRate = taskSettings.WarmupLearningRate }, run.Seed, observer.Message);
         store.Save(0, 0, configHash, folder => PolicyWeights.Save(model, Path.Combine(folder, "model.safetensors")));
     }
 
     /// <summary>What a rollout of this policy can hold: ids of the model's vocabulary, a prompt within its context.</summary>
     public static IntakeLimits Intake(PolicyFactory policy, RolloutSettings rollout) =>
         new(policy.Config.VocabSize, policy.Config.MaxPositionEmbeddings, rollout.MaxNewTokens);
+
+    /// <summary>Start-up lines about the data (warnings included) and the summary for the report.</summary>
+    public static void ReportData(TrainingTask task, TaskSettings settings, IRunObserver observer)
+    {
+        foreach (var line in task.Summary.Lines(new DataFileLimits(settings.Data.MaxPromptTokens, settings.Data.MaxDemonstrationTokens)))
+            observer.Message(line);
+        observer.DataLoaded(task.Summary);
+    }
 
     /// <summary>
     /// The pipeline's parts around a learner engine: the data, the reward, the gate, the checkpoint schedule, and the

@@ -1,4 +1,4 @@
-using Hpt.Actors.Engines.Torch;
+using Hpt.Training.Engines.Torch;
 using Hpt.Actors.Settings;
 
 namespace Hpt.Actors.Hosting;

@@ -4,8 +4,8 @@ using Akka.Actor;
 using Akka.Configuration;
 using Hpt.Actors.Checkpoints;
 using Hpt.Actors.Coordinator;
-using Hpt.Actors.Engines;
-using Hpt.Actors.Engines.Torch;
+using Hpt.Training.Engines;
+using Hpt.Training.Engines.Torch;
 using Hpt.Actors.Persistence;
 using Hpt.Actors.Protocol;
 using Hpt.Actors.Settings;
@@ -46,8 +46,8 @@ public static class TrainingRun
         var dir = new RunDirectory(run.Directory);
         var resuming = !dir.IsNew;
         var journal = StartupChecks.Journal(persistence, dir.Path);
-        var task = TrainingTask.Create(taskSettings, run.Seed);
-        var policy = PolicyFactory.Create(modelSettings);
+        var policy = PolicyFactory.Create(modelSettings, PromptSettings.Create(config), taskSettings.DemonstrationTokenLimit);
+        var task = TrainingTask.Create(taskSettings, run.Seed, policy.Codec);
         TaskChecks.Check(task, taskSettings.Name, policy.Codec, policy.Config.MaxPositionEmbeddings);
 
         dir.Claim(config);
@@ -55,12 +55,18 @@ public static class TrainingRun
         var configHash = RunDirectory.FingerprintHash(config);
         observer.Message($"{(resuming ? "resuming" : "starting")} run '{run.Id}' in {dir.Path} ({algorithm.Config.Name}, " +
                          $"{pipelineSettings.TotalSteps} steps x {pipelineSettings.PromptsPerStep} prompts x {pipelineSettings.SamplesPerPrompt} samples, eta {pipelineSettings.MaxStaleness})");
-        var store = new CheckpointStore(dir.Checkpoints, checkpointSettings.Keep, w => observer.Message($"warning: {w}"), run.Id);
+
+        foreach (var note in AlgorithmSection.Notes(config)) observer.Message($"note: {note}");
+        observer.Message($"prompts: {policy.Codec.Format.Describe()}");
+        observer.Message($"sampling: {rollout.DescribeSampling()}");
+        RunAssembly.ReportData(task, taskSettings, observer);
+        var store = new CheckpointStore(dir.Checkpoints, checkpointSettings.Keep, w => observer.Message($"warning: {w}"),
+            policy.WriteCheckpointCompanions, run.Id);
         var evaluation = EvaluationProtocol.Small(samples: taskSettings.EvalSamples, maxNewTokens: rollout.MaxNewTokens);
 
         RunAssembly.EnsureBaseModel(policy, task, taskSettings, pipelineSettings, learnerSettings, run, store, configHash, observer);
 
-        using var engine = new TorchLearnerEngine(policy.NewModel(learnerSettings.Device, run.Seed), policy.Codec, algorithm, learnerSettings);
+        using var engine = new TorchLearnerEngine(policy.NewModel(learnerSettings.Device, run.Seed), policy.Codec, algorithm, learnerSettings.Trainer);
         var before = await EvaluateBeforeAsync(dir, store, engine, policy, task, evaluation, run.Seed, observer, cancel);
 
         var clock = Stopwatch.StartNew();
@@ -71,6 +77,8 @@ public static class TrainingRun
         BenchmarkResult? after = null;
         if (completed)
         {
+            policy.WriteFinalModel(engine.Model, dir.FinalModel);
+            observer.Message($"final model: {dir.FinalModel} (a Hugging Face folder; load it with hpt.model.path)");
             after = await Evaluate(engine, policy, task, evaluation, run.Seed, cancel);
             RunDirectory.WriteAtomically(dir.EvalAfterFile, JsonSerializer.SerializeToUtf8Bytes(after));
             observer.Evaluated("after", after);
@@ -101,7 +109,7 @@ public static class TrainingRun
     private static Task<BenchmarkResult> Evaluate(TorchLearnerEngine engine, PolicyFactory policy, TrainingTask task,
         EvaluationProtocol protocol, int seed, CancellationToken cancel) =>
         new EvaluationHarness(ModelSampling.For(engine.Model, policy.Codec, (ulong)seed + 17), batchSize: 64)
-            .EvaluateAsync($"{task.Name} held-out", task.HeldOut, task.Reward, protocol, cancel);
+            .EvaluateAsync($"{task.Name} held-out", task.HeldOut, task.HeldOutReward, protocol, cancel);
 
     private static async Task<(long Steps, bool Completed)> TrainAsync(Config config, Config journal, RunDirectory dir,
         RunSettings run, PipelineSettings pipelineSettings, RolloutSettings rollout, CheckpointSettings checkpointSettings, string configHash,

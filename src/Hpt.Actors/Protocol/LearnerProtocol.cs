@@ -1,19 +1,6 @@
-namespace Hpt.Actors.Protocol;
+using Hpt.Training.Engines;
 
-/// <summary>
-/// One row the learner trains on: a sampled rollout, or the expert demonstration (then <paramref name="Rollout"/> is
-/// null and <paramref name="ExpertText"/> holds it). The weights are the gate's: the row's RL term is scaled by
-/// <paramref name="RlWeight"/> and its SFT term by <paramref name="SftWeight"/>.
-/// </summary>
-public sealed record TrainRow(
-    Rollout? Rollout,
-    string? ExpertText,
-    double Advantage,
-    double RlWeight,
-    double SftWeight) : IPipelineMessage
-{
-    public bool IsExpert => Rollout is null;
-}
+namespace Hpt.Actors.Protocol;
 
 /// <summary>
 /// Command: the gate's decision for one prompt, with the rows to train. An empty row list means the prompt was gated
@@ -34,10 +21,25 @@ public sealed record TrainOnPrompt(
 
     public long NewestSampleVersion { get; init; } = -1;
 
+    /// <summary>
+    /// Rollouts of the group that hit the token limit, whether the gate kept them or not (an SFT-routed group keeps
+    /// none, and its truncations still count).
+    /// </summary>
+    public int TruncatedRollouts { get; init; }
+
     /// <summary>How long the rollout worker spent generating this group, and how long it had waited for it.</summary>
     public double GenerationSeconds { get; init; }
 
     public double RolloutIdleSeconds { get; init; }
+
+    /// <summary>How many decisions the gate had made when it made this one (1, 2, ...): the gate's own order.</summary>
+    public long GateOrdinal { get; init; }
+
+    /// <summary>The gate policy's state right after this decision (<c>IGatePolicy.ExportState</c>); empty if stateless.</summary>
+    public IReadOnlyDictionary<string, double> GateState { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>What the trainer needs of this decision: plain values, no message.</summary>
+    public StepPrompt ForTrainer() => new(Work.Seq, Work.Prompt, Rows) { Rewards = Rewards };
 }
 
 /// <summary>Fact: the learner refused a sample older than the staleness bound; the coordinator issues the prompt again.</summary>
@@ -45,13 +47,17 @@ public sealed record PromptTooStale(PromptWork Work, int Attempt, long SampleVer
 
 /// <summary>Fact: one optimizer step is done and a new policy version exists.</summary>
 public sealed record StepCompleted(long Step, long PolicyVersion, IReadOnlyList<long> ConsumedSeqs, StepMetrics Metrics)
-    : IPipelineMessage;
+    : IPipelineMessage
+{
+    /// <summary>The gate's state after the last decision this step trained: what a resume from this step restores.</summary>
+    public IReadOnlyDictionary<string, double>? GateState { get; init; }
+}
 
 /// <summary>Fact: the learner dropped a second copy of an already trained or pending prompt.</summary>
 public sealed record DuplicateDropped(long Seq, int Attempt) : IPipelineMessage;
 
 /// <summary>Fact: the learner has a new policy version; the coordinator forwards it to the rollout workers.</summary>
-public sealed record PolicyPublished(Engines.PolicySnapshot Snapshot) : IPipelineMessage;
+public sealed record PolicyPublished(PolicySnapshot Snapshot) : IPipelineMessage;
 
 /// <summary>Command (graceful shutdown): write a checkpoint of the current policy now; replies <see cref="CheckpointSaved"/>.</summary>
 public sealed record SaveCheckpointNow : IPipelineMessage

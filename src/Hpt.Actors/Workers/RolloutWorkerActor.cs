@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
-using Hpt.Actors.Engines;
+using Hpt.Training.Engines;
 using Hpt.Actors.Protocol;
 
 namespace Hpt.Actors.Workers;
@@ -116,7 +116,7 @@ public sealed class RolloutWorkerActor : ReceiveActor, IWithStash, IWithTimers
 
         var waited = _sinceAsked.Elapsed.TotalSeconds;
         var clock = Stopwatch.StartNew();
-        var rollouts = Engine.Generate(command.Work, command.Attempt, command.Samples);
+        var rollouts = Engine.Generate(new RolloutRequest(command.Work.Seq, command.Work.Prompt, command.Samples));
         _verifiers.Tell(new RolloutsGenerated(command.Work, command.Attempt, command.MinVersion, _workerId, rollouts, clock.Elapsed.TotalSeconds)
         {
             IdleSeconds = waited,

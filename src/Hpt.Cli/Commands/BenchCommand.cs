@@ -15,6 +15,7 @@ public static class BenchCommand
         command.Subcommands.Add(Pipeline());
         command.Subcommands.Add(BenchModelCommand.Create());
         command.Subcommands.Add(Publish());
+        command.Subcommands.Add(BenchMemoryCommand.Create());
         return command;
     }
 

@@ -5,6 +5,7 @@ using Hpt.Actors.Coordinator;
 using Hpt.Actors.Protocol;
 using Hpt.Actors.Settings;
 using Hpt.Actors.Tests.Doubles;
+using Hpt.Training.Engines;
 using Xunit.Abstractions;
 
 namespace Hpt.Actors.Tests.Coordinator;
