@@ -70,7 +70,7 @@ public sealed class StartupFailureTests : IDisposable
     {
         var file = Path.Combine(_root, "empty.jsonl");
         File.WriteAllText(file, "");
-        AssertRefused(Train($"task.name={file}"), "hpt.task.name", "empty.jsonl", "no usable training rows");
+        AssertRefused(Train($"task.name={file}"), "hpt.task.name", "empty.jsonl", "no rows");
     }
 
     [Fact]
