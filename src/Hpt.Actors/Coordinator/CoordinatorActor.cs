@@ -28,10 +28,15 @@ public sealed class CoordinatorActor : ReceivePersistentActor
     private CoordinatorState _state = CoordinatorState.Initial;
     private PolicySnapshot? _latestPolicy;
     private IActorRef? _gate;
+    private readonly IntakeLimits? _intake;
+    /// <summary>Which worker holds the current attempt of each issued prompt: a group from any other is not accepted.</summary>
+    private readonly Dictionary<long, (int Attempt, string WorkerId)> _issuedTo = new();
 
+    /// <param name="intake">Limits every generated group must meet before it is journaled; null = no checks (unit tests).</param>
     public CoordinatorActor(string runId, PipelineSettings settings, IReadOnlyList<PromptSpec> problems, int seed,
-        PolicySnapshot? initialPolicy = null)
+        PolicySnapshot? initialPolicy = null, IntakeLimits? intake = null)
     {
+        _intake = intake;
         PersistenceId = $"hpt-coordinator-{runId}";
         _settings = settings;
         _problems = problems;
@@ -41,10 +46,13 @@ public sealed class CoordinatorActor : ReceivePersistentActor
         Recover<ICoordinatorEvent>(evt => _state = _history.Apply(_state, evt));
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
-        Command<RequestWork>(OnRequestWork);
-        Command<RegisterWorker>(r => { if (!_workers.ContainsKey(r.Worker)) OnRequestWork(new RequestWork(r.Worker, r.WorkerId, r.PolicyVersion)); });
-        Command<RolloutsFailed>(f => Return(f.Work.Seq, f.Attempt, $"worker {f.WorkerId} failed: {f.Reason}", Sender));
-        Command<PromptTooStale>(s => Return(s.Work.Seq, s.Attempt, $"sample v{s.SampleVersion} too stale for learner v{s.LearnerVersion}", null));
+        Command<RequestWork>(r => { if (IsRolloutMember(r.Worker)) OnRequestWork(r); });
+        Command<RegisterWorker>(r =>
+        {
+            if (!_workers.ContainsKey(r.Worker) && IsRolloutMember(r.Worker)) OnRequestWork(new RequestWork(r.Worker, r.WorkerId, r.PolicyVersion));
+        });
+        Command<RolloutsFailed>(f => Return(f.Work.Seq, f.Attempt, $"worker {f.WorkerId} failed: {f.Reason}", Sender, failed: true));
+        Command<PromptTooStale>(s => Return(s.Work.Seq, s.Attempt, $"sample v{s.SampleVersion} too stale for learner v{s.LearnerVersion}", null, failed: false));
         Command<DuplicateDropped>(_ => { });
         Command<PolicyPublished>(OnPolicyPublished);
         Command<StepCompleted>(OnStepCompleted);
@@ -59,8 +67,41 @@ public sealed class CoordinatorActor : ReceivePersistentActor
     public override string PersistenceId { get; }
 
     public static Props Props(string runId, PipelineSettings settings, IReadOnlyList<PromptSpec> problems, int seed,
-        PolicySnapshot? initialPolicy = null) =>
-        Akka.Actor.Props.Create(() => new CoordinatorActor(runId, settings, problems, seed, initialPolicy));
+        PolicySnapshot? initialPolicy = null, IntakeLimits? intake = null) =>
+        Akka.Actor.Props.Create(() => new CoordinatorActor(runId, settings, problems, seed, initialPolicy, intake));
+
+    // A journal that refuses a write or cannot be replayed does not heal by restarting (Akka stops this actor after
+    // these callbacks): the run stops with one line naming the journal, and nothing after the last write is lost.
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        // Akka stops this actor after the call; its own log line (a stack trace) would only repeat the cause.
+        FailRun($"the {JournalName} cannot be written (event {sequenceNr}, {@event.GetType().Name}): {Flatten(cause)}");
+    }
+
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        FailRun($"the {JournalName} rejected event {sequenceNr} ({@event.GetType().Name}): {Flatten(cause)}");
+        Context.Stop(Self); // Akka would go on without the event; the run's bookkeeping would no longer match its journal
+
+    }
+
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        FailRun($"the {JournalName} cannot be read (persistence id {PersistenceId}): {Flatten(reason)}; " +
+                "nothing was changed: restore the journal from a backup, or train in a new hpt.run.dir");
+    }
+
+    private string JournalName => Persistence.JournalDescription.Of(Context.System.Settings.Config);
+
+    private void FailRun(string reason) => Context.System.EventStream.Publish(new Hosting.RunFailed(reason));
+
+    /// <summary>The first message that says something: Akka and the SQL plugin wrap the cause in generic exceptions.</summary>
+    private static string Flatten(Exception e)
+    {
+        while (e.InnerException is { } inner && (e is AggregateException || e.GetType().Namespace?.StartsWith("Akka", StringComparison.Ordinal) == true))
+            e = inner;
+        return e.Message;
+    }
 
     private long TotalPrompts => _settings.TotalSteps * _settings.PromptsPerStep;
     private bool IsComplete => _state.Step >= _settings.TotalSteps;
@@ -100,9 +141,28 @@ public sealed class CoordinatorActor : ReceivePersistentActor
     private void OnGroupVerified(GroupVerified verified)
     {
         var g = verified.Group;
+        // Only verifier members give verdicts (a process that merely knows this actor's path does not).
+        if (!Cluster.MemberRoles.Has(Context.System, Sender, Cluster.ClusterSettings.Verifier))
+        {
+            _log.Warning("coordinator: verdict for prompt {0} from {1}, which is not a verifier member; dropped", g.Work.Seq, Sender.Path);
+            return;
+        }
         if (!_state.InFlight.TryGetValue(g.Work.Seq, out var current) || current != g.Attempt || _state.Trained.Contains(g.Work.Seq))
         {
             _log.Debug("coordinator: verdict for prompt {0} attempt {1} is no longer current; dropped", g.Work.Seq, g.Attempt);
+            return;
+        }
+        if (_issuedTo.TryGetValue(g.Work.Seq, out var holder) && (holder.Attempt != g.Attempt || holder.WorkerId != g.WorkerId))
+        {
+            _log.Warning("coordinator: prompt {0} attempt {1} came from worker {2}, but it was issued to {3}; dropped",
+                g.Work.Seq, g.Attempt, g.WorkerId, holder.WorkerId);
+            return;
+        }
+        if (IntakeProblem(verified) is { } problem)
+        {
+            // Never journaled: a bad group would crash the learner on every restart. The attempt counts as failed.
+            _log.Warning("coordinator: prompt {0} attempt {1} from worker {2} refused at intake: {3}", g.Work.Seq, g.Attempt, g.WorkerId, problem);
+            Return(g.Work.Seq, g.Attempt, $"refused at intake: {problem}", null, failed: true);
             return;
         }
         // PersistAsync: the write is still journaled before the gate sees the group (the handler runs after it), but
@@ -119,9 +179,36 @@ public sealed class CoordinatorActor : ReceivePersistentActor
     {
         _gate = attach.Gate;
         // In journal order: the order the gate first saw them in, which a stateful gate's decisions depend on.
-        foreach (var scored in _state.Scored.Values.OrderBy(s => _state.ScoredOrder[s.Seq])) _gate.Tell(scored.Verified);
+        foreach (var scored in _state.Scored.Values.OrderBy(s => _state.ScoredOrder[s.Seq]).ToArray())
+        {
+            // Journaled by an older build or a corrupted store: setting it aside beats crashing the learner forever.
+            if (IntakeProblem(scored.Verified) is { } problem)
+            {
+                SetAside(scored.Seq, scored.Attempt, $"journaled group of prompt {scored.Seq} cannot be trained: {problem}");
+                continue;
+            }
+            _gate.Tell(scored.Verified);
+        }
         if (!_state.Scored.IsEmpty)
             _log.Info("coordinator: {0} verified groups from the journal go to the gate without being generated again", _state.Scored.Count);
+    }
+
+    private bool IsRolloutMember(IActorRef worker)
+    {
+        if (Cluster.MemberRoles.Has(Context.System, worker, Cluster.ClusterSettings.Rollout)) return true;
+        _log.Warning("coordinator: work request from {0}, which is not a rollout member; ignored", worker.Path);
+        return false;
+    }
+
+    private string? IntakeProblem(GroupVerified verified)
+    {
+        var g = verified.Group;
+        var (_, index) = _order.Locate(g.Work.Seq);
+        var issued = _problems[index];
+        // The prompt's text and answer are the coordinator's own, never the sender's.
+        if (g.Work.ProblemId != issued.Id || g.Work.Prompt != issued.Prompt || g.Work.Answer != issued.Answer)
+            return $"the prompt does not match prompt {g.Work.Seq} (problem '{issued.Id}')";
+        return _intake?.Problem(verified, _settings.SamplesPerPrompt, _state.PolicyVersion);
     }
 
     private void OnRequestWork(RequestWork request)
@@ -150,9 +237,11 @@ public sealed class CoordinatorActor : ReceivePersistentActor
 
     private void OnStepCompleted(StepCompleted step)
     {
-        Persist(new StepRecorded(step.Step, step.PolicyVersion, step.ConsumedSeqs.ToArray(), step.Metrics) { GateState = step.GateState }, evt =>
+        var metrics = step.Metrics with { SetAsidePrompts = _state.SetAside.Count };
+        Persist(new StepRecorded(step.Step, step.PolicyVersion, step.ConsumedSeqs.ToArray(), metrics) { GateState = step.GateState }, evt =>
         {
             _state = _history.Apply(_state, evt);
+            foreach (var seq in evt.Seqs) _issuedTo.Remove(seq);
             Context.System.EventStream.Publish(new RunProgress(evt.Step, _settings.TotalSteps, evt.Metrics, _clock.Elapsed.TotalSeconds));
             if (IsComplete)
                 foreach (var watcher in _watchers) watcher.Tell(Completed());
@@ -167,15 +256,44 @@ public sealed class CoordinatorActor : ReceivePersistentActor
         _idle.Clear();
         foreach (var w in remaining) _idle.Enqueue(w);
         if (slot.Assignment is { } a)
-            Return(a.Seq, a.Attempt, $"worker {slot.WorkerId} stopped", null);
+            Return(a.Seq, a.Attempt, $"worker {slot.WorkerId} stopped", null, failed: true);
     }
 
-    private void Return(long seq, int attempt, string reason, IActorRef? worker)
+    private void Return(long seq, int attempt, string reason, IActorRef? worker, bool failed)
     {
         if (worker is not null && _workers.TryGetValue(worker, out var slot)) slot.Assignment = null;
         if (!_state.InFlight.TryGetValue(seq, out var current) || current != attempt) return;
+        if (failed && _state.FailuresOf(seq) + 1 >= _settings.MaxAttempts)
+        {
+            GiveUp(seq, attempt, reason);
+            return;
+        }
         _log.Info("coordinator: prompt {0} attempt {1} returned: {2}", seq, attempt, reason);
-        Persist(new PromptReturned(seq, attempt, reason), evt =>
+        Persist(new PromptReturned(seq, attempt, reason, failed), evt =>
+        {
+            _state = _history.Apply(_state, evt);
+            Dispatch();
+        });
+    }
+
+    /// <summary>A prompt failed hpt.pipeline.max-attempts times: set it aside (journaled, warned, counted) or stop the run.</summary>
+    private void GiveUp(long seq, int attempt, string reason)
+    {
+        var (_, index) = _order.Locate(seq);
+        var what = $"prompt {seq} (problem '{_problems[index].Id}') failed {_state.FailuresOf(seq) + 1} times " +
+                   $"(hpt.pipeline.max-attempts = {_settings.MaxAttempts}); last failure: {reason}";
+        if (_settings.AfterMaxAttempts == MaxAttemptsAction.Fail)
+        {
+            FailRun($"{what}; hpt.pipeline.after-max-attempts = fail");
+            return;
+        }
+        SetAside(seq, attempt, what);
+    }
+
+    private void SetAside(long seq, int attempt, string reason)
+    {
+        _log.Warning("coordinator: {0}; set aside, the next prompt of the data order takes its place", reason);
+        Persist(new PromptSetAside(seq, attempt, reason), evt =>
         {
             _state = _history.Apply(_state, evt);
             Dispatch();
@@ -211,7 +329,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor
     {
         if (!_workers.TryGetValue(worker, out var slot))
         {
-            Return(issued.Seq, issued.Attempt, "worker left before the prompt was sent", null);
+            Return(issued.Seq, issued.Attempt, "worker left before the prompt was sent", null, failed: false);
             return;
         }
         if (_latestPolicy is { } policy && slot.PolicyVersion < policy.Version)
@@ -222,6 +340,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor
         var (epoch, index) = _order.Locate(issued.Seq);
         var p = _problems[index];
         var work = new PromptWork(issued.Seq, epoch, p.Id, p.Prompt, p.Answer, p.Demonstration);
+        _issuedTo[issued.Seq] = (issued.Attempt, slot.WorkerId);
         worker.Tell(new GenerateRollouts(work, issued.Attempt, _settings.SamplesPerPrompt, _state.PolicyVersion));
     }
 
@@ -231,6 +350,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor
         _state.ReturnedTotal, _workers.Count, _state.Trained.OrderBy(s => s).ToArray(), IsComplete)
     {
         GateState = _state.GateState,
+        SetAside = _state.SetAside.Count,
     };
 
     private sealed class WorkerSlot(string workerId)

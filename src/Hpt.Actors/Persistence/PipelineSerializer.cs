@@ -31,12 +31,13 @@ public sealed class PipelineSerializer(ExtendedActorSystem system) : SerializerW
         StepRecorded => "hpt.step-recorded.v1",
         RolledBack => "hpt.rolled-back.v1",
         GroupScored => "hpt.group-scored.v1",
+        PromptSetAside => "hpt.prompt-set-aside.v1",
         _ => throw new ArgumentException($"PipelineSerializer cannot serialize {o.GetType().FullName}"),
     };
 
     public override byte[] ToBinary(object obj) => obj switch
     {
-        PromptIssued or PromptReturned or StepRecorded or RolledBack or GroupScored => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Json),
+        PromptIssued or PromptReturned or StepRecorded or RolledBack or GroupScored or PromptSetAside => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Json),
         _ => throw new ArgumentException($"PipelineSerializer cannot serialize {obj.GetType().FullName}"),
     };
 
@@ -47,6 +48,7 @@ public sealed class PipelineSerializer(ExtendedActorSystem system) : SerializerW
         "hpt.step-recorded.v1" => Read<StepRecorded>(bytes, manifest),
         "hpt.rolled-back.v1" => Read<RolledBack>(bytes, manifest),
         "hpt.group-scored.v1" => Read<GroupScored>(bytes, manifest),
+        "hpt.prompt-set-aside.v1" => Read<PromptSetAside>(bytes, manifest),
         _ => throw new System.Runtime.Serialization.SerializationException(
             $"unknown stored record '{manifest}': the journal was written by a newer or different version of hpt " +
             $"(this build reads format v{FormatVersion}); refusing to continue rather than lose data"),

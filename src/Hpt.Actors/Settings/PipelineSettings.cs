@@ -24,6 +24,12 @@ public sealed record PipelineSettings
     /// <summary>hpt.pipeline.verifiers: size of the verifier pool.</summary>
     public int Verifiers { get; init; } = 2;
 
+    /// <summary>hpt.pipeline.max-attempts: failed generations of one prompt before it is set aside (or the run fails).</summary>
+    public int MaxAttempts { get; init; } = 5;
+
+    /// <summary>hpt.pipeline.after-max-attempts: what happens to a prompt that used up its attempts.</summary>
+    public MaxAttemptsAction AfterMaxAttempts { get; init; } = MaxAttemptsAction.SetAside;
+
     /// <summary>hpt.pipeline.dispatcher: dispatcher of the blocking tensor actors (rollout workers, learner).</summary>
     public string ComputeDispatcher { get; init; } = "hpt.compute-dispatcher";
 
@@ -39,6 +45,8 @@ public sealed record PipelineSettings
             StaleSamples = r.Enum<StaleSampleHandling>("stale-samples"),
             VerifierTimeout = r.Duration("verifier-timeout"),
             Verifiers = r.Int("verifiers", min: 1),
+            MaxAttempts = r.Int("max-attempts", min: 1),
+            AfterMaxAttempts = r.Enum<MaxAttemptsAction>("after-max-attempts"),
         };
         settings.Validate();
         return settings;
@@ -51,6 +59,7 @@ public sealed record PipelineSettings
         Require(MaxStaleness >= 0, "hpt.pipeline.max-staleness", MaxStaleness, "must be 0 or more");
         Require(TotalSteps >= 1, "hpt.pipeline.total-steps", TotalSteps, "must be at least 1");
         Require(Verifiers >= 1, "hpt.pipeline.verifiers", Verifiers, "must be at least 1");
+        Require(MaxAttempts >= 1, "hpt.pipeline.max-attempts", MaxAttempts, "must be at least 1");
         Require(VerifierTimeout > TimeSpan.Zero, "hpt.pipeline.verifier-timeout", VerifierTimeout, "must be positive");
     }
 
@@ -58,6 +67,13 @@ public sealed record PipelineSettings
     {
         if (!ok) throw new SettingsException(key, $"{value} {rule}");
     }
+}
+
+/// <summary>hpt.pipeline.after-max-attempts: set-aside (skip the prompt, journaled and counted) or fail (stop the run).</summary>
+public enum MaxAttemptsAction
+{
+    SetAside,
+    Fail,
 }
 
 public enum StaleSampleHandling

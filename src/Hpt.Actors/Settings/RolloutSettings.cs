@@ -32,7 +32,9 @@ public sealed record RolloutSettings(IReadOnlyList<string> Devices, double Tempe
         var temperature = Auto("temperature", generation.Temperature, 1.0, double.PositiveInfinity);
         var topP = Auto("top-p", generation.TopP, 1.0, 1);
         var topK = (int)Auto("top-k", generation.TopK, 0, int.MaxValue);
-        if (topP <= 0) throw new SettingsException(r.Key("top-p"), $"{topP} must be > 0");
+        // 0 keeps no token at all: the sampler refuses it, so it must never reach a worker (a crash loop otherwise).
+        if (topP <= 0) throw new SettingsException(r.Key("top-p"), $"{topP} must be in (0, 1] (1 = off)");
+        if (devices.FirstOrDefault(d => d.Trim().Length == 0) is not null) throw new SettingsException(r.Key("devices"), "has an empty entry");
         return new RolloutSettings(devices, temperature, topP, topK, r.Int("max-new-tokens", min: 1)) { FromGenerationConfig = fromFile };
     }
 
