@@ -93,6 +93,18 @@ public sealed class CausalLM : nn.Module
         return model.Forward(inputIds, cos, sin, mask, causal: mask is null && t > 1, cache);
     }
 
+    /// <summary>
+    /// Final-normed hidden states (B, T, d_model) of a forward through a caller-managed cache (continuous batching):
+    /// positions and the mask are always explicit, because the cache's rows have lengths of their own.
+    /// </summary>
+    /// <param name="positions">(B, T) int64 rotary positions.</param>
+    /// <param name="mask">bool (B, 1, T, Tk) over the keys the cache returns, true = attend.</param>
+    public Tensor Forward(Tensor inputIds, Tensor positions, Tensor mask, IKvCache cache)
+    {
+        var (cos, sin) = rotary.CosSin(positions, DType);
+        return model.Forward(inputIds, cos, sin, mask, causal: false, cache);
+    }
+
     /// <summary>Vocabulary logits for hidden states (..., d_model): the lm_head, or the embedding matrix when tied.</summary>
     public Tensor LmHead(Tensor hidden) => lm_head is not null ? lm_head.forward(hidden) : F.linear(hidden, model.EmbeddingWeight);
 
