@@ -1,3 +1,4 @@
+using Hpt.Actors.Engines;
 using Hpt.Actors.Engines.Torch;
 using Hpt.Actors.Settings;
 using Hpt.Model;
@@ -54,6 +55,19 @@ public sealed class PolicyFactory
         StopTokenIds = Codec.Tokenizer.StopIds,
         PadTokenId = Codec.Tokenizer.PadId,
     };
+
+    /// <summary>
+    /// A rollout worker's engine on <paramref name="device"/>, batching as <see cref="RolloutSettings.Batching"/> says:
+    /// continuous (several prompts of <paramref name="samplesPerPrompt"/> samples in flight) or one group at a time.
+    /// </summary>
+    public IRolloutEngine NewRolloutEngine(RolloutSettings rollout, string device, int seed, int samplesPerPrompt)
+    {
+        var sampling = Sampling(rollout);
+        var model = NewModel(device, seed);
+        return rollout.Batching == RolloutBatching.Group
+            ? new TorchRolloutEngine(model, Codec, sampling, seed)
+            : new ContinuousTorchRolloutEngine(model, Codec, rollout.Continuous(sampling), seed).ForSamplesPerPrompt(samplesPerPrompt);
+    }
 
     /// <summary>A model on <paramref name="device"/>: the folder's weights, or a fresh init from <paramref name="seed"/>.</summary>
     public CausalLM NewModel(string device, long seed)

@@ -1,14 +1,65 @@
+using Hpt.Model.Sampling;
+
 namespace Hpt.Actors.Settings;
 
 /// <summary>`hpt.rollout`: the rollout workers and how they sample.</summary>
 public sealed record RolloutSettings(IReadOnlyList<string> Devices, double Temperature, double TopP, int TopK, int MaxNewTokens)
 {
+    /// <summary>hpt.rollout.batching: continuous (several prompts in one decode batch) or group (one prompt at a time).</summary>
+    public RolloutBatching Batching { get; init; } = RolloutBatching.Continuous;
+
+    /// <summary>hpt.rollout.max-sequences: sequences in flight per worker (continuous batching).</summary>
+    public int MaxSequences { get; init; } = 32;
+
+    /// <summary>hpt.rollout.max-prompt-tokens: longest prompt a slot holds; longer ones are generated alone.</summary>
+    public int MaxPromptTokens { get; init; } = 256;
+
+    /// <summary>hpt.rollout.prefill-chunk-tokens: prompt tokens prefilled between two decode steps.</summary>
+    public int PrefillChunkTokens { get; init; } = 128;
+
+    /// <summary>hpt.rollout.kv-after-update: keep or recompute a running sequence's KV cache when the weights change.</summary>
+    public KvAfterUpdate KvAfterUpdate { get; init; } = KvAfterUpdate.Keep;
+
     public static RolloutSettings Create(Akka.Configuration.Config root)
     {
         var r = new SettingsReader(root, "hpt.rollout");
         var devices = r.StringList("devices");
         if (devices.Count == 0) throw new SettingsException(r.Key("devices"), "needs at least one device");
         return new RolloutSettings(devices, r.Double("temperature", min: 0), r.Double("top-p", min: 0, max: 1),
-            r.Int("top-k", min: 0), r.Int("max-new-tokens", min: 1));
+            r.Int("top-k", min: 0), r.Int("max-new-tokens", min: 1))
+        {
+            Batching = r.Enum<RolloutBatching>("batching"),
+            MaxSequences = r.Int("max-sequences", min: 1),
+            MaxPromptTokens = r.Int("max-prompt-tokens", min: 1),
+            PrefillChunkTokens = r.Int("prefill-chunk-tokens", min: 1),
+            KvAfterUpdate = r.Enum<KvAfterUpdate>("kv-after-update"),
+        };
     }
+
+    /// <summary>The continuous generator's sizes for these settings and <paramref name="sampling"/>.</summary>
+    public ContinuousOptions Continuous(SamplingOptions sampling) => new()
+    {
+        MaxSequences = MaxSequences,
+        MaxPromptTokens = MaxPromptTokens,
+        PrefillChunkTokens = PrefillChunkTokens,
+        KvAfterUpdate = KvAfterUpdate,
+        Sampling = sampling,
+    };
+}
+
+/// <summary>How a rollout worker batches generation.</summary>
+public enum RolloutBatching
+{
+    /// <summary>
+    /// Up to max-sequences samples of several prompts decode together; a finished one frees its slot for a waiting
+    /// prompt, and weight updates apply between two decode steps. Which rows share a matmul changes, so samples are
+    /// reproducible only up to float rounding.
+    /// </summary>
+    Continuous,
+
+    /// <summary>
+    /// One prompt at a time, its n samples as one batch, weight updates between prompts: batch-invariant, so a run is
+    /// bitwise reproducible (the kill-and-resume guarantee).
+    /// </summary>
+    Group,
 }
