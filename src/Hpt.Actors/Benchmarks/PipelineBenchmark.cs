@@ -1,8 +1,6 @@
 using Akka.Actor;
 using Akka.Configuration;
 using Hpt.Actors.Coordinator;
-using Hpt.Actors.Engines;
-using Hpt.Actors.Engines.Torch;
 using Hpt.Actors.Hosting;
 using Hpt.Actors.Persistence;
 using Hpt.Actors.Protocol;
@@ -12,7 +10,11 @@ using Hpt.Core.Gating;
 using Hpt.Model;
 using Hpt.Model.Sampling;
 using Hpt.Model.Weights;
+using Hpt.Tasks;
 using Hpt.Tasks.Evaluation;
+using Hpt.Training;
+using Hpt.Training.Engines;
+using Hpt.Training.Engines.Torch;
 using TorchSharp;
 
 namespace Hpt.Actors.Benchmarks;
@@ -64,7 +66,7 @@ public static class PipelineBenchmark
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
             SupervisedWarmup.Run(setup.BaseModel, setup.Policy.Codec, setup.Task.Train, options.WarmupSteps, options.Prompts,
-                setup.WarmupLearnerSettings, setup.Seed, _ => { });
+                setup.WarmupLearnerSettings.Trainer, setup.Seed, _ => { });
             log.WriteLine($"base model: {options.WarmupSteps} supervised warm-up steps in {clock.Elapsed.TotalSeconds:0.0} s");
             return 0;
         });
@@ -116,7 +118,7 @@ public static class PipelineBenchmark
         var loadBefore = LoadAverage();
         var timeline = new RunTimeline();
         var algorithm = setup.NewAlgorithm();
-        using var learner = new TorchLearnerEngine(setup.NewBaseCopy(), setup.Policy.Codec, algorithm, setup.RunLearnerSettings);
+        using var learner = new TorchLearnerEngine(setup.NewBaseCopy(), setup.Policy.Codec, algorithm, setup.RunLearnerSettings.Trainer);
         var settings = setup.Pipeline with { MaxStaleness = schedule.MaxStaleness };
         var requeued = 0;
         if (schedule.Actors)
@@ -173,9 +175,9 @@ public static class PipelineBenchmark
                 var (epoch, index) = order.Locate(seq);
                 var p = setup.Problems[index];
                 var work = new PromptWork(seq, epoch, p.Id, p.Prompt, p.Answer, p.Demonstration);
-                var rollouts = rollout.Generate(work, 1, settings.SamplesPerPrompt);
-                var rewards = rollouts.Select(r => setup.Scorer.Score(work, r.Text)).ToArray();
-                var expertReward = work.Demonstration is { } demo ? setup.Scorer.Score(work, demo) : 0;
+                var rollouts = rollout.Generate(new RolloutRequest(work.Seq, work.Prompt, settings.SamplesPerPrompt));
+                var rewards = rollouts.Select(r => setup.Scorer.Score(work.ToProblem(), r.Text)).ToArray();
+                var expertReward = work.Demonstration is { } demo ? setup.Scorer.Score(work.ToProblem(), demo) : 0;
                 var decision = gate.Decide(new GroupOutcome(work.ProblemId, rewards, learner.PolicyVersion, work.Demonstration is not null, expertReward));
                 var rows = decision.TrainingRows().Select(row => row.RolloutIndex is { } r
                         ? new TrainRow(rollouts[r], null, row.Advantage, row.RlWeight, row.SftWeight)
@@ -184,7 +186,7 @@ public static class PipelineBenchmark
                 batch.Add(new TrainOnPrompt(work, 1, decision.Route, decision.Accuracy, decision.Gamma, rows, rewards,
                     rollouts.Sum(r => r.ResponseTokens.Length)));
             }
-            learner.Train(batch);
+            learner.Train(batch.Select(p => p.ForTrainer()).ToArray());
             rollout.LoadPolicy(learner.Snapshot());
         }
         return 0;
@@ -263,9 +265,9 @@ public static class PipelineBenchmark
     private static (double Direct, double Bounded) VerifierCheckCost(Setup setup)
     {
         var works = setup.Problems.Take(64)
-            .Select((p, i) => new PromptWork(i, 0, p.Id, p.Prompt, p.Answer, p.Demonstration)).ToArray();
+            .Select(p => new Problem(p.Id, p.Prompt, p.Answer, p.Demonstration)).ToArray();
         var timeout = setup.Pipeline.VerifierTimeout;
-        double Time(Action<PromptWork> check)
+        double Time(Action<Problem> check)
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
             for (var round = 0; round < 4; round++)

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Hpt.Actors.Engines;
+using Hpt.Training.Engines;
 using Hpt.Actors.Protocol;
 using TorchSharp;
 
@@ -34,7 +34,7 @@ public sealed class RunTimeline
         get { lock (_lock) return _rolloutBusy.ToArray(); }
     }
 
-    internal void Step(double start, double end, IReadOnlyList<TrainOnPrompt> batch)
+    internal void Step(double start, double end, IReadOnlyList<StepPrompt> batch)
     {
         var rewards = batch.SelectMany(p => p.Rewards).ToArray();
         var record = new StepRecord(start, end, ProcessCpuSeconds(), rewards.Length == 0 ? 0 : rewards.Average(), rewards.Length);
@@ -66,7 +66,7 @@ public sealed class TimedLearnerEngine(ILearnerEngine inner, RunTimeline timelin
 {
     public long PolicyVersion => inner.PolicyVersion;
 
-    public LearnerStepResult Train(IReadOnlyList<TrainOnPrompt> batch)
+    public LearnerStepResult Train(IReadOnlyList<StepPrompt> batch)
     {
         var start = timeline.Now;
         var result = inner.Train(batch);
@@ -95,10 +95,10 @@ public sealed class TimedRolloutEngine(IRolloutEngine inner, RunTimeline timelin
         timeline.Rollout(start, timeline.Now);
     }
 
-    public IReadOnlyList<Rollout> Generate(PromptWork work, int attempt, int samples)
+    public IReadOnlyList<Rollout> Generate(RolloutRequest request)
     {
         var start = timeline.Now;
-        var rollouts = inner.Generate(work, attempt, samples);
+        var rollouts = inner.Generate(request);
         timeline.Rollout(start, timeline.Now);
         return rollouts;
     }

@@ -2,7 +2,7 @@ using Akka.Actor;
 using Akka.Cluster.Routing;
 using Akka.Cluster.Tools.Singleton;
 using Akka.Routing;
-using Hpt.Actors.Engines;
+using Hpt.Training.Engines;
 using Hpt.Actors.Hosting;
 using Hpt.Actors.Protocol;
 using Hpt.Actors.Verification;

@@ -2,8 +2,8 @@ using Akka.Actor;
 using Akka.Configuration;
 using Hpt.Actors.Checkpoints;
 using Hpt.Actors.Coordinator;
-using Hpt.Actors.Engines;
-using Hpt.Actors.Engines.Torch;
+using Hpt.Training.Engines;
+using Hpt.Training.Engines.Torch;
 using Hpt.Actors.Hosting;
 using Hpt.Actors.Persistence;
 using Hpt.Actors.Protocol;
@@ -121,7 +121,7 @@ public static class ClusterRun
         var checkpoints = CheckpointSettings.Create(config);
         var store = new CheckpointStore(dir.Checkpoints, checkpoints.Keep, w => observer.Message($"warning: {w}"));
         RunAssembly.EnsureBaseModel(policy, task, taskSettings, pipeline, learnerSettings, run, store, RunDirectory.FingerprintHash(config), observer);
-        var engine = new TorchLearnerEngine(policy.NewModel(learnerSettings.Device, run.Seed), policy.Codec, algorithm, learnerSettings);
+        var engine = new TorchLearnerEngine(policy.NewModel(learnerSettings.Device, run.Seed), policy.Codec, algorithm, learnerSettings.Trainer);
         return SharedWeightsLearnerEngine.ForTorch(engine, weights);
     }
 

@@ -1,4 +1,4 @@
-using Hpt.Actors.Engines;
+using Hpt.Training.Engines;
 
 namespace Hpt.Actors.Cluster;
 

@@ -1,5 +1,5 @@
-using Hpt.Actors.Engines;
-using Hpt.Actors.Engines.Torch;
+using Hpt.Training.Engines;
+using Hpt.Training.Engines.Torch;
 using Hpt.Actors.Protocol;
 using Hpt.Model.Weights;
 
@@ -23,7 +23,7 @@ public sealed class SharedWeightsLearnerEngine(ILearnerEngine inner, SharedWeigh
 
     public long PolicyVersion => inner.PolicyVersion;
 
-    public LearnerStepResult Train(IReadOnlyList<TrainOnPrompt> batch) => inner.Train(batch);
+    public LearnerStepResult Train(IReadOnlyList<StepPrompt> batch) => inner.Train(batch);
 
     public PolicySnapshot Snapshot()
     {

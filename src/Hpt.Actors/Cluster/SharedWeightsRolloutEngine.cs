@@ -1,4 +1,4 @@
-using Hpt.Actors.Engines;
+using Hpt.Training.Engines;
 using Hpt.Actors.Protocol;
 
 namespace Hpt.Actors.Cluster;
@@ -43,7 +43,7 @@ public sealed class SharedWeightsRolloutEngine(IRolloutEngine inner, SharedWeigh
         return new PolicySnapshot(file.Version, new VerifiedWeightBytes(bytes, file.Sha256));
     }
 
-    public IReadOnlyList<Rollout> Generate(PromptWork work, int attempt, int samples) => inner.Generate(work, attempt, samples);
+    public IReadOnlyList<Rollout> Generate(RolloutRequest request) => inner.Generate(request);
 
     public void Dispose() => inner.Dispose();
 }

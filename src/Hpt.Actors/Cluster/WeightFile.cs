@@ -1,4 +1,4 @@
-using Hpt.Actors.Engines;
+using Hpt.Training.Engines;
 
 namespace Hpt.Actors.Cluster;
 
@@ -17,12 +17,3 @@ public sealed record WeightFile(long Version, string FileName, string Sha256, lo
     }
 }
 
-/// <summary>
-/// Weights read from a <see cref="WeightFile"/> whose checksum matched: the bytes a rollout engine loads (safetensors
-/// for the Torch engine). Verification happens before the engine sees them, so a model is never half-loaded from a
-/// torn or truncated file.
-/// </summary>
-public sealed record VerifiedWeightBytes(byte[] Data, string Sha256) : IPolicyWeights
-{
-    public long Bytes => Data.LongLength;
-}

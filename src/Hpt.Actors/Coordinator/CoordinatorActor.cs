@@ -4,6 +4,7 @@ using Akka.Event;
 using Akka.Persistence;
 using Hpt.Actors.Protocol;
 using Hpt.Actors.Settings;
+using Hpt.Training.Engines;
 
 namespace Hpt.Actors.Coordinator;
 
@@ -25,11 +26,11 @@ public sealed class CoordinatorActor : ReceivePersistentActor
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly CoordinatorHistory _history = new();
     private CoordinatorState _state = CoordinatorState.Initial;
-    private Engines.PolicySnapshot? _latestPolicy;
+    private PolicySnapshot? _latestPolicy;
     private IActorRef? _gate;
 
     public CoordinatorActor(string runId, PipelineSettings settings, IReadOnlyList<PromptSpec> problems, int seed,
-        Engines.PolicySnapshot? initialPolicy = null)
+        PolicySnapshot? initialPolicy = null)
     {
         PersistenceId = $"hpt-coordinator-{runId}";
         _settings = settings;
@@ -62,7 +63,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor
     public override string PersistenceId { get; }
 
     public static Props Props(string runId, PipelineSettings settings, IReadOnlyList<PromptSpec> problems, int seed,
-        Engines.PolicySnapshot? initialPolicy = null) =>
+        PolicySnapshot? initialPolicy = null) =>
         Akka.Actor.Props.Create(() => new CoordinatorActor(runId, settings, problems, seed, initialPolicy));
 
     private long TotalPrompts => _settings.TotalSteps * _settings.PromptsPerStep;

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Hpt.Actors.Protocol;
 using Hpt.Core.Gating;
+using Hpt.Training.Engines;
 
 namespace Hpt.Actors.Gate;
 

@@ -1,4 +1,4 @@
-using Hpt.Actors.Engines.Torch;
+using Hpt.Training.Engines.Torch;
 using Hpt.Model;
 using Hpt.Model.Sampling;
 using Hpt.Tasks.Evaluation;

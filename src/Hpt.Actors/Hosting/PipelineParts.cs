@@ -1,6 +1,6 @@
 using Hpt.Actors.Checkpoints;
 using Hpt.Actors.Coordinator;
-using Hpt.Actors.Engines;
+using Hpt.Training.Engines;
 using Hpt.Actors.Settings;
 using Hpt.Core.Gating;
 

@@ -1,5 +1,5 @@
-using Hpt.Actors.Engines;
-using Hpt.Actors.Engines.Torch;
+using Hpt.Training.Engines;
+using Hpt.Training.Engines.Torch;
 using Hpt.Actors.Settings;
 using Hpt.Model;
 using Hpt.Model.Sampling;

@@ -1,9 +1,10 @@
 using Hpt.Actors.Checkpoints;
 using Hpt.Actors.Coordinator;
-using Hpt.Actors.Engines;
 using Hpt.Actors.Settings;
 using Hpt.Core.Gating;
 using Hpt.Model.Weights;
+using Hpt.Training;
+using Hpt.Training.Engines;
 
 namespace Hpt.Actors.Hosting;
 
@@ -21,7 +22,7 @@ public static class RunAssembly
         using var model = policy.NewModel(learner.Device, run.Seed);
         observer.Message($"base model: {model.ParameterCount() / 1e6:0.00}M parameters, {taskSettings.WarmupSteps} supervised warm-up steps");
         SupervisedWarmup.Run(model, policy.Codec, task.Train, taskSettings.WarmupSteps, pipeline.PromptsPerStep,
-            learner with { LearningRate = taskSettings.WarmupLearningRate }, run.Seed, observer.Message);
+            learner.Trainer with { LearningRate = taskSettings.WarmupLearningRate }, run.Seed, observer.Message);
         store.Save(0, 0, configHash, folder => PolicyWeights.Save(model, Path.Combine(folder, "model.safetensors")));
     }
 

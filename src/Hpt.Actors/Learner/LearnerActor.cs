@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using Hpt.Actors.Checkpoints;
-using Hpt.Actors.Engines;
+using Hpt.Training.Engines;
 using Hpt.Actors.Protocol;
 using Hpt.Actors.Settings;
 
@@ -81,7 +81,7 @@ public sealed class LearnerActor : ReceiveActor
         var idleSeconds = _sinceLastStep.Elapsed.TotalSeconds;
         var prompts = _batch.Drain();
         var clock = Stopwatch.StartNew();
-        var result = _engine.Train(prompts);
+        var result = _engine.Train(prompts.Select(p => p.ForTrainer()).ToArray());
         var trainSeconds = clock.Elapsed.TotalSeconds;
 
         clock.Restart();

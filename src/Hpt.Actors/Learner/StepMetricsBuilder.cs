@@ -1,4 +1,4 @@
-using Hpt.Actors.Engines;
+using Hpt.Training.Engines;
 using Hpt.Actors.Protocol;
 
 namespace Hpt.Actors.Learner;

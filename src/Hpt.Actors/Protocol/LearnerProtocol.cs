@@ -1,19 +1,6 @@
-namespace Hpt.Actors.Protocol;
+using Hpt.Training.Engines;
 
-/// <summary>
-/// One row the learner trains on: a sampled rollout, or the expert demonstration (then <paramref name="Rollout"/> is
-/// null and <paramref name="ExpertText"/> holds it). The weights are the gate's: the row's RL term is scaled by
-/// <paramref name="RlWeight"/> and its SFT term by <paramref name="SftWeight"/>.
-/// </summary>
-public sealed record TrainRow(
-    Rollout? Rollout,
-    string? ExpertText,
-    double Advantage,
-    double RlWeight,
-    double SftWeight) : IPipelineMessage
-{
-    public bool IsExpert => Rollout is null;
-}
+namespace Hpt.Actors.Protocol;
 
 /// <summary>
 /// Command: the gate's decision for one prompt, with the rows to train. An empty row list means the prompt was gated
@@ -38,6 +25,9 @@ public sealed record TrainOnPrompt(
     public double GenerationSeconds { get; init; }
 
     public double RolloutIdleSeconds { get; init; }
+
+    /// <summary>What the trainer needs of this decision: plain values, no message.</summary>
+    public StepPrompt ForTrainer() => new(Work.Seq, Work.Prompt, Rows) { Rewards = Rewards };
 }
 
 /// <summary>Fact: the learner refused a sample older than the staleness bound; the coordinator issues the prompt again.</summary>
@@ -51,7 +41,7 @@ public sealed record StepCompleted(long Step, long PolicyVersion, IReadOnlyList<
 public sealed record DuplicateDropped(long Seq, int Attempt) : IPipelineMessage;
 
 /// <summary>Fact: the learner has a new policy version; the coordinator forwards it to the rollout workers.</summary>
-public sealed record PolicyPublished(Engines.PolicySnapshot Snapshot) : IPipelineMessage;
+public sealed record PolicyPublished(PolicySnapshot Snapshot) : IPipelineMessage;
 
 /// <summary>Command (graceful shutdown): write a checkpoint of the current policy now; replies <see cref="CheckpointSaved"/>.</summary>
 public sealed record SaveCheckpointNow : IPipelineMessage

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Hpt.Training.Engines;
 
 namespace Hpt.Actors.Protocol;
 
@@ -55,4 +56,4 @@ public sealed record RolloutsGenerated(PromptWork Work, int Attempt, long Step, 
 public sealed record RolloutsFailed(PromptWork Work, int Attempt, string WorkerId, string Reason) : IPipelineMessage;
 
 /// <summary>Command to workers: use this policy version for every prompt from now on (switch at the next safe point).</summary>
-public sealed record UpdatePolicy(long Version, Engines.PolicySnapshot Snapshot) : IPipelineMessage;
+public sealed record UpdatePolicy(long Version, PolicySnapshot Snapshot) : IPipelineMessage;

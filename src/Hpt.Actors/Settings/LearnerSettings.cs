@@ -10,6 +10,9 @@ public sealed record LearnerSettings(
     int MiniBatches,
     int MicroBatchTokens)
 {
+    /// <summary>What the trainer needs of these settings.</summary>
+    public Hpt.Training.TrainerOptions Trainer => new(LearningRate, WeightDecay, Beta1, Beta2, MiniBatches, MicroBatchTokens);
+
     public static LearnerSettings Create(Akka.Configuration.Config root)
     {
         var r = new SettingsReader(root, "hpt.learner");

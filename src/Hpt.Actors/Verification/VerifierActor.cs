@@ -1,6 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
-using Hpt.Actors.Engines;
+using Hpt.Training.Engines;
 using Hpt.Actors.Protocol;
 
 namespace Hpt.Actors.Verification;
@@ -18,11 +18,12 @@ public sealed class VerifierActor : ReceiveActor
     {
         Receive<RolloutsGenerated>(group =>
         {
+            var problem = group.Work.ToProblem();
             var rewards = new double[group.Rollouts.Count];
             var failed = 0;
             for (var i = 0; i < rewards.Length; i++)
             {
-                var outcome = _checks.Run(() => scorer.Score(group.Work, group.Rollouts[i].Text), timeout);
+                var outcome = _checks.Run(() => scorer.Score(problem, group.Rollouts[i].Text), timeout);
                 rewards[i] = outcome.Reward;
                 if (outcome.Failure is null) continue;
                 failed++;
@@ -31,7 +32,7 @@ public sealed class VerifierActor : ReceiveActor
             var expertReward = 0.0;
             if (group.Work.Demonstration is { } demonstration)
             {
-                var outcome = _checks.Run(() => scorer.Score(group.Work, demonstration), timeout);
+                var outcome = _checks.Run(() => scorer.Score(problem, demonstration), timeout);
                 expertReward = outcome.Reward;
                 if (outcome.Failure is not null)
                     _log.Warning("verifier: prompt {0} demonstration scored 0: {1}", group.Work.Seq, outcome.Failure);

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
-using Hpt.Actors.Engines;
+using Hpt.Training.Engines;
 using Hpt.Actors.Protocol;
 
 namespace Hpt.Actors.Workers;
@@ -143,7 +143,7 @@ public sealed class RolloutWorkerActor : ReceiveActor, IWithStash, IWithTimers
             if (!engine.HasWork) _held[key] = _held[key] with { IdleSeconds = _emptySince.Elapsed.TotalSeconds };
             else _held[key] = _held[key] with { IdleSeconds = 0 };
             _held[key].Clock.Restart();
-            engine.Submit(command.Work, command.Attempt, command.Samples);
+            engine.Submit(new RolloutRequest(command.Work.Seq, command.Work.Prompt, command.Samples));
             ScheduleStep();
             AskForMore();
             return;
@@ -151,7 +151,7 @@ public sealed class RolloutWorkerActor : ReceiveActor, IWithStash, IWithTimers
 
         var waited = _sinceAsked.Elapsed.TotalSeconds;
         var clock = Stopwatch.StartNew();
-        var rollouts = Engine.Generate(command.Work, command.Attempt, command.Samples);
+        var rollouts = Engine.Generate(new RolloutRequest(command.Work.Seq, command.Work.Prompt, command.Samples));
         _verifiers.Tell(new RolloutsGenerated(command.Work, command.Attempt, command.MinVersion, _workerId, rollouts, clock.Elapsed.TotalSeconds)
         {
             IdleSeconds = waited,
@@ -168,12 +168,13 @@ public sealed class RolloutWorkerActor : ReceiveActor, IWithStash, IWithTimers
         var engine = Continuous!;
         foreach (var done in engine.Step())
         {
-            var key = new PromptAttempt(done.Work.Seq, done.Attempt);
-            _held.Remove(key, out var held);
-            var command = held?.Command;
-            _verifiers.Tell(new RolloutsGenerated(done.Work, done.Attempt, command?.MinVersion ?? 0, _workerId, done.Rollouts,
-                held?.Clock.Elapsed.TotalSeconds ?? 0) { IdleSeconds = held?.IdleSeconds ?? 0 });
-            _log.Debug("worker {0} generated prompt {1} (attempt {2})", _workerId, done.Work.Seq, done.Attempt);
+            // The engine holds one request per seq, so the seq finds the attempt it was issued as.
+            var (key, held) = _held.First(h => h.Key.Seq == done.Request.Seq);
+            _held.Remove(key);
+            var command = held.Command;
+            _verifiers.Tell(new RolloutsGenerated(command.Work, command.Attempt, command.MinVersion, _workerId, done.Rollouts,
+                held.Clock.Elapsed.TotalSeconds) { IdleSeconds = held.IdleSeconds });
+            _log.Debug("worker {0} generated prompt {1} (attempt {2})", _workerId, command.Work.Seq, command.Attempt);
             _delivered.Add(key);
         }
         if (engine.HasWork) ScheduleStep();

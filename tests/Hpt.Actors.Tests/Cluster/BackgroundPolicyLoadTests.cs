@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using Hpt.Actors.Cluster;
-using Hpt.Actors.Engines;
+using Hpt.Training.Engines;
 using Hpt.Actors.Protocol;
 using Hpt.Actors.Tests.Doubles;
 using Hpt.Actors.Workers;
@@ -19,7 +19,7 @@ public sealed class BackgroundPolicyLoadTests(ITestOutputHelper output) : TestKi
         public long PolicyVersion => _inner.PolicyVersion;
         public Task<PolicySnapshot> PrepareAsync(PolicySnapshot snapshot) => Release.Task.ContinueWith(_ => snapshot);
         public void LoadPolicy(PolicySnapshot snapshot) => _inner.LoadPolicy(snapshot);
-        public IReadOnlyList<Rollout> Generate(PromptWork work, int attempt, int samples) => _inner.Generate(work, attempt, samples);
+        public IReadOnlyList<Rollout> Generate(RolloutRequest request) => _inner.Generate(request);
         public void Dispose() => _inner.Dispose();
     }
 

@@ -3,7 +3,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using Akka.Remote;
 using Hpt.Actors.Cluster;
-using Hpt.Actors.Engines;
+using Hpt.Training.Engines;
 using Hpt.Actors.Hosting;
 using Hpt.Actors.Persistence;
 using Hpt.Actors.Protocol;
@@ -34,7 +34,7 @@ public sealed class ClusterPipelineTests(ITestOutputHelper output) : ClusterSpec
 
         // Node A: two devices. It starts once the victim holds a prompt, and once the victim is gone it waits
         // (bounded) for the late node, so work remains for it.
-        void SurvivorHook(PromptWork _)
+        void SurvivorHook(RolloutRequest _)
         {
             victimBusy.Task.Wait(TimeSpan.FromSeconds(30));
             Thread.Sleep(20);

@@ -3,7 +3,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using Akka.Remote;
 using Hpt.Actors.Cluster;
-using Hpt.Actors.Engines;
+using Hpt.Training.Engines;
 using Hpt.Actors.Hosting;
 using Hpt.Actors.Persistence;
 using Hpt.Actors.Protocol;

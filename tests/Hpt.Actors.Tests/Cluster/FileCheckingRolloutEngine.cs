@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Hpt.Actors.Cluster;
-using Hpt.Actors.Engines;
+using Hpt.Training.Engines;
 using Hpt.Actors.Protocol;
 using Hpt.Actors.Tests.Doubles;
 
@@ -12,7 +12,7 @@ namespace Hpt.Actors.Tests.Cluster;
 /// writes as "weights vN"), refuses to generate before its first policy, and records what it did. The hook runs
 /// before each generation (slow-downs, crashes).
 /// </summary>
-public sealed class FileCheckingRolloutEngine(Action<PromptWork>? beforeGenerate = null) : IRolloutEngine
+public sealed class FileCheckingRolloutEngine(Action<RolloutRequest>? beforeGenerate = null) : IRolloutEngine
 {
     public long PolicyVersion { get; private set; } = -1;
     public ConcurrentQueue<long> Loaded { get; } = new();
@@ -32,12 +32,13 @@ public sealed class FileCheckingRolloutEngine(Action<PromptWork>? beforeGenerate
         Loaded.Enqueue(snapshot.Version);
     }
 
-    public IReadOnlyList<Rollout> Generate(PromptWork work, int attempt, int samples)
+    public IReadOnlyList<Rollout> Generate(RolloutRequest request)
     {
         if (PolicyVersion < 0) throw new InvalidOperationException("asked to generate before any policy was loaded");
-        beforeGenerate?.Invoke(work);
-        Generated.Enqueue((work.Seq, PolicyVersion));
-        return Enumerable.Range(0, samples).Select(i => Fixtures.Rollout(i % 2 == 0 ? work.Answer : "nope", PolicyVersion)).ToArray();
+        beforeGenerate?.Invoke(request);
+        Generated.Enqueue((request.Seq, PolicyVersion));
+        var answer = Fixtures.AnswerOf(request.Prompt);
+        return Enumerable.Range(0, request.Samples).Select(i => Fixtures.Rollout(i % 2 == 0 ? answer : "nope", PolicyVersion)).ToArray();
     }
 
     public void Dispose() { }

@@ -3,7 +3,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using Akka.Remote;
 using Hpt.Actors.Cluster;
-using Hpt.Actors.Engines;
+using Hpt.Training.Engines;
 using Hpt.Actors.Hosting;
 using Hpt.Actors.Persistence;
 using Hpt.Actors.Protocol;
@@ -41,7 +41,7 @@ public sealed class LearnerFailoverTests(ITestOutputHelper output) : ClusterSpec
         var oldest = await StartNode(all with { Roles = [ClusterSettings.Learner] }, Learner(first), null, journal);
         var seed = Akka.Cluster.Cluster.Get(oldest.System).SelfAddress;
         var standby = await StartNode(all with { Roles = [ClusterSettings.Learner] }, Learner(second), seed, journal);
-        void Pace(PromptWork _) => Thread.Sleep(slow.IsSet ? 30 : 5);
+        void Pace(RolloutRequest _) => Thread.Sleep(slow.IsSet ? 30 : 5);
         var rollout = await StartNode(all with { Roles = [ClusterSettings.Rollout] },
             RolloutParts(store, new FileCheckingRolloutEngine(Pace), new FileCheckingRolloutEngine(Pace)), seed);
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Hpt.Actors.Cluster;
-using Hpt.Actors.Engines;
+using Hpt.Training.Engines;
 using Hpt.Actors.Tests.Doubles;
 
 namespace Hpt.Actors.Tests.Cluster;
@@ -69,7 +69,7 @@ public sealed class SharedWeightStoreTests : IDisposable
         var old = published.Snapshot();
         for (var i = 0; i < 3; i++)
         {
-            published.Train([Fixtures.RlItem(i, published.PolicyVersion)]);
+            published.Train([Fixtures.RlItem(i, published.PolicyVersion).ForTrainer()]);
             published.Snapshot();
         }
         Assert.DoesNotContain(0L, store.Versions());

@@ -1,5 +1,4 @@
-using Hpt.Actors.Engines;
-using Hpt.Actors.Protocol;
+using Hpt.Training.Engines;
 
 namespace Hpt.Actors.Tests.Doubles;
 
@@ -9,9 +8,9 @@ public sealed class CountingLearnerEngine : ILearnerEngine
     public long PolicyVersion { get; private set; }
     public List<long[]> Batches { get; } = [];
 
-    public LearnerStepResult Train(IReadOnlyList<TrainOnPrompt> batch)
+    public LearnerStepResult Train(IReadOnlyList<StepPrompt> batch)
     {
-        Batches.Add(batch.Select(b => b.Work.Seq).ToArray());
+        Batches.Add(batch.Select(b => b.Seq).ToArray());
         PolicyVersion++;
         return new LearnerStepResult(1, 0, 0, 0, 0, false, batch.Sum(b => b.Rows.Count), 0);
     }

@@ -1,5 +1,5 @@
 using Hpt.Actors.Coordinator;
-using Hpt.Actors.Engines;
+using Hpt.Training.Engines;
 using Hpt.Actors.Protocol;
 
 namespace Hpt.Actors.Tests.Doubles;
@@ -10,6 +10,9 @@ public static class Fixtures
         Enumerable.Range(0, count).Select(i => new PromptSpec($"p{i}", $"{i}+{i}=", $"{2 * i}", $"{2 * i}")).ToArray();
 
     public static PromptWork Work(long seq) => new(seq, 0, $"p{seq}", $"{seq}+{seq}=", $"{2 * seq}", $"{2 * seq}");
+
+    /// <summary>The answer of a fixture prompt "i+i=" (the engines see the prompt text, not the problem).</summary>
+    public static string AnswerOf(string prompt) => $"{2 * long.Parse(prompt[..prompt.IndexOf('+')])}";
 
     public static Rollout Rollout(string text, long version) =>
         new(text, [1, 2], [3, 4, 5], [-0.1f, -0.2f, -0.3f], [version, version, version], Truncated: false);

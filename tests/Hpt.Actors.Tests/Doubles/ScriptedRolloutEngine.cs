@@ -1,10 +1,9 @@
-using Hpt.Actors.Engines;
-using Hpt.Actors.Protocol;
+using Hpt.Training.Engines;
 
 namespace Hpt.Actors.Tests.Doubles;
 
 /// <summary>A rollout engine whose answers are "the prompt's answer" for even seqs and garbage for odd ones; can crash on demand.</summary>
-public sealed class ScriptedRolloutEngine(Func<PromptWork, bool>? crashOn = null) : IRolloutEngine
+public sealed class ScriptedRolloutEngine(Func<RolloutRequest, bool>? crashOn = null) : IRolloutEngine
 {
     public long PolicyVersion { get; private set; }
     public List<long> Loaded { get; } = [];
@@ -16,11 +15,12 @@ public sealed class ScriptedRolloutEngine(Func<PromptWork, bool>? crashOn = null
         Loaded.Add(snapshot.Version);
     }
 
-    public IReadOnlyList<Rollout> Generate(PromptWork work, int attempt, int samples)
+    public IReadOnlyList<Rollout> Generate(RolloutRequest request)
     {
-        if (crashOn?.Invoke(work) == true) throw new InvalidOperationException($"scripted crash on prompt {work.Seq}");
-        return Enumerable.Range(0, samples)
-            .Select(i => Fixtures.Rollout(i % 2 == 0 ? work.Answer : "nope", PolicyVersion))
+        if (crashOn?.Invoke(request) == true) throw new InvalidOperationException($"scripted crash on prompt {request.Seq}");
+        var answer = Fixtures.AnswerOf(request.Prompt);
+        return Enumerable.Range(0, request.Samples)
+            .Select(i => Fixtures.Rollout(i % 2 == 0 ? answer : "nope", PolicyVersion))
             .ToArray();
     }
 

@@ -1,9 +1,10 @@
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
-using Hpt.Actors.Engines;
 using Hpt.Actors.Protocol;
 using Hpt.Actors.Tests.Doubles;
 using Hpt.Actors.Verification;
+using Hpt.Tasks;
+using Hpt.Training.Engines;
 using Xunit.Abstractions;
 
 namespace Hpt.Actors.Tests.Verification;
@@ -12,11 +13,11 @@ public sealed class VerifierActorTests(ITestOutputHelper output) : TestKit(TestC
 {
     private sealed class ChaosScorer : IRewardScorer
     {
-        public double Score(PromptWork work, string response) => response switch
+        public double Score(Problem problem, string response) => response switch
         {
             "hang" => Hang(),
             "throw" => throw new FormatException("unparseable"),
-            _ => response == work.Answer ? 1 : 0,
+            _ => response == problem.Answer ? 1 : 0,
         };
 
         private static double Hang() { Thread.Sleep(TimeSpan.FromSeconds(30)); return 1; }

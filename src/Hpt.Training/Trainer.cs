@@ -1,68 +1,56 @@
-using Hpt.Actors.Protocol;
-using Hpt.Actors.Settings;
 using Hpt.Core.Configuration;
 using Hpt.Core.Training;
 using Hpt.Core.Upge;
 using Hpt.Model;
 using Hpt.Model.Scoring;
-using Hpt.Model.Weights;
-using TorchSharp;
+using Hpt.Training.Engines;
+using Hpt.Training.Engines.Torch;
 using static TorchSharp.torch;
 
-namespace Hpt.Actors.Engines.Torch;
+namespace Hpt.Training;
 
 /// <summary>
-/// The learner's policy, AdamW and the UPGE loss. One training step = its mini-batches (one optimizer step each),
-/// each cut into micro-batches by token budget whose gradients accumulate. Every micro-batch is normalised by its
+/// One training step as the algorithms' authors define it: the gate's rows, the step-level stages the algorithm
+/// declares, then its mini-batches (one optimizer step each), each cut into micro-batches by token budget whose
+/// gradients accumulate, the UPGE loss, the gradient guard and the optimizer. Every micro-batch is normalised by its
 /// mini-batch's counts, so the update does not depend on how the rows were packed.
 /// </summary>
-public sealed class TorchLearnerEngine : ILearnerEngine
+public sealed class Trainer
 {
-    private const string WeightsFile = "model.safetensors";
-    private const string OptimizerFile = "optimizer.pt";
-
     private readonly CausalLM _model;
     private readonly Scorer _scorer;
     private readonly PromptCodec _codec;
     private readonly Algorithm _algorithm;
-    private readonly LearnerSettings _settings;
+    private readonly TrainerOptions _options;
     private readonly TorchSharp.Modules.AdamW _optimizer;
-    private readonly ReaderWriterLockSlim _weightsLock = new(LockRecursionPolicy.NoRecursion);
-    private readonly LivePolicyWeights _published;
-    private readonly bool _ownsModel;
+    private readonly ReaderWriterLockSlim _weightsLock;
 
-    /// <param name="ownsModel">Dispose the model with the engine (false when the caller keeps using it).</param>
-    public TorchLearnerEngine(CausalLM model, PromptCodec codec, Algorithm algorithm, LearnerSettings settings, bool ownsModel = true)
+    /// <param name="weightsLock">Taken for writing around each optimizer step, so readers of the weights (publishing)
+    /// never see a half-updated policy.</param>
+    public Trainer(CausalLM model, PromptCodec codec, Algorithm algorithm, TrainerOptions options,
+        TorchSharp.Modules.AdamW optimizer, ReaderWriterLockSlim weightsLock)
     {
-        _ownsModel = ownsModel;
         _model = model;
         _scorer = new Scorer(model);
         _codec = codec;
         _algorithm = algorithm;
-        _settings = settings;
-        _optimizer = optim.AdamW(model.parameters(), settings.LearningRate, settings.Beta1, settings.Beta2,
-            weight_decay: settings.WeightDecay);
-        _published = new LivePolicyWeights(model, _weightsLock, () => PolicyVersion);
+        _options = options;
+        _optimizer = optimizer;
+        _weightsLock = weightsLock;
     }
 
-    public long PolicyVersion { get; private set; }
-
-    public CausalLM Model => _model;
-
-    public PolicySnapshot Snapshot() => new(PolicyVersion, _published);
-
-    public LearnerStepResult Train(IReadOnlyList<TrainOnPrompt> batch)
+    public LearnerStepResult Step(IReadOnlyList<StepPrompt> batch)
     {
         var rows = LearnerRow.From(batch, _codec);
         var step = new StepAccumulator();
         var skipped = false;
         double gradNorm = 0;
         _model.train();
-        foreach (var mini in LearnerRow.Split(rows, _settings.MiniBatches))
+        foreach (var mini in LearnerRow.Split(rows, _options.MiniBatches))
         {
             if (mini.Count == 0) continue;
             var normalizer = Counts(mini);
-            foreach (var micro in LearnerRow.Pack(mini, _settings.MicroBatchTokens))
+            foreach (var micro in LearnerRow.Pack(mini, _options.MicroBatchTokens))
                 step.Add(Backward(micro, normalizer));
 
             var check = _algorithm.GradientGuard.ClipAndJudge(_model.parameters());
@@ -79,7 +67,6 @@ public sealed class TorchLearnerEngine : ILearnerEngine
             }
             _optimizer.zero_grad();
         }
-        PolicyVersion++;
         return step.Result(gradNorm, skipped, rows);
     }
 
@@ -130,27 +117,6 @@ public sealed class TorchLearnerEngine : ILearnerEngine
             if (r.SftWeight != 0 && n > 0) { sftTokens += n; sftRows++; }
         }
         return new LossNormalizer(rlTokens, rlRows, sftTokens, sftRows, all);
-    }
-
-    public void SaveCheckpoint(string folder, bool withOptimizer)
-    {
-        PolicyWeights.Save(_model, Path.Combine(folder, WeightsFile));
-        if (withOptimizer) _optimizer.save_state_dict(Path.Combine(folder, OptimizerFile));
-    }
-
-    public void LoadCheckpoint(string folder, long version)
-    {
-        PolicyWeights.Load(_model, Path.Combine(folder, WeightsFile));
-        var optimizerPath = Path.Combine(folder, OptimizerFile);
-        if (File.Exists(optimizerPath)) _optimizer.load_state_dict(optimizerPath);
-        PolicyVersion = version;
-    }
-
-    public void Dispose()
-    {
-        _optimizer.Dispose();
-        if (_ownsModel) _model.Dispose();
-        _weightsLock.Dispose();
     }
 
     /// <summary>Token-weighted means of the micro-batch metrics of one step.</summary>

@@ -1,23 +1,20 @@
-using Hpt.Actors.Engines.Torch;
-using Hpt.Actors.Protocol;
-using Hpt.Actors.Settings;
-using Hpt.Actors.Tests.Doubles;
 using Hpt.Core.Configuration;
-using Hpt.Core.Gating;
 using Hpt.Model;
 using Hpt.Model.Sampling;
 using Hpt.Model.Scoring;
 using Hpt.Model.Tokenizers;
+using Hpt.Training.Engines;
+using Hpt.Training.Engines.Torch;
 using static TorchSharp.torch;
 
-namespace Hpt.Actors.Tests.Engines;
+namespace Hpt.Training.Tests.Engines;
 
 public sealed class TorchEnginesTests
 {
     private static readonly CharTokenizer Tokenizer = new();
     private static readonly PromptCodec Codec = new(Tokenizer);
     private static readonly ModelConfig Config = ModelConfig.Tiny(Tokenizer.VocabSize, hiddenSize: 32, layers: 2, heads: 4, kvHeads: 2, maxPositions: 128);
-    private static readonly LearnerSettings Learner = new("cpu", 1e-2, 0.0, 0.9, 0.999, 1, 4096);
+    private static readonly TrainerOptions Learner = new(1e-2, 0.0, 0.9, 0.999, 1, 4096);
     private static readonly SamplingOptions Sampling = new() { MaxNewTokens = 12, StopTokenIds = [Tokenizer.EosId], PadTokenId = Tokenizer.PadId };
 
     private static TorchLearnerEngine NewLearner(string preset = "hpt") =>
@@ -31,7 +28,7 @@ public sealed class TorchEnginesTests
         using var learner = NewLearner();
         using var rollout = NewRollout();
         rollout.LoadPolicy(learner.Snapshot());
-        var rollouts = rollout.Generate(Fixtures.Work(3), 1, 6);
+        var rollouts = rollout.Generate(Request(3, 6));
 
         using var scope = NewDisposeScope();
         using var _ = no_grad();
@@ -55,9 +52,9 @@ public sealed class TorchEnginesTests
         using var b = NewRollout();
         a.LoadPolicy(learner.Snapshot());
         b.LoadPolicy(learner.Snapshot());
-        b.Generate(Fixtures.Work(1), 1, 3); // b has other history; the result must not depend on it
-        var fromA = a.Generate(Fixtures.Work(7), 1, 4);
-        var fromB = b.Generate(Fixtures.Work(7), 2, 4);
+        b.Generate(Request(1, 3)); // b has other history; the result must not depend on it
+        var fromA = a.Generate(Request(7, 4));
+        var fromB = b.Generate(Request(7, 4));
         Assert.Equal(fromA.Select(r => r.ResponseTokens), fromB.Select(r => r.ResponseTokens));
     }
 
@@ -109,7 +106,8 @@ public sealed class TorchEnginesTests
         }
     }
 
-    private static TrainOnPrompt SftItem(long seq, string prompt, string demonstration) =>
-        new(new PromptWork(seq, 0, $"p{seq}", prompt, "", demonstration), 1, GateRoute.ExpertOnly, 0, 0,
-            [new TrainRow(null, demonstration, 0, 0, 1)], [], 0);
+    private static RolloutRequest Request(long seq, int samples) => new(seq, $"{seq}+{seq}=", samples);
+
+    private static StepPrompt SftItem(long seq, string prompt, string demonstration) =>
+        new(seq, prompt, [new TrainRow(null, demonstration, 0, 0, 1)]);
 }

@@ -1,4 +1,4 @@
-namespace Hpt.Actors.Engines;
+namespace Hpt.Training.Engines;
 
 /// <summary>Weights of one policy version, in whatever form an engine can load (in-process tensors, a file).</summary>
 public interface IPolicyWeights

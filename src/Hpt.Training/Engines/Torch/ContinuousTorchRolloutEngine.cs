@@ -1,8 +1,7 @@
-using Hpt.Actors.Protocol;
 using Hpt.Model;
 using Hpt.Model.Sampling;
 
-namespace Hpt.Actors.Engines.Torch;
+namespace Hpt.Training.Engines.Torch;
 
 /// <summary>
 /// A rollout worker's policy copy with continuous batching (<see cref="ContinuousGenerator"/>): up to max-sequences
@@ -16,8 +15,9 @@ public sealed class ContinuousTorchRolloutEngine : IContinuousRolloutEngine
     private readonly PromptCodec _codec;
     private readonly int _runSeed;
     private readonly ContinuousGenerator _generator;
-    private readonly Dictionary<long, (PromptWork Work, int Attempt, int[] Prompt)> _submitted = new();
-    private readonly List<FinishedPrompt> _early = [];
+    private readonly Dictionary<long, (RolloutRequest Request, int[] Prompt)> _submitted = new(); // by generator request id
+    private readonly HashSet<long> _seqs = [];
+    private readonly List<FinishedRollouts> _early = [];
     private long _nextId;
 
     public ContinuousTorchRolloutEngine(CausalLM model, PromptCodec codec, ContinuousOptions options, int runSeed)
@@ -55,34 +55,36 @@ public sealed class ContinuousTorchRolloutEngine : IContinuousRolloutEngine
         _generator.PolicyVersion = _single.PolicyVersion;
     }
 
-    public IReadOnlyList<Rollout> Generate(PromptWork work, int attempt, int samples) => _single.Generate(work, attempt, samples);
+    public IReadOnlyList<Rollout> Generate(RolloutRequest request) => _single.Generate(request);
 
-    public void Submit(PromptWork work, int attempt, int samples)
+    public void Submit(RolloutRequest request)
     {
-        var prompt = _codec.EncodePrompt(work.Prompt);
+        if (!_seqs.Add(request.Seq)) throw new ArgumentException($"prompt {request.Seq} is already in flight on this engine");
+        var prompt = _codec.EncodePrompt(request.Prompt);
         if (prompt.Length > _generator.Options.MaxPromptTokens)
         {
             // Longer than a slot holds: generate it alone, as the group engine would, rather than refuse it.
-            _early.Add(new FinishedPrompt(work, attempt, _single.Generate(work, attempt, samples)));
+            _early.Add(new FinishedRollouts(request, _single.Generate(request)));
             return;
         }
         var id = _nextId++;
-        var seeds = Enumerable.Range(0, samples).Select(i => TorchRolloutEngine.RowSeed(_runSeed, work.Seq, i)).ToArray();
+        var seeds = Enumerable.Range(0, request.Samples).Select(i => TorchRolloutEngine.RowSeed(_runSeed, request.Seq, i)).ToArray();
         _generator.Submit(new GenerationRequest(id, prompt, seeds));
-        _submitted[id] = (work, attempt, prompt);
+        _submitted[id] = (request, prompt);
     }
 
-    public IReadOnlyList<FinishedPrompt> Step()
+    public IReadOnlyList<FinishedRollouts> Step()
     {
-        var finished = new List<FinishedPrompt>(_early);
+        var finished = new List<FinishedRollouts>(_early);
         _early.Clear();
         if (_generator.HasWork)
             foreach (var group in _generator.Step().Completed)
             {
                 _submitted.Remove(group.RequestId, out var s);
-                finished.Add(new FinishedPrompt(s.Work, s.Attempt, group.Samples.Select(g => new Rollout(
+                finished.Add(new FinishedRollouts(s.Request, group.Samples.Select(g => new Rollout(
                     _codec.DecodeResponse(g.TokenIds), s.Prompt, g.TokenIds, g.SamplingLogProbs, g.VersionPerToken(), g.Truncated)).ToArray()));
             }
+        foreach (var f in finished) _seqs.Remove(f.Request.Seq);
         return finished;
     }
 

@@ -1,4 +1,4 @@
-namespace Hpt.Actors.Protocol;
+namespace Hpt.Training.Engines;
 
 /// <summary>
 /// One sampled response. <paramref name="TokenVersions"/> holds, per response token, the policy version that sampled
@@ -11,7 +11,7 @@ public sealed record Rollout(
     int[] ResponseTokens,
     float[] BehaviourLogProbs,
     long[] TokenVersions,
-    bool Truncated) : IPipelineMessage
+    bool Truncated)
 {
     /// <summary>The oldest policy version any token of this sample came from (staleness is measured from it).</summary>
     public long OldestVersion => TokenVersions.Length == 0 ? long.MaxValue : TokenVersions.Min();

@@ -1,10 +1,8 @@
-using Hpt.Actors.Protocol;
-
-namespace Hpt.Actors.Engines;
+namespace Hpt.Training.Engines;
 
 /// <summary>
 /// A policy copy that samples responses. Implementations hold the tensors; the rollout actor only calls them.
-/// Sampling must be reproducible from (run seed, prompt seq, attempt) alone, whichever worker runs it.
+/// Sampling must be reproducible from (run seed, prompt seq) alone, whichever worker runs it.
 /// </summary>
 public interface IRolloutEngine : IDisposable
 {
@@ -13,5 +11,5 @@ public interface IRolloutEngine : IDisposable
     /// <summary>Copy the snapshot's weights into this engine's model (once per version).</summary>
     void LoadPolicy(PolicySnapshot snapshot);
 
-    IReadOnlyList<Rollout> Generate(PromptWork work, int attempt, int samples);
+    IReadOnlyList<Rollout> Generate(RolloutRequest request);
 }

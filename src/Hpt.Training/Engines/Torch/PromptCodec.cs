@@ -1,6 +1,6 @@
 using Hpt.Model.Tokenizers;
 
-namespace Hpt.Actors.Engines.Torch;
+namespace Hpt.Training.Engines.Torch;
 
 /// <summary>
 /// How prompts and responses become token ids, shared by the sampler and the learner so that both see exactly the

@@ -1,6 +1,4 @@
-using Hpt.Actors.Protocol;
-
-namespace Hpt.Actors.Engines.Torch;
+namespace Hpt.Training.Engines.Torch;
 
 /// <summary>One row of a training step in token form: what the scorer needs and the gate's numbers for it.</summary>
 public sealed record LearnerRow(
@@ -15,7 +13,7 @@ public sealed record LearnerRow(
     public int Tokens => Prompt.Length + Response.Length;
 
     /// <summary>The rows of a step, prompts in the order given, each prompt's rows in the gate's order.</summary>
-    public static IReadOnlyList<LearnerRow> From(IReadOnlyList<TrainOnPrompt> batch, PromptCodec codec)
+    public static IReadOnlyList<LearnerRow> From(IReadOnlyList<StepPrompt> batch, PromptCodec codec)
     {
         var rows = new List<LearnerRow>();
         foreach (var prompt in batch)
@@ -30,7 +28,7 @@ public sealed record LearnerRow(
                 }
                 else if (row.ExpertText is { } text)
                 {
-                    expertPrompt ??= codec.EncodePrompt(prompt.Work.Prompt);
+                    expertPrompt ??= codec.EncodePrompt(prompt.Prompt);
                     rows.Add(new LearnerRow(expertPrompt, codec.EncodeResponse(text), null, true, row.Advantage, row.RlWeight, row.SftWeight));
                 }
             }

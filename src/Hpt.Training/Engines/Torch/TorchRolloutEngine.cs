@@ -1,8 +1,7 @@
-using Hpt.Actors.Protocol;
 using Hpt.Model;
 using Hpt.Model.Sampling;
 
-namespace Hpt.Actors.Engines.Torch;
+namespace Hpt.Training.Engines.Torch;
 
 /// <summary>
 /// A rollout worker's policy copy: samples n responses per prompt with the KV-cache sampler. Row i of prompt s draws
@@ -24,7 +23,7 @@ public sealed class TorchRolloutEngine(CausalLM model, PromptCodec codec, Sampli
         PolicyVersion = snapshot.Weights switch
         {
             LivePolicyWeights live => live.CopyInto(model),
-            Cluster.VerifiedWeightBytes file => LoadBytes(file.Data, snapshot.Version),
+            VerifiedWeightBytes file => LoadBytes(file.Data, snapshot.Version),
             _ => throw new ArgumentException($"a Torch rollout engine cannot load {snapshot.Weights.GetType().Name}"),
         };
         LoadSeconds += clock.Elapsed.TotalSeconds;
@@ -37,11 +36,11 @@ public sealed class TorchRolloutEngine(CausalLM model, PromptCodec codec, Sampli
         return version;
     }
 
-    public IReadOnlyList<Rollout> Generate(PromptWork work, int attempt, int samples)
+    public IReadOnlyList<Rollout> Generate(RolloutRequest request)
     {
-        var prompt = codec.EncodePrompt(work.Prompt);
-        var prompts = Enumerable.Repeat<IReadOnlyList<int>>(prompt, samples).ToArray();
-        var seeds = Enumerable.Range(0, samples).Select(i => RowSeed(runSeed, work.Seq, i)).ToArray();
+        var prompt = codec.EncodePrompt(request.Prompt);
+        var prompts = Enumerable.Repeat<IReadOnlyList<int>>(prompt, request.Samples).ToArray();
+        var seeds = Enumerable.Range(0, request.Samples).Select(i => RowSeed(runSeed, request.Seq, i)).ToArray();
         var generated = _sampler.Generate(prompts, sampling, PolicyVersion, seeds);
         return generated.Select(g => new Rollout(
                 codec.DecodeResponse(g.TokenIds),

@@ -1,12 +1,10 @@
-using Hpt.Actors.Engines.Torch;
-using Hpt.Actors.Protocol;
-using Hpt.Actors.Settings;
 using Hpt.Core.Configuration;
-using Hpt.Core.Gating;
 using Hpt.Model;
 using Hpt.Tasks;
+using Hpt.Training.Engines;
+using Hpt.Training.Engines.Torch;
 
-namespace Hpt.Actors.Hosting;
+namespace Hpt.Training;
 
 /// <summary>
 /// Makes the demo's "base model": a few supervised steps on demonstrations, so that the policy solves some prompts
@@ -16,7 +14,7 @@ namespace Hpt.Actors.Hosting;
 public static class SupervisedWarmup
 {
     public static void Run(CausalLM model, PromptCodec codec, IReadOnlyList<Problem> problems, int steps, int promptsPerStep,
-        LearnerSettings settings, int seed, Action<string> log)
+        TrainerOptions settings, int seed, Action<string> log)
     {
         if (steps == 0) return;
         var withDemo = problems.Where(p => p.Demonstration is not null).ToArray();
@@ -27,12 +25,11 @@ public static class SupervisedWarmup
         var next = 0;
         for (var step = 1; step <= steps; step++)
         {
-            var batch = new List<TrainOnPrompt>(promptsPerStep);
+            var batch = new List<StepPrompt>(promptsPerStep);
             for (var i = 0; i < promptsPerStep; i++, next++)
             {
                 var p = withDemo[next % withDemo.Length];
-                var work = new PromptWork(next, 0, p.Id, p.Prompt, p.Answer, p.Demonstration);
-                batch.Add(new TrainOnPrompt(work, 1, GateRoute.ExpertOnly, 0, 0, [new TrainRow(null, p.Demonstration, 0, 0, 1)], [], 0));
+                batch.Add(new StepPrompt(next, p.Prompt, [new TrainRow(null, p.Demonstration, 0, 0, 1)]));
             }
             var result = engine.Train(batch);
             if (step == 1 || step % 25 == 0 || step == steps)

@@ -1,7 +1,7 @@
 using Hpt.Model;
 using Hpt.Model.Weights;
 
-namespace Hpt.Actors.Engines.Torch;
+namespace Hpt.Training.Engines.Torch;
 
 /// <summary>
 /// In-process publishing without an intermediate copy: rollout engines copy straight from the learner's model,

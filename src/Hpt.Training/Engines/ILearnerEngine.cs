@@ -1,6 +1,4 @@
-using Hpt.Actors.Protocol;
-
-namespace Hpt.Actors.Engines;
+namespace Hpt.Training.Engines;
 
 /// <summary>
 /// The trainable policy and its optimizer. <see cref="Train"/> runs one training step (its mini- and micro-batches)
@@ -10,7 +8,7 @@ public interface ILearnerEngine : IDisposable
 {
     long PolicyVersion { get; }
 
-    LearnerStepResult Train(IReadOnlyList<TrainOnPrompt> batch);
+    LearnerStepResult Train(IReadOnlyList<StepPrompt> batch);
 
     /// <summary>The current weights as an immutable snapshot that rollout engines can load.</summary>
     PolicySnapshot Snapshot();
