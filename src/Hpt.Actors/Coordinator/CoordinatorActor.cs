@@ -176,8 +176,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor
         _idle.Clear();
         foreach (var w in remaining) _idle.Enqueue(w);
         // Every prompt the worker held goes back to be issued again.
-        foreach (var a in slot.Assignments.OrderBy(a => a.Seq))
-            Return(a.Seq, a.Attempt, $"worker {slot.WorkerId} stopped", null);
+        ReturnAll(slot.Assignments.OrderBy(a => a.Seq).ToArray(), $"worker {slot.WorkerId} stopped");
     }
 
     private void Return(long seq, int attempt, string reason, IActorRef? worker)
@@ -189,6 +188,24 @@ public sealed class CoordinatorActor : ReceivePersistentActor
         {
             _state = _history.Apply(_state, evt);
             Dispatch();
+        });
+    }
+
+    /// <summary>
+    /// Returns several prompts in one journal write and dispatches once after it: separate writes would each dispatch
+    /// from a state that does not yet hold the issues planned by the one before, and issue a prompt twice.
+    /// </summary>
+    private void ReturnAll(IReadOnlyList<PromptAttempt> prompts, string reason)
+    {
+        var events = prompts.Where(p => _state.InFlight.TryGetValue(p.Seq, out var current) && current == p.Attempt)
+            .Select(p => new PromptReturned(p.Seq, p.Attempt, reason)).ToArray();
+        if (events.Length == 0) return;
+        foreach (var e in events) _log.Info("coordinator: prompt {0} attempt {1} returned: {2}", e.Seq, e.Attempt, reason);
+        var left = events.Length;
+        PersistAll(events, evt =>
+        {
+            _state = _history.Apply(_state, evt);
+            if (--left == 0) Dispatch();
         });
     }
 
