@@ -7,7 +7,7 @@ namespace Hpt.Actors.Tests.Doubles;
 /// the policy version loaded at that step (so a weight update between two steps shows in the tokens). Can crash in a
 /// step while a given prompt is in flight.
 /// </summary>
-public sealed class ScriptedContinuousEngine(int capacity, Func<long, int> stepsFor, Func<long, bool>? crashWhileHolding = null)
+public sealed class ScriptedContinuousEngine(int capacity, Func<long, int> stepsFor, Func<long, bool>? crashWhileHolding = null, int stepMilliseconds = 0)
     : IContinuousRolloutEngine
 {
     private readonly List<(RolloutRequest Request, List<long> Versions)> _running = [];
@@ -35,6 +35,7 @@ public sealed class ScriptedContinuousEngine(int capacity, Func<long, int> steps
     {
         if (_running.Any(r => crashWhileHolding?.Invoke(r.Request.Seq) == true))
             throw new InvalidOperationException("scripted crash in a decode step");
+        if (stepMilliseconds > 0) Thread.Sleep(stepMilliseconds);
         var done = new List<FinishedRollouts>();
         foreach (var r in _running.ToArray())
         {
