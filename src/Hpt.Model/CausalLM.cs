@@ -7,7 +7,7 @@ using F = TorchSharp.torch.nn.functional;
 namespace Hpt.Model;
 
 /// <summary>
-/// A Qwen2 / Llama causal language model (Hugging Face "ForCausalLM" layout: <c>model.*</c> plus <c>lm_head</c>, the
+/// A Qwen2 / Qwen3 / Llama causal language model (Hugging Face "ForCausalLM" layout: <c>model.*</c> plus <c>lm_head</c>, the
 /// latter absent when embeddings are tied). The owner disposes it.
 /// </summary>
 public sealed class CausalLM : nn.Module
@@ -20,6 +20,8 @@ public sealed class CausalLM : nn.Module
     public ModelOptions Options { get; }
     public Device Device { get; }
     public ScalarType DType { get; }
+    /// <summary>Width of <see cref="LmHead"/>'s logits: the ids the tokenizer can produce (see <see cref="ModelOptions.TokenCount"/>).</summary>
+    public int OutputVocab { get; }
 
     private CausalLM(ModelConfig config, ModelOptions options) : base("CausalLM")
     {
@@ -27,9 +29,12 @@ public sealed class CausalLM : nn.Module
         Options = options;
         Device = options.TorchDevice;
         DType = options.ScalarType;
+        OutputVocab = options.TokenCount ?? config.VocabSize;
+        if (OutputVocab <= 0 || OutputVocab > config.VocabSize)
+            throw new ArgumentException($"model: the tokenizer's {OutputVocab} ids do not fit the config's vocab_size {config.VocabSize}");
         model = new DecoderStack(config, Device, DType);
         if (!config.TieWordEmbeddings) lm_head = nn.Linear(config.HiddenSize, config.VocabSize, false, Device, DType);
-        rotary = new RotaryEmbedding(config.HeadDim, config.RopeTheta, Device);
+        rotary = new RotaryEmbedding(config, Device);
         RegisterComponents();
     }
 
@@ -105,8 +110,16 @@ public sealed class CausalLM : nn.Module
         return model.Forward(inputIds, cos, sin, mask, causal: false, cache);
     }
 
-    /// <summary>Vocabulary logits for hidden states (..., d_model): the lm_head, or the embedding matrix when tied.</summary>
-    public Tensor LmHead(Tensor hidden) => lm_head is not null ? lm_head.forward(hidden) : F.linear(hidden, model.EmbeddingWeight);
+    /// <summary>
+    /// Vocabulary logits (..., <see cref="OutputVocab"/>) for hidden states (..., d_model): the lm_head, or the embedding
+    /// matrix when tied. Padding rows past the tokenizer's ids are cut off before the matmul, which equals masking them to
+    /// -inf for every softmax, sampling and scoring alike, and costs nothing.
+    /// </summary>
+    public Tensor LmHead(Tensor hidden)
+    {
+        var weight = lm_head?.weight ?? model.EmbeddingWeight;
+        return F.linear(hidden, OutputVocab == Config.VocabSize ? weight : weight.narrow(0, 0, OutputVocab));
+    }
 
     /// <summary>Full (B, T, V) logits of a causal forward over unpadded (or right-padded) rows. For tests and small models.</summary>
     public Tensor Logits(Tensor inputIds) => LmHead(Forward(inputIds));

@@ -34,18 +34,21 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 }
 
 /// <summary>
-/// Rotary position embedding (rotate-half form, as Hugging Face). Positions are explicit per row, so left-padded batches
-/// and KV-cache decoding get the right angles. Not a Module: its frequency table is derived data, not a checkpoint tensor.
+/// Rotary position embedding (rotate-half form, as Hugging Face), with the config's rope_scaling applied to the
+/// frequencies and cos/sin (see <see cref="Rope.RopeFrequencies"/>). Positions are explicit per row, so left-padded
+/// batches and KV-cache decoding get the right angles. Not a Module: its frequency table is derived data, not a
+/// checkpoint tensor.
 /// </summary>
 public sealed class RotaryEmbedding : IDisposable
 {
     private readonly Tensor invFreq; // (D/2) fp32
+    private readonly double attentionFactor;
 
-    public RotaryEmbedding(int headDim, double theta, Device device)
+    public RotaryEmbedding(ModelConfig c, Device device)
     {
-        var f = new float[headDim / 2];
-        for (var i = 0; i < f.Length; i++) f[i] = (float)(1.0 / Math.Pow(theta, 2.0 * i / headDim));
+        var (f, factor) = Rope.RopeFrequencies.Compute(c.HeadDim, c.Theta, c.MaxPositionEmbeddings, c.RopeScaling);
         invFreq = tensor(f, device: device).DetachFromDisposeScope();
+        attentionFactor = factor;
     }
 
     /// <summary>cos and sin, each (B, 1, T, D) in <paramref name="dtype"/>, for positions (B, T) int64.</summary>
@@ -53,7 +56,9 @@ public sealed class RotaryEmbedding : IDisposable
     {
         var freqs = positions.to(ScalarType.Float32).unsqueeze(-1) * invFreq; // (B, T, D/2), fp32 like HF
         var emb = cat([freqs, freqs], -1).unsqueeze(1);                       // (B, 1, T, D)
-        return (emb.cos().to(dtype), emb.sin().to(dtype));
+        if (attentionFactor == 1) return (emb.cos().to(dtype), emb.sin().to(dtype));
+        // YaRN's attention factor scales cos and sin (so q.k by its square), in fp32 before the cast, as HF does.
+        return ((emb.cos() * attentionFactor).to(dtype), (emb.sin() * attentionFactor).to(dtype));
     }
 
     /// <summary>x (B, H, T, D) rotated: x*cos + rotate_half(x)*sin.</summary>
@@ -67,10 +72,14 @@ public sealed class RotaryEmbedding : IDisposable
     public void Dispose() => invFreq.Dispose();
 }
 
-/// <summary>Grouped-query self-attention with optional q/k/v bias (Qwen2 has it, Llama not) and an optional KV cache.</summary>
+/// <summary>
+/// Grouped-query self-attention with optional q/k/v bias (Qwen2 has it, Llama and Qwen3 not), Qwen3's per-head q/k
+/// RMSNorm, and an optional KV cache.
+/// </summary>
 public sealed class Attention : nn.Module
 {
     private readonly Linear q_proj, k_proj, v_proj, o_proj;
+    private readonly RmsNorm? q_norm, k_norm; // Qwen3 only; null fields are not registered, so Qwen2 names stay as they were
     private readonly int heads, kvHeads, headDim;
 
     public Attention(ModelConfig c, Device device, ScalarType dtype) : base(nameof(Attention))
@@ -79,7 +88,12 @@ public sealed class Attention : nn.Module
         q_proj = nn.Linear(c.HiddenSize, heads * headDim, c.AttentionBias, device, dtype);
         k_proj = nn.Linear(c.HiddenSize, kvHeads * headDim, c.AttentionBias, device, dtype);
         v_proj = nn.Linear(c.HiddenSize, kvHeads * headDim, c.AttentionBias, device, dtype);
-        o_proj = nn.Linear(heads * headDim, c.HiddenSize, false, device, dtype);
+        o_proj = nn.Linear(heads * headDim, c.HiddenSize, c.OutputBias, device, dtype);
+        if (c.QkNorm)
+        {
+            q_norm = new RmsNorm(headDim, c.RmsNormEps, device, dtype);
+            k_norm = new RmsNorm(headDim, c.RmsNormEps, device, dtype);
+        }
         RegisterComponents();
     }
 
@@ -89,8 +103,11 @@ public sealed class Attention : nn.Module
     public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, bool causal, IKvCache? cache, int layer)
     {
         var (b, t) = (x.shape[0], x.shape[1]);
-        var q = q_proj.forward(x).view(b, t, heads, headDim).transpose(1, 2);   // (B, H, T, D)
-        var k = k_proj.forward(x).view(b, t, kvHeads, headDim).transpose(1, 2); // (B, Hkv, T, D)
+        var q = q_proj.forward(x).view(b, t, heads, headDim);   // (B, T, H, D)
+        var k = k_proj.forward(x).view(b, t, kvHeads, headDim); // (B, T, Hkv, D)
+        if (q_norm is not null) { q = q_norm.forward(q); k = k_norm!.forward(k); } // over D, before the rotation (Qwen3)
+        q = q.transpose(1, 2); // (B, H, T, D)
+        k = k.transpose(1, 2); // (B, Hkv, T, D)
         var v = v_proj.forward(x).view(b, t, kvHeads, headDim).transpose(1, 2);
         q = RotaryEmbedding.Apply(q, cos, sin);
         k = RotaryEmbedding.Apply(k, cos, sin);

@@ -1,15 +1,17 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Hpt.Model.Rope;
 
 namespace Hpt.Model;
 
 /// <summary>
-/// Architecture of a Qwen2 / Llama decoder, read from and written to a Hugging Face <c>config.json</c>.
-/// Property names are the Hugging Face keys, so a real checkpoint folder's config loads unchanged; unknown keys are ignored.
+/// Architecture of a Qwen2 / Qwen3 / Llama decoder, read from and written to a Hugging Face <c>config.json</c>.
+/// Property names are the Hugging Face keys, so a real checkpoint folder's config loads unchanged. Keys this record does
+/// not bind are kept (and written back on save); <see cref="ConfigKeys"/> refuses those that would change the numerics.
 /// </summary>
 public sealed record ModelConfig
 {
-    /// <summary>"qwen2" or "llama". Decides the default of <see cref="AttentionBias"/> when the file does not state it.</summary>
+    /// <summary>"qwen2", "qwen3", "llama" or "mistral". Decides the bias and q/k-norm layout.</summary>
     [JsonPropertyName("model_type")] public string ModelType { get; init; } = "qwen2";
     [JsonPropertyName("vocab_size")] public int VocabSize { get; init; } = 151_936;
     [JsonPropertyName("hidden_size")] public int HiddenSize { get; init; } = 896;
@@ -32,9 +34,25 @@ public sealed record ModelConfig
     [JsonConverter(typeof(IntOrIntListConverter))]
     public IReadOnlyList<int>? EosTokenIds { get; init; }
     [JsonPropertyName("torch_dtype")] public string? TorchDtype { get; init; }
+    /// <summary>Rotary scaling as the file states it (see <see cref="RopeScaling"/> for the parsed form).</summary>
+    [JsonPropertyName("rope_scaling")] public Dictionary<string, JsonElement>? RopeScalingValues { get; init; }
+    /// <summary>transformers 5's name for rope_scaling, which also carries rope_theta.</summary>
+    [JsonPropertyName("rope_parameters")] public Dictionary<string, JsonElement>? RopeParametersValues { get; init; }
+    /// <summary>Every other key of the file, kept so a saved config says what the loaded one said.</summary>
+    [JsonExtensionData] public Dictionary<string, JsonElement>? OtherKeys { get; init; }
 
     [JsonIgnore] public int HeadDim => HeadDimOverride ?? HiddenSize / NumAttentionHeads;
+    /// <summary>q/k/v bias: Qwen2 always, the others as "attention_bias" says (default false).</summary>
     [JsonIgnore] public bool AttentionBias => AttentionBiasOverride ?? ModelType == "qwen2";
+    /// <summary>o_proj bias: never in Qwen2 (it hard-codes none); Qwen3 and Llama follow attention_bias.</summary>
+    [JsonIgnore] public bool OutputBias => ModelType != "qwen2" && AttentionBias;
+    /// <summary>Qwen3's per-head RMSNorm of queries and keys before the rotation.</summary>
+    [JsonIgnore] public bool QkNorm => ModelType == "qwen3";
+    [JsonIgnore] public RopeScaling RopeScaling =>
+        RopeParametersValues is { Count: > 0 } p ? RopeScaling.Parse(p, "rope_parameters") : RopeScaling.Parse(RopeScalingValues);
+    /// <summary>The rotary base: rope_parameters.rope_theta when the file uses that form, else rope_theta.</summary>
+    [JsonIgnore] public double Theta =>
+        RopeParametersValues is { } p && p.TryGetValue("rope_theta", out var t) && t.ValueKind == JsonValueKind.Number ? t.GetDouble() : RopeTheta;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first inconsistent field.</summary>
     public ModelConfig Validate()
@@ -47,9 +65,13 @@ public sealed record ModelConfig
             throw new ArgumentException($"config: num_attention_heads ({NumAttentionHeads}) must be a multiple of num_key_value_heads ({NumKeyValueHeads})");
         if (HeadDimOverride is null && HiddenSize % NumAttentionHeads != 0)
             throw new ArgumentException($"config: hidden_size ({HiddenSize}) must be a multiple of num_attention_heads ({NumAttentionHeads})");
-        if (ModelType is not ("qwen2" or "llama" or "mistral"))
-            throw new ArgumentException($"config: model_type '{ModelType}' is not supported (qwen2, llama, mistral share this decoder; qwen3 adds q/k norms it lacks)");
+        if (ModelType is not ("qwen2" or "qwen3" or "llama" or "mistral"))
+            throw new ArgumentException($"config: model_type '{ModelType}' is not supported (qwen2, qwen3, llama and mistral dense decoders are)");
         if (HeadDim % 2 != 0) throw new ArgumentException($"config: head_dim ({HeadDim}) must be even for rotary embeddings");
+        if (RopeScalingValues is { Count: > 0 } && RopeParametersValues is { Count: > 0 })
+            throw new ArgumentException("config: both rope_scaling and rope_parameters are set; keep one");
+        _ = RopeScaling; // parses, refusing unknown types and keys by name
+        ConfigKeys.Check(this);
         return this;
     }
 

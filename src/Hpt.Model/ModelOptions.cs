@@ -13,6 +13,13 @@ public sealed record ModelOptions(string Device = "cpu", string DType = "fp32")
 {
     public static ModelOptions Cpu { get; } = new();
 
+    /// <summary>
+    /// How many ids the tokenizer has, when fewer than the config's vocab_size (Qwen pads its embedding to 151936 rows
+    /// for ~151.7k ids). Logits then cover only these ids, so the sampler can never draw an id the tokenizer cannot
+    /// decode and the scorer normalises over exactly the same set (the staleness-0 ratio stays 1). Null = vocab_size.
+    /// </summary>
+    public int? TokenCount { get; init; }
+
     public Device TorchDevice
     {
         get

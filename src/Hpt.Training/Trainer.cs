@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Hpt.Core.Configuration;
 using Hpt.Core.Training;
 using Hpt.Core.Upge;
@@ -5,15 +6,23 @@ using Hpt.Model;
 using Hpt.Model.Scoring;
 using Hpt.Training.Engines;
 using Hpt.Training.Engines.Torch;
+using Hpt.Training.Stages;
 using static TorchSharp.torch;
 
 namespace Hpt.Training;
 
 /// <summary>
-/// One training step as the algorithms' authors define it: the gate's rows, the step-level stages the algorithm
-/// declares, then its mini-batches (one optimizer step each), each cut into micro-batches by token budget whose
-/// gradients accumulate, the UPGE loss, the gradient guard and the optimizer. Every micro-batch is normalised by its
-/// mini-batch's counts, so the update does not depend on how the rows were packed.
+/// One training step as the algorithms' authors define it:
+/// <list type="number">
+/// <item>the gate's rows, through the step-level stages the algorithm declares (<see cref="StepStages"/>);</item>
+/// <item>pi_prox = pi_old, the policy at the start of the step: one no-grad scoring pass before the first optimizer
+/// step (as verl's <c>compute_log_prob</c>), reused by every mini-batch, so the clip of mini-batch k sees how far the
+/// k-1 earlier optimizer steps moved the policy;</item>
+/// <item>its mini-batches (one optimizer step each), each cut into micro-batches by token budget whose gradients
+/// accumulate; the UPGE loss (with the decoupled objective's behaviour weight min(pi_prox / pi_behaviour, cap) when
+/// the algorithm has it); the gradient guard; the optimizer.</item>
+/// </list>
+/// Every micro-batch is normalised by its mini-batch's counts, so the update does not depend on how the rows were packed.
 /// </summary>
 public sealed class Trainer
 {
@@ -21,6 +30,7 @@ public sealed class Trainer
     private readonly Scorer _scorer;
     private readonly PromptCodec _codec;
     private readonly Algorithm _algorithm;
+    private readonly IReadOnlyList<IStepStage> _stages;
     private readonly TrainerOptions _options;
     private readonly TorchSharp.Modules.AdamW _optimizer;
     private readonly ReaderWriterLockSlim _weightsLock;
@@ -34,40 +44,76 @@ public sealed class Trainer
         _scorer = new Scorer(model);
         _codec = codec;
         _algorithm = algorithm;
+        _stages = StepStages.For(algorithm);
         _options = options;
         _optimizer = optimizer;
         _weightsLock = weightsLock;
     }
 
+    /// <summary>The step-level stages this trainer runs, in order.</summary>
+    public IReadOnlyList<IStepStage> Stages => _stages;
+
     public LearnerStepResult Step(IReadOnlyList<StepPrompt> batch)
     {
+        foreach (var stage in _stages) batch = stage.Apply(batch);
         var rows = LearnerRow.From(batch, _codec);
-        var step = new StepAccumulator();
-        var skipped = false;
-        double gradNorm = 0;
         _model.train();
-        foreach (var mini in LearnerRow.Split(rows, _options.MiniBatches))
+        var clock = Stopwatch.StartNew();
+        var minis = WithProximal(LearnerRow.Split(rows, _options.MiniBatches));
+        var proximalSeconds = clock.Elapsed.TotalSeconds;
+
+        var step = new StepAccumulator();
+        var results = new List<MiniBatchResult>(minis.Count);
+        foreach (var mini in minis)
         {
             if (mini.Count == 0) continue;
             var normalizer = Counts(mini);
+            var metrics = new StepAccumulator();
             foreach (var micro in LearnerRow.Pack(mini, _options.MicroBatchTokens))
-                step.Add(Backward(micro, normalizer));
+                metrics.Add(Backward(micro, normalizer));
+            step.Add(metrics);
 
             var check = _algorithm.GradientGuard.ClipAndJudge(_model.parameters());
-            gradNorm = Math.Max(gradNorm, check.Norm);
-            if (check.Verdict == GradientVerdict.Step)
+            var stepped = check.Verdict == GradientVerdict.Step;
+            if (stepped)
             {
                 _weightsLock.EnterWriteLock();
                 try { _optimizer.step(); }
                 finally { _weightsLock.ExitWriteLock(); }
             }
-            else
-            {
-                skipped = true;
-            }
             _optimizer.zero_grad();
+            results.Add(metrics.MiniBatch(mini.Count, check.Norm, !stepped));
         }
-        return step.Result(gradNorm, skipped, rows);
+        return step.Result(results, proximalSeconds, rows);
+    }
+
+    /// <summary>
+    /// Gives every row after the first mini-batch its pi_prox log-probs, scored without gradients before any optimizer
+    /// step. The first mini-batch needs no pass: it is trained on the same weights, so its detached log-probs are
+    /// pi_prox exactly (and with one mini-batch the step costs no extra pass).
+    /// </summary>
+    private IReadOnlyList<IReadOnlyList<LearnerRow>> WithProximal(IReadOnlyList<IReadOnlyList<LearnerRow>> minis)
+    {
+        if (minis.Count <= 1) return minis;
+        var result = new List<IReadOnlyList<LearnerRow>>(minis.Count) { minis[0] };
+        foreach (var mini in minis.Skip(1))
+        {
+            var scored = new List<LearnerRow>(mini.Count);
+            foreach (var micro in LearnerRow.Pack(mini, _options.MicroBatchTokens))
+                scored.AddRange(ScoreProximal(micro));
+            result.Add(scored);
+        }
+        return result;
+    }
+
+    private IEnumerable<LearnerRow> ScoreProximal(IReadOnlyList<LearnerRow> micro)
+    {
+        using var scope = NewDisposeScope();
+        var score = _scorer.Score(micro.Select(r => (IReadOnlyList<int>)r.Prompt).ToArray(),
+            micro.Select(r => (IReadOnlyList<int>)r.Response).ToArray(), withGrad: false, withEntropy: false);
+        var t = (int)score.LogProbs.shape[1];
+        var host = score.LogProbs.to_type(ScalarType.Float32).cpu().data<float>().ToArray();
+        return micro.Select((row, r) => row with { ProximalLogProbs = host.AsSpan(r * t, row.Response.Length).ToArray() }).ToArray();
     }
 
     /// <summary>Scores one micro-batch with gradients, computes the UPGE loss and back-propagates it.</summary>
@@ -80,13 +126,22 @@ public sealed class Trainer
         var t = (int)score.LogProbs.shape[1];
         var device = score.LogProbs.device;
 
-        // pi_old: with one optimizer step per training step the policy has not moved yet, so pi_old = pi_theta.
-        var old = score.LogProbs.detach();
+        // pi_prox: the step's scoring pass where the policy has moved since, the row's own detached log-probs otherwise.
+        var current = score.LogProbs.detach();
+        var old = current;
+        if (micro.Any(r => r.ProximalLogProbs is not null))
+        {
+            var proximalHost = new float[b * t];
+            for (var r = 0; r < b; r++)
+                if (micro[r].ProximalLogProbs is { } lp) Array.Copy(lp, 0, proximalHost, r * t, Math.Min(lp.Length, t));
+            var stored = tensor(micro.Select(r => r.ProximalLogProbs is not null).ToArray(), device: device).unsqueeze(1);
+            old = where(stored, tensor(proximalHost, [b, t], device: device).to_type(current.dtype), current);
+        }
         var behaviourHost = new float[b * t];
         for (var r = 0; r < b; r++)
             if (micro[r].BehaviourLogProbs is { } lp) Array.Copy(lp, 0, behaviourHost, r * t, Math.Min(lp.Length, t));
         var isExpert = tensor(micro.Select(r => r.IsExpert).ToArray(), device: device);
-        var behaviour = where(isExpert.unsqueeze(1), old, tensor(behaviourHost, [b, t], device: device));
+        var behaviour = where(isExpert.unsqueeze(1), old, tensor(behaviourHost, [b, t], device: device).to_type(current.dtype));
 
         var upge = new UpgeBatch(
             score.LogProbs,
@@ -119,10 +174,11 @@ public sealed class Trainer
         return new LossNormalizer(rlTokens, rlRows, sftTokens, sftRows, all);
     }
 
-    /// <summary>Token-weighted means of the micro-batch metrics of one step.</summary>
+    /// <summary>Token-weighted means of micro-batch metrics (of one mini-batch, or of a whole step).</summary>
     private sealed class StepAccumulator
     {
-        private double _loss, _entropy, _clip, _mismatch, _allTokens, _onTokens;
+        private double _loss, _entropy, _clip, _mismatch, _ratio, _truncated, _allTokens, _onTokens;
+        private double _ratioMin = double.PositiveInfinity, _ratioMax = double.NegativeInfinity;
 
         public void Add(LossMetrics m)
         {
@@ -131,17 +187,55 @@ public sealed class Trainer
             _allTokens += m.AllTokens;
             _clip += m.ClipFraction * m.OnPolicyTokens;
             _mismatch += m.MismatchKl * m.OnPolicyTokens;
+            _ratio += m.RatioMean * m.OnPolicyTokens;
+            _truncated += m.TisTruncatedFraction * m.OnPolicyTokens;
             _onTokens += m.OnPolicyTokens;
+            if (m.OnPolicyTokens > 0)
+            {
+                _ratioMin = Math.Min(_ratioMin, m.RatioMin);
+                _ratioMax = Math.Max(_ratioMax, m.RatioMax);
+            }
         }
 
-        public LearnerStepResult Result(double gradNorm, bool skipped, IReadOnlyList<LearnerRow> rows) => new(
-            Loss: _loss,
-            Entropy: _allTokens > 0 ? _entropy / _allTokens : 0,
-            ClipFraction: _onTokens > 0 ? _clip / _onTokens : 0,
-            MismatchKl: _onTokens > 0 ? _mismatch / _onTokens : 0,
+        public void Add(StepAccumulator other)
+        {
+            _loss += other._loss;
+            _entropy += other._entropy;
+            _allTokens += other._allTokens;
+            _clip += other._clip;
+            _mismatch += other._mismatch;
+            _ratio += other._ratio;
+            _truncated += other._truncated;
+            _onTokens += other._onTokens;
+            _ratioMin = Math.Min(_ratioMin, other._ratioMin);
+            _ratioMax = Math.Max(_ratioMax, other._ratioMax);
+        }
+
+        private double OnMean(double sum) => _onTokens > 0 ? sum / _onTokens : 0;
+
+        public MiniBatchResult MiniBatch(int rows, double gradNorm, bool skipped) => new(
+            Rows: rows,
+            ClipFraction: OnMean(_clip),
+            RatioMean: _onTokens > 0 ? _ratio / _onTokens : 1,
+            RatioMin: _onTokens > 0 ? _ratioMin : 1,
+            RatioMax: _onTokens > 0 ? _ratioMax : 1,
             GradNorm: gradNorm,
-            UpdateSkipped: skipped,
-            Rows: rows.Count,
-            Tokens: rows.Sum(r => r.Tokens));
+            UpdateSkipped: skipped);
+
+        public LearnerStepResult Result(IReadOnlyList<MiniBatchResult> minis, double proximalSeconds, IReadOnlyList<LearnerRow> rows) =>
+            new(
+                Loss: _loss,
+                Entropy: _allTokens > 0 ? _entropy / _allTokens : 0,
+                ClipFraction: OnMean(_clip),
+                MismatchKl: OnMean(_mismatch),
+                GradNorm: minis.Aggregate(0.0, (norm, m) => Math.Max(norm, m.GradNorm)),
+                UpdateSkipped: minis.Any(m => m.UpdateSkipped),
+                Rows: rows.Count,
+                Tokens: rows.Sum(r => r.Tokens))
+            {
+                TruncatedTokenFraction = OnMean(_truncated),
+                ProximalSeconds = proximalSeconds,
+                MiniBatches = minis,
+            };
     }
 }

@@ -86,6 +86,30 @@ public sealed class DecoderTests
         var back = ModelConfig.FromJson(c.ToJson());
         Assert.Equal(c.ToJson(), back.ToJson());
         Assert.Throws<ArgumentException>(() => ModelConfig.FromJson("""{"hidden_size":64,"num_attention_heads":5}"""));
-        Assert.Contains("qwen3", Assert.Throws<ArgumentException>(() => ModelConfig.FromJson("""{"model_type":"qwen3"}""")).Message);
+        Assert.Contains("gemma", Assert.Throws<ArgumentException>(() => ModelConfig.FromJson("""{"model_type":"gemma"}""")).Message);
+        Assert.Contains("\"use_mrope\": false", c.ToJson()); // keys it does not bind are written back as they were
+    }
+
+    [Fact]
+    public void Qwen3_has_per_head_q_k_norms_no_biases_and_the_configs_head_dim()
+    {
+        const string qwen3 = """
+        {"architectures":["Qwen3ForCausalLM"],"attention_bias":false,"attention_dropout":0.0,"bos_token_id":151643,
+         "eos_token_id":151645,"head_dim":24,"hidden_act":"silu","hidden_size":64,"initializer_range":0.02,
+         "intermediate_size":96,"max_position_embeddings":40960,"max_window_layers":28,"model_type":"qwen3",
+         "num_attention_heads":4,"num_hidden_layers":2,"num_key_value_heads":2,"rms_norm_eps":1e-06,"rope_scaling":null,
+         "rope_theta":1000000,"sliding_window":null,"tie_word_embeddings":true,"torch_dtype":"bfloat16",
+         "transformers_version":"4.51.0","use_cache":true,"use_sliding_window":false,"vocab_size":61}
+        """;
+        using var m = CausalLM.Create(ModelConfig.FromJson(qwen3));
+        var shapes = m.Weights().ToDictionary(w => w.Name, w => w.Param.shape);
+        Assert.Equal([24L], shapes["model.layers.0.self_attn.q_norm.weight"]);
+        Assert.Equal([24L], shapes["model.layers.1.self_attn.k_norm.weight"]);
+        Assert.Equal([4L * 24, 64], shapes["model.layers.0.self_attn.q_proj.weight"]);
+        Assert.Equal([2L * 24, 64], shapes["model.layers.0.self_attn.k_proj.weight"]);
+        Assert.Equal([64L, 4 * 24], shapes["model.layers.0.self_attn.o_proj.weight"]);
+        Assert.DoesNotContain(shapes.Keys, n => n.EndsWith(".bias", StringComparison.Ordinal));
+        Assert.DoesNotContain("lm_head.weight", shapes.Keys);
+        Assert.Equal(2 * 11 + 2, shapes.Count); // per layer: q,k,v,o, q_norm, k_norm, gate, up, down, 2 norms
     }
 }

@@ -143,4 +143,18 @@ public sealed class DatasetLoaderTests : IDisposable
         foreach (var (file, mapping, count) in sets)
             Assert.Equal(count, Load(Path.Combine(dir, file), mapping).Count);
     }
+
+    [Fact]
+    public void A_multi_turn_chat_prompt_keeps_its_turns_and_a_single_user_turn_stays_plain_text()
+    {
+        var path = Path.Combine(_dir, "chat.jsonl");
+        File.WriteAllLines(path,
+        [
+            """{"prompt":[{"role":"system","content":"LUFFY"},{"role":"user","content":"What is 1+1?"}],"reward_model":{"ground_truth":"2"}}""",
+            """{"prompt":[{"role":"user","content":"a"},{"role":"assistant","content":"b"},{"role":"user","content":"c"}],"reward_model":{"ground_truth":"3"}}""",
+        ]);
+        var problems = Load(path, FieldMapping.OpenR1);
+        Assert.Equal("What is 1+1?", problems[0].Prompt); // HPT drops the data's system message for the configured one
+        Assert.Equal("""[{"role":"user","content":"a"},{"role":"assistant","content":"b"},{"role":"user","content":"c"}]""", problems[1].Prompt);
+    }
 }

@@ -117,9 +117,9 @@ public static class PipelineBenchmark
         GC.WaitForPendingFinalizers();
         var loadBefore = LoadAverage();
         var timeline = new RunTimeline();
-        var algorithm = setup.NewAlgorithm();
-        using var learner = new TorchLearnerEngine(setup.NewBaseCopy(), setup.Policy.Codec, algorithm, setup.RunLearnerSettings.Trainer);
         var settings = setup.Pipeline with { MaxStaleness = schedule.MaxStaleness };
+        var algorithm = setup.NewAlgorithm(settings);
+        using var learner = new TorchLearnerEngine(setup.NewBaseCopy(), setup.Policy.Codec, algorithm, setup.RunLearnerSettings.Trainer);
         var requeued = 0;
         if (schedule.Actors)
             requeued = await RunActors(setup, settings, schedule, repeat, learner, algorithm.Gate, timeline);
@@ -184,7 +184,7 @@ public static class PipelineBenchmark
                         : new TrainRow(null, work.Demonstration, row.Advantage, row.RlWeight, row.SftWeight))
                     .ToArray();
                 batch.Add(new TrainOnPrompt(work, 1, decision.Route, decision.Accuracy, decision.Gamma, rows, rewards,
-                    rollouts.Sum(r => r.ResponseTokens.Length)));
+                    rollouts.Sum(r => r.ResponseTokens.Length)) { TruncatedRollouts = rollouts.Count(r => r.Truncated) });
             }
             learner.Train(batch.Select(p => p.ForTrainer()).ToArray());
             rollout.LoadPolicy(learner.Snapshot());
@@ -337,6 +337,7 @@ public static class PipelineBenchmark
         public required LearnerSettings LearnerSettings { get; init; }
         public required LearnerSettings WarmupLearnerSettings { get; init; }
         public required AlgorithmConfig AlgorithmConfig { get; init; }
+        public required int MaxNewTokens { get; init; }
         public required TrainingTask Task { get; init; }
         public required PolicyFactory Policy { get; init; }
         public required SamplingOptions Sampling { get; init; }
@@ -370,8 +371,8 @@ public static class PipelineBenchmark
             var rollout = RolloutSettings.Create(config);
             var learner = LearnerSettings.Create(config);
             var taskSettings = TaskSettings.Create(config);
-            var task = TrainingTask.Create(taskSettings, run.Seed);
-            var policy = PolicyFactory.Create(ModelSettings.Create(config));
+            var policy = PolicyFactory.Create(ModelSettings.Create(config), PromptSettings.Create(config), taskSettings.DemonstrationTokenLimit);
+            var task = TrainingTask.Create(taskSettings, run.Seed, policy.Codec);
             if (rollout.Devices.Count != 1)
                 log.WriteLine($"note: hpt.rollout.devices lists {rollout.Devices.Count} devices; the benchmark uses one rollout worker on the first");
             var sampling = policy.Sampling(rollout);
@@ -383,7 +384,8 @@ public static class PipelineBenchmark
                 LearnerSettings = learner,
                 WarmupLearnerSettings = learner with { LearningRate = taskSettings.WarmupLearningRate },
                 RunLearnerSettings = learner with { LearningRate = options.LearningRate ?? learner.LearningRate },
-                AlgorithmConfig = AlgorithmSection.Create(config),
+                AlgorithmConfig = AlgorithmSection.Read(config),
+                MaxNewTokens = rollout.MaxNewTokens,
                 Task = task,
                 Policy = policy,
                 Sampling = sampling,
@@ -396,7 +398,9 @@ public static class PipelineBenchmark
             };
         }
 
-        public Algorithm NewAlgorithm() => AlgorithmFactory.Create(AlgorithmConfig);
+        /// <summary>The algorithm as a pipeline with these settings runs it (the correction depends on the staleness).</summary>
+        public Algorithm NewAlgorithm(PipelineSettings pipeline) =>
+            AlgorithmFactory.Create(AlgorithmSection.ForPipeline(AlgorithmConfig, pipeline, MaxNewTokens));
 
         /// <summary>A fresh learner model holding the base model's weights.</summary>
         public CausalLM NewBaseCopy()

@@ -8,8 +8,10 @@ namespace Hpt.Actors.Checkpoints;
 /// A checkpoint is written into a temporary folder, flushed, and renamed into place, so a crash leaves either the
 /// whole checkpoint or none; loading verifies every checksum and falls back to an older checkpoint, with a
 /// warning, when the newest is corrupt or truncated. Keeps the newest <c>keep</c>, and step 0 (the base model).
+/// <paramref name="companions"/>, when given, adds files beside every checkpoint's own (the policy's config.json and
+/// tokenizer files, which make each checkpoint a Hugging Face folder that <c>hpt.model.path</c> can load).
 /// </summary>
-public sealed class CheckpointStore(string directory, int keep, Action<string>? warn = null)
+public sealed class CheckpointStore(string directory, int keep, Action<string>? warn = null, Action<string>? companions = null)
 {
     public const int Format = 1;
     private const string ManifestName = "manifest.json";
@@ -28,6 +30,7 @@ public sealed class CheckpointStore(string directory, int keep, Action<string>? 
         System.IO.Directory.CreateDirectory(temp);
 
         writeFiles(temp);
+        companions?.Invoke(temp);
         var files = new SortedDictionary<string, CheckpointFile>(StringComparer.Ordinal);
         foreach (var path in System.IO.Directory.GetFiles(temp))
         {

@@ -43,8 +43,9 @@ public static class ClusterRun
         }
         var weights = new SharedWeightStore(cluster.ResolveWeightsDirectory(dir.Path), cluster.KeepWeights);
         // Rollout-only nodes need no data: prompts arrive in messages.
-        var task = isLearner || cluster.EffectiveRoles.Contains(ClusterSettings.Verifier) ? TrainingTask.Create(taskSettings, run.Seed) : null;
-        var policy = PolicyFactory.Create(modelSettings);
+        var policy = PolicyFactory.Create(modelSettings, PromptSettings.Create(config), taskSettings.DemonstrationTokenLimit);
+        var task = isLearner || cluster.EffectiveRoles.Contains(ClusterSettings.Verifier) ? TrainingTask.Create(taskSettings, run.Seed, policy.Codec) : null;
+        if (task is not null && isLearner) RunAssembly.ReportData(task, taskSettings, observer);
         var cores = run.TorchThreads > 0 ? run.TorchThreads : Environment.ProcessorCount;
         var computeUsers = (cluster.Has(ClusterSettings.Rollout) ? rollout.Devices.Count : 0) + (isLearner ? 1 : 0);
         torch.set_num_threads(Math.Max(1, cores / Math.Max(1, computeUsers)));
@@ -60,7 +61,7 @@ public static class ClusterRun
         if (isLearner)
         {
             learner = CreateLearner(config, run, pipelineSettings, learnerSettings, taskSettings, task!, policy, weights, dir, observer);
-            parts = parts with { Learner = LearnerParts(config, run, pipelineSettings, task!, learner, dir, observer) };
+            parts = parts with { Learner = LearnerParts(config, run, pipelineSettings, task!, learner, policy, dir, observer) };
         }
         if (cluster.Has(ClusterSettings.Rollout))
         {
@@ -119,17 +120,17 @@ public static class ClusterRun
     {
         var algorithm = AlgorithmFactory.Create(AlgorithmSection.Create(config));
         var checkpoints = CheckpointSettings.Create(config);
-        var store = new CheckpointStore(dir.Checkpoints, checkpoints.Keep, w => observer.Message($"warning: {w}"));
+        var store = new CheckpointStore(dir.Checkpoints, checkpoints.Keep, w => observer.Message($"warning: {w}"), policy.WriteCheckpointCompanions);
         RunAssembly.EnsureBaseModel(policy, task, taskSettings, pipeline, learnerSettings, run, store, RunDirectory.FingerprintHash(config), observer);
         var engine = new TorchLearnerEngine(policy.NewModel(learnerSettings.Device, run.Seed), policy.Codec, algorithm, learnerSettings.Trainer);
         return SharedWeightsLearnerEngine.ForTorch(engine, weights);
     }
 
     private static Func<PipelineParts> LearnerParts(Config config, RunSettings run, PipelineSettings pipeline, TrainingTask task,
-        SharedWeightsLearnerEngine learner, RunDirectory dir, IRunObserver observer)
+        SharedWeightsLearnerEngine learner, PolicyFactory policy, RunDirectory dir, IRunObserver observer)
     {
         var checkpointSettings = CheckpointSettings.Create(config);
-        var store = new CheckpointStore(dir.Checkpoints, checkpointSettings.Keep, w => observer.Message($"warning: {w}"));
+        var store = new CheckpointStore(dir.Checkpoints, checkpointSettings.Keep, w => observer.Message($"warning: {w}"), policy.WriteCheckpointCompanions);
         var algorithm = AlgorithmFactory.Create(AlgorithmSection.Create(config));
         var configHash = RunDirectory.FingerprintHash(config);
         return () => RunAssembly.Parts(run, pipeline, task, learner, algorithm.Gate, [], store, checkpointSettings, configHash, observer);

@@ -122,7 +122,8 @@ public sealed class CoordinatorActor : ReceivePersistentActor
     private void OnAttachGate(AttachGate attach)
     {
         _gate = attach.Gate;
-        foreach (var scored in _state.Scored.Values) _gate.Tell(scored.Verified);
+        // In journal order: the order the gate first saw them in, which a stateful gate's decisions depend on.
+        foreach (var scored in _state.Scored.Values.OrderBy(s => _state.ScoredOrder[s.Seq])) _gate.Tell(scored.Verified);
         if (!_state.Scored.IsEmpty)
             _log.Info("coordinator: {0} verified groups from the journal go to the gate without being generated again", _state.Scored.Count);
     }
@@ -159,7 +160,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor
 
     private void OnStepCompleted(StepCompleted step)
     {
-        Persist(new StepRecorded(step.Step, step.PolicyVersion, step.ConsumedSeqs.ToArray(), step.Metrics), evt =>
+        Persist(new StepRecorded(step.Step, step.PolicyVersion, step.ConsumedSeqs.ToArray(), step.Metrics) { GateState = step.GateState }, evt =>
         {
             _state = _history.Apply(_state, evt);
             Context.System.EventStream.Publish(new RunProgress(evt.Step, _settings.TotalSteps, evt.Metrics, _clock.Elapsed.TotalSeconds));
@@ -264,7 +265,10 @@ public sealed class CoordinatorActor : ReceivePersistentActor
     private RunCompleted Completed() => new(_state.Step, _state.PolicyVersion);
 
     private RunStatus Status() => new(_state.Step, _state.PolicyVersion, _state.Accepted, _state.InFlight.Count,
-        _state.ReturnedTotal, _workers.Count, _state.Trained.OrderBy(s => s).ToArray(), IsComplete);
+        _state.ReturnedTotal, _workers.Count, _state.Trained.OrderBy(s => s).ToArray(), IsComplete)
+    {
+        GateState = _state.GateState,
+    };
 
     private sealed class WorkerSlot(string workerId)
     {

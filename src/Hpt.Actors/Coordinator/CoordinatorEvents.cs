@@ -12,7 +12,11 @@ public sealed record PromptIssued(long Seq, int Attempt) : ICoordinatorEvent;
 public sealed record PromptReturned(long Seq, int Attempt, string Reason) : ICoordinatorEvent;
 
 /// <summary>A training step finished: the policy version it produced and the prompts it consumed.</summary>
-public sealed record StepRecorded(long Step, long PolicyVersion, long[] Seqs, StepMetrics Metrics) : ICoordinatorEvent;
+public sealed record StepRecorded(long Step, long PolicyVersion, long[] Seqs, StepMetrics Metrics) : ICoordinatorEvent
+{
+    /// <summary>The gate policy's state after this step's last decision; null in journals written before it existed.</summary>
+    public IReadOnlyDictionary<string, double>? GateState { get; init; }
+}
 
 /// <summary>
 /// The run went back to step <paramref name="ToStep"/> (the newest intact checkpoint) from <paramref name="FromStep"/>:

@@ -17,7 +17,7 @@ public sealed class CoordinatorHistory
             foreach (var later in _afterStep.Keys.Where(k => k > back.ToStep).ToArray()) _afterStep.Remove(later);
             // Nothing issued before the rollback is running any more, and no verified group may be trained by a
             // policy it was not sampled from: everything in flight at step ToStep is issued again.
-            var reset = earlier with { Scored = earlier.Scored.Clear() };
+            var reset = earlier with { Scored = earlier.Scored.Clear(), ScoredOrder = earlier.ScoredOrder.Clear() };
             return reset.ReturnAllInFlight();
         }
         var next = state.Apply(evt);

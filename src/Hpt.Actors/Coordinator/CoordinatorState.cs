@@ -21,6 +21,11 @@ public sealed record CoordinatorState
     public ImmutableHashSet<long> Trained { get; init; } = ImmutableHashSet<long>.Empty;
     /// <summary>In-flight prompts whose verified group is journaled but not yet trained.</summary>
     public ImmutableSortedDictionary<long, GroupScored> Scored { get; init; } = ImmutableSortedDictionary<long, GroupScored>.Empty;
+    /// <summary>Journal position of each <see cref="Scored"/> group (the order the gate saw them in).</summary>
+    public ImmutableSortedDictionary<long, long> ScoredOrder { get; init; } = ImmutableSortedDictionary<long, long>.Empty;
+    public long ScoredTotal { get; init; }
+    /// <summary>The gate policy's state after the last recorded step's last decision (null: a fresh gate).</summary>
+    public IReadOnlyDictionary<string, double>? GateState { get; init; }
     public int ReturnedTotal { get; init; }
 
     public static CoordinatorState Initial { get; } = new();
@@ -38,6 +43,8 @@ public sealed record CoordinatorState
         GroupScored e when InFlight.TryGetValue(e.Seq, out var current) && current == e.Attempt => this with
         {
             Scored = Scored.SetItem(e.Seq, e),
+            ScoredOrder = ScoredOrder.SetItem(e.Seq, ScoredTotal),
+            ScoredTotal = ScoredTotal + 1,
         },
         GroupScored => this, // a verdict for an attempt that is no longer current
         PromptReturned e when InFlight.TryGetValue(e.Seq, out var attempt) && attempt == e.Attempt => this with
@@ -45,6 +52,7 @@ public sealed record CoordinatorState
             Accepted = Accepted - 1,
             InFlight = InFlight.Remove(e.Seq),
             Scored = Scored.Remove(e.Seq),
+            ScoredOrder = ScoredOrder.Remove(e.Seq),
             Returned = Returned.SetItem(e.Seq, e.Attempt),
             ReturnedTotal = ReturnedTotal + 1,
         },
@@ -57,7 +65,9 @@ public sealed record CoordinatorState
             InFlight = InFlight.RemoveRange(e.Seqs),
             Returned = Returned.RemoveRange(e.Seqs),
             Scored = Scored.RemoveRange(e.Seqs),
+            ScoredOrder = ScoredOrder.RemoveRange(e.Seqs),
             Trained = Trained.Union(e.Seqs),
+            GateState = e.GateState ?? GateState,
         },
         _ => throw new ArgumentException($"unknown coordinator event {evt.GetType().Name}", nameof(evt)),
     };

@@ -14,6 +14,7 @@ namespace Hpt.Actors.Gate;
 public sealed class GateActor : ReceiveActor
 {
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private long _decisions;
 
     public GateActor(IGatePolicy policy, IActorRef learner)
     {
@@ -23,6 +24,7 @@ public sealed class GateActor : ReceiveActor
             var work = group.Work;
             var outcome = new GroupOutcome(work.ProblemId, verified.Rewards, group.Step, work.Demonstration is not null, verified.ExpertReward);
             var decision = policy.Decide(outcome);
+            _decisions++;
             var rows = decision.TrainingRows().Select(row => row.RolloutIndex is { } i
                     ? new TrainRow(group.Rollouts[i], null, row.Advantage, row.RlWeight, row.SftWeight)
                     : new TrainRow(null, work.Demonstration, row.Advantage, row.RlWeight, row.SftWeight))
@@ -34,8 +36,12 @@ public sealed class GateActor : ReceiveActor
             {
                 OldestSampleVersion = versions.Length == 0 ? -1 : versions.Min(),
                 NewestSampleVersion = versions.Length == 0 ? -1 : versions.Max(),
+                TruncatedRollouts = group.Rollouts.Count(r => r.Truncated),
                 GenerationSeconds = group.Seconds,
                 RolloutIdleSeconds = group.IdleSeconds,
+                // Journaled with the step that trains it, so a resume restores a stateful gate exactly.
+                GateOrdinal = _decisions,
+                GateState = policy.ExportState(),
             });
         });
     }

@@ -16,6 +16,11 @@ public interface IRunObserver
 
     void Evaluated(string label, BenchmarkResult result);
 
+    /// <summary>At start-up, once the data is read: what it came to (for the report).</summary>
+    void DataLoaded(TaskDataSummary summary)
+    {
+    }
+
     /// <summary>After every training step: where each trained prompt's data came from. Called from an actor thread.</summary>
     void Provenance(StepProvenance provenance)
     {

@@ -17,7 +17,7 @@ public static class ModelSampling
             Temperature = parameters.Temperature,
             TopP = parameters.TopP,
             MaxNewTokens = parameters.MaxNewTokens,
-            StopTokenIds = codec.Tokenizer.StopIds,
+            StopTokenIds = codec.StopIds,
             PadTokenId = codec.Tokenizer.PadId,
             Seed = seed,
         };

@@ -51,6 +51,8 @@ public sealed class Pipeline
             var checkpointStep = parts.Restore(status.Step);
             status = await coordinator.Ask<RunStatus>(new ResumeFrom(checkpointStep), recoveryTimeout);
         }
+        // A stateful gate continues from the step the run resumes at (TargetRatioGate's gamma and counters).
+        if (status.GateState is { Count: > 0 } gateState) parts.Gate.ImportState(gateState);
         // Workers start without weights; this is the policy every one of them loads first.
         coordinator.Tell(new PolicyPublished(parts.Learner.Snapshot()));
 

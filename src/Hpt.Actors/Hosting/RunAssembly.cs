@@ -20,10 +20,22 @@ public static class RunAssembly
     {
         if (store.LoadLatest(0) is not null) return;
         using var model = policy.NewModel(learner.Device, run.Seed);
-        observer.Message($"base model: {model.ParameterCount() / 1e6:0.00}M parameters, {taskSettings.WarmupSteps} supervised warm-up steps");
+        observer.Message(policy.ModelPath is { } path
+            ? $"base model: {path} ({model.ParameterCount() / 1e6:0.00}M parameters), " + (taskSettings.WarmupSteps == 0
+                ? "as given: no supervised warm-up (hpt.task.warmup-steps asks for one)"
+                : $"then {taskSettings.WarmupSteps} supervised warm-up steps (hpt.task.warmup-steps)")
+            : $"base model: {model.ParameterCount() / 1e6:0.00}M parameters, {taskSettings.WarmupSteps} supervised warm-up steps");
         SupervisedWarmup.Run(model, policy.Codec, task.Train, taskSettings.WarmupSteps, pipeline.PromptsPerStep,
             learner.Trainer with { LearningRate = taskSettings.WarmupLearningRate }, run.Seed, observer.Message);
         store.Save(0, 0, configHash, folder => PolicyWeights.Save(model, Path.Combine(folder, "model.safetensors")));
+    }
+
+    /// <summary>Start-up lines about the data (warnings included) and the summary for the report.</summary>
+    public static void ReportData(TrainingTask task, TaskSettings settings, IRunObserver observer)
+    {
+        foreach (var line in task.Summary.Lines(new DataFileLimits(settings.Data.MaxPromptTokens, settings.Data.MaxDemonstrationTokens)))
+            observer.Message(line);
+        observer.DataLoaded(task.Summary);
     }
 
     /// <summary>

@@ -22,6 +22,8 @@ public sealed class RunDirectory
     public string RunFile => System.IO.Path.Combine(Path, "run.json");
     public string EvalBeforeFile => System.IO.Path.Combine(Path, "eval-before.json");
     public string EvalAfterFile => System.IO.Path.Combine(Path, "eval-after.json");
+    /// <summary>The trained model as a Hugging Face folder, written when the run completes.</summary>
+    public string FinalModel => System.IO.Path.Combine(Path, "final");
 
     public bool IsNew => !File.Exists(RunFile);
 

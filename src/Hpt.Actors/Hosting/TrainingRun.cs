@@ -47,9 +47,13 @@ public static class TrainingRun
         observer.Message($"{(resuming ? "resuming" : "starting")} run '{run.Id}' in {dir.Path} ({algorithm.Config.Name}, " +
                          $"{pipelineSettings.TotalSteps} steps x {pipelineSettings.PromptsPerStep} prompts x {pipelineSettings.SamplesPerPrompt} samples, eta {pipelineSettings.MaxStaleness})");
 
-        var task = TrainingTask.Create(taskSettings, run.Seed);
-        var policy = PolicyFactory.Create(modelSettings);
-        var store = new CheckpointStore(dir.Checkpoints, checkpointSettings.Keep, w => observer.Message($"warning: {w}"));
+        foreach (var note in AlgorithmSection.Notes(config)) observer.Message($"note: {note}");
+        var policy = PolicyFactory.Create(modelSettings, PromptSettings.Create(config), taskSettings.DemonstrationTokenLimit);
+        observer.Message($"prompts: {policy.Codec.Format.Describe()}");
+        observer.Message($"sampling: {rollout.DescribeSampling()}");
+        var task = TrainingTask.Create(taskSettings, run.Seed, policy.Codec);
+        RunAssembly.ReportData(task, taskSettings, observer);
+        var store = new CheckpointStore(dir.Checkpoints, checkpointSettings.Keep, w => observer.Message($"warning: {w}"), policy.WriteCheckpointCompanions);
         var evaluation = EvaluationProtocol.Small(samples: taskSettings.EvalSamples, maxNewTokens: rollout.MaxNewTokens);
 
         RunAssembly.EnsureBaseModel(policy, task, taskSettings, pipelineSettings, learnerSettings, run, store, configHash, observer);
@@ -65,6 +69,8 @@ public static class TrainingRun
         BenchmarkResult? after = null;
         if (completed)
         {
+            policy.WriteFinalModel(engine.Model, dir.FinalModel);
+            observer.Message($"final model: {dir.FinalModel} (a Hugging Face folder; load it with hpt.model.path)");
             after = await Evaluate(engine, policy, task, evaluation, run.Seed, cancel);
             RunDirectory.WriteAtomically(dir.EvalAfterFile, JsonSerializer.SerializeToUtf8Bytes(after));
             observer.Evaluated("after", after);
@@ -95,7 +101,7 @@ public static class TrainingRun
     private static Task<BenchmarkResult> Evaluate(TorchLearnerEngine engine, PolicyFactory policy, TrainingTask task,
         EvaluationProtocol protocol, int seed, CancellationToken cancel) =>
         new EvaluationHarness(ModelSampling.For(engine.Model, policy.Codec, (ulong)seed + 17), batchSize: 64)
-            .EvaluateAsync($"{task.Name} held-out", task.HeldOut, task.Reward, protocol, cancel);
+            .EvaluateAsync($"{task.Name} held-out", task.HeldOut, task.HeldOutReward, protocol, cancel);
 
     private static async Task<(long Steps, bool Completed)> TrainAsync(Config config, PersistenceSettings persistence, RunDirectory dir,
         RunSettings run, PipelineSettings pipelineSettings, RolloutSettings rollout, CheckpointSettings checkpointSettings, string configHash,

@@ -97,7 +97,12 @@ public sealed class LearnerActor : ReceiveActor
         Context.System.EventStream.Publish(new StepProvenance(_engine.PolicyVersion, prompts.Select(Provenance).ToArray()));
         // Policy first: the coordinator forwards it to workers before it issues the work that needs it.
         _coordinator.Tell(new PolicyPublished(snapshot));
-        _coordinator.Tell(new StepCompleted(_engine.PolicyVersion, _engine.PolicyVersion, prompts.Select(p => p.Work.Seq).ToArray(), metrics));
+        // Prompts fill a step in the gate's order, so the step's latest decision carries the gate state to resume from.
+        var gateState = prompts.MaxBy(p => p.GateOrdinal)?.GateState;
+        _coordinator.Tell(new StepCompleted(_engine.PolicyVersion, _engine.PolicyVersion, prompts.Select(p => p.Work.Seq).ToArray(), metrics)
+        {
+            GateState = gateState,
+        });
         _sinceLastStep.Restart();
     }
 

@@ -14,7 +14,10 @@ public static class StepMetricsBuilder
         var rewardStd = rewards.Length < 2 ? 0 : Math.Sqrt(rewards.Sum(r => (r - rewardMean) * (r - rewardMean)) / (rewards.Length - 1));
         var zeroVariance = prompts.Count(p => p.Rewards.Length > 0 && p.Rewards.All(r => r == p.Rewards[0]));
         var offline = prompts.Count(p => p.Rows.Any(r => r.IsExpert));
-        var sampled = prompts.SelectMany(p => p.Rows).Select(r => r.Rollout).OfType<Rollout>().ToArray();
+        var rows = prompts.SelectMany(p => p.Rows).ToArray();
+        // Every sampled rollout counts, not only the rows the gate kept: an SFT-routed group's rollouts are dropped.
+        var samples = prompts.Sum(p => p.Rewards.Length);
+        var truncated = prompts.Sum(p => p.TruncatedRollouts);
         var count = Math.Max(1, prompts.Count);
         var rolloutIdle = prompts.Sum(p => p.RolloutIdleSeconds);
         var rolloutBusy = prompts.Sum(p => p.GenerationSeconds);
@@ -25,9 +28,9 @@ public static class StepMetricsBuilder
             RewardMean: rewardMean,
             RewardStd: rewardStd,
             ZeroVarianceGroupFraction: zeroVariance / (double)count,
-            OfflineDataRatio: offline / (double)count,
+            OfflinePromptRatio: offline / (double)count,
             ResponseLengthMean: prompts.Count == 0 ? 0 : prompts.Average(p => p.Rewards.Length == 0 ? 0 : p.RolloutTokens / (double)p.Rewards.Length),
-            TruncationRate: sampled.Length == 0 ? 0 : sampled.Count(r => r.Truncated) / (double)sampled.Length,
+            TruncationRate: samples == 0 ? 0 : truncated / (double)samples,
             Entropy: result.Entropy,
             ClipFraction: result.ClipFraction,
             MismatchKl: result.MismatchKl,
@@ -41,9 +44,12 @@ public static class StepMetricsBuilder
             Prompts: prompts.Count,
             Rows: result.Rows,
             Tokens: result.Tokens,
-            Samples: prompts.Sum(p => p.Rewards.Length))
+            Samples: samples)
         {
             RolloutIdleFraction = rolloutIdle + rolloutBusy <= 0 ? 0 : rolloutIdle / (rolloutIdle + rolloutBusy),
+            OfflineSampleRatio = rows.Length == 0 ? 0 : rows.Count(r => r.IsExpert) / (double)rows.Length,
+            TruncatedTokenFraction = result.TruncatedTokenFraction,
+            ProximalSeconds = result.ProximalSeconds,
         };
     }
 }

@@ -21,10 +21,22 @@ public sealed record TrainOnPrompt(
 
     public long NewestSampleVersion { get; init; } = -1;
 
+    /// <summary>
+    /// Rollouts of the group that hit the token limit, whether the gate kept them or not (an SFT-routed group keeps
+    /// none, and its truncations still count).
+    /// </summary>
+    public int TruncatedRollouts { get; init; }
+
     /// <summary>How long the rollout worker spent generating this group, and how long it had waited for it.</summary>
     public double GenerationSeconds { get; init; }
 
     public double RolloutIdleSeconds { get; init; }
+
+    /// <summary>How many decisions the gate had made when it made this one (1, 2, ...): the gate's own order.</summary>
+    public long GateOrdinal { get; init; }
+
+    /// <summary>The gate policy's state right after this decision (<c>IGatePolicy.ExportState</c>); empty if stateless.</summary>
+    public IReadOnlyDictionary<string, double> GateState { get; init; } = new Dictionary<string, double>();
 
     /// <summary>What the trainer needs of this decision: plain values, no message.</summary>
     public StepPrompt ForTrainer() => new(Work.Seq, Work.Prompt, Rows) { Rewards = Rewards };
@@ -35,7 +47,11 @@ public sealed record PromptTooStale(PromptWork Work, int Attempt, long SampleVer
 
 /// <summary>Fact: one optimizer step is done and a new policy version exists.</summary>
 public sealed record StepCompleted(long Step, long PolicyVersion, IReadOnlyList<long> ConsumedSeqs, StepMetrics Metrics)
-    : IPipelineMessage;
+    : IPipelineMessage
+{
+    /// <summary>The gate's state after the last decision this step trained: what a resume from this step restores.</summary>
+    public IReadOnlyDictionary<string, double>? GateState { get; init; }
+}
 
 /// <summary>Fact: the learner dropped a second copy of an already trained or pending prompt.</summary>
 public sealed record DuplicateDropped(long Seq, int Attempt) : IPipelineMessage;

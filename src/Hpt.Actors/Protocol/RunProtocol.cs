@@ -26,7 +26,11 @@ public sealed record RunStatus(
     int Requeued,
     int Workers,
     IReadOnlyList<long> TrainedSeqs,
-    bool Completed) : IPipelineMessage;
+    bool Completed) : IPipelineMessage
+{
+    /// <summary>The gate policy's state as of <paramref name="Step"/> (null: fresh gate).</summary>
+    public IReadOnlyDictionary<string, double>? GateState { get; init; }
+}
 
 /// <summary>
 /// Command on resume: continue from step <paramref name="Step"/>, the step of the checkpoint the learner loaded.

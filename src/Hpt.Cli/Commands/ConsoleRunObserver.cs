@@ -15,6 +15,9 @@ public sealed class ConsoleRunObserver : IRunObserver, IDisposable
     public string? RunDirectory { get; private set; }
     public BenchmarkResult? Before { get; private set; }
     public BenchmarkResult? After { get; private set; }
+    public TaskDataSummary? Data { get; private set; }
+
+    public void DataLoaded(TaskDataSummary summary) => Data = summary;
 
     public void Started(string runDirectory)
     {

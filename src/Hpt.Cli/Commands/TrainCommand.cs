@@ -29,7 +29,7 @@ public static class TrainCommand
             if (observer.RunDirectory is { } dir)
             {
                 var settings = RunDirectory.Fingerprint(config).ToDictionary(kv => kv.Key, kv => kv.Value);
-                report = RunReport.Write(dir, MetricsLog.ReadMetrics(dir), observer.Before, observer.After, title, settings);
+                report = RunReport.Write(dir, MetricsLog.ReadMetrics(dir), observer.Before, observer.After, title, settings, observer.Data);
             }
             if (outcome.Completed) ResultsTable.Print(outcome.Before, outcome.After);
         }

@@ -19,7 +19,8 @@ public static class VerifyCommand
         };
         var mode = new Option<string>("--mode")
         {
-            Description = "Answer extraction: default (boxed, final answer, answer:, ####, last formula) or strict (boxed only).",
+            Description = "Answer extraction: default (boxed, final answer, answer:, ####, last formula) or strict (boxed only; " +
+                          "also for \"pred\", which must then be boxed). A box cut off before its closing brace is no answer.",
             DefaultValueFactory = _ => "default",
         };
         mode.AcceptOnlyFromAmong("default", "strict");

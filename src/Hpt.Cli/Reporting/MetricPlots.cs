@@ -43,8 +43,9 @@ public static class MetricPlots
             if (before is not null) Point(plot, steps[0].Step - 1, before.AverageAtK, $"eval avg@{before.Samples} before", Colors.Red);
             if (after is not null) Point(plot, steps[^1].Step, after.AverageAtK, $"eval avg@{after.Samples} after", Colors.Green);
         }));
-        files.Add(Save(plotsDir, "offline_data_ratio.png", "Offline (SFT) data ratio over steps", "offline data ratio",
-            plot => Line(plot, x, steps.Select(s => s.OfflineDataRatio), "offline data ratio")));
+        // The paper's Figure 6: expert samples / all trained samples (LUFFY reads 1/8).
+        files.Add(Save(plotsDir, "offline_data_ratio.png", "Offline (SFT) data ratio over steps", "expert samples / all samples",
+            plot => Line(plot, x, steps.Select(s => s.OfflineSampleRatio), "offline sample ratio")));
         files.Add(Save(plotsDir, "entropy.png", "Policy entropy over steps", "entropy (nats/token)",
             plot => Line(plot, x, steps.Select(s => s.Entropy), "entropy")));
         files.Add(Save(plotsDir, "response_length.png", "Response length over steps", "tokens",

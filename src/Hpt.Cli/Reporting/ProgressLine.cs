@@ -40,7 +40,7 @@ public sealed class ProgressLine
         var eta = Eta is { } e ? Duration(e) : "-";
         var skipped = m.UpdateSkipped ? "  (update skipped)" : "";
         return Invariant($"step {p.Step}/{p.TotalSteps}  reward {Number(m.RewardMean, "0.00")}  ")
-            + $"offline {Number(m.OfflineDataRatio, "0.00")}  entropy {Number(m.Entropy, "0.00")}  "
+            + $"offline {Number(m.OfflineSampleRatio, "0.00")}  entropy {Number(m.Entropy, "0.00")}  "
             + $"len {Number(m.ResponseLengthMean, "0.0")}  {rate} samples/s  eta {eta}{skipped}";
     }
 

@@ -27,7 +27,7 @@ public static class RunComparison
         md.AppendLine();
         md.Append("| run | seeds | greedy | avg@").Append(n).Append(" |");
         foreach (var k in ks) md.Append($" pass@{k} |");
-        md.AppendLine(" offline ratio, first 10% / last 10% of steps | entropy, last 25% | response length, last 25% |");
+        md.AppendLine(" offline ratio (expert samples / all samples), first 10% / last 10% of steps | entropy, last 25% | response length, last 25% |");
         md.Append("|---|---:|---:|---:|");
         foreach (var _ in ks) md.Append("---:|");
         md.AppendLine("---:|---:|---:|");
@@ -44,8 +44,8 @@ public static class RunComparison
         {
             md.Append($"| {g.Key} | {g.Count()} | {Stat(g.Select(r => r.After.GreedyAccuracy ?? 0))} | {Stat(g.Select(r => r.After.AverageAtK))} |");
             foreach (var k in ks) md.Append($" {Stat(g.Select(r => r.After.PassAtK[k - 1]))} |");
-            md.AppendLine($" {Stat(g.Select(r => Fraction(r.Steps, 0, 0.1, s => s.OfflineDataRatio)))} / " +
-                          $"{Stat(g.Select(r => Fraction(r.Steps, 0.9, 1, s => s.OfflineDataRatio)))} | " +
+            md.AppendLine($" {Stat(g.Select(r => Fraction(r.Steps, 0, 0.1, s => s.OfflineSampleRatio)))} / " +
+                          $"{Stat(g.Select(r => Fraction(r.Steps, 0.9, 1, s => s.OfflineSampleRatio)))} | " +
                           $"{Stat(g.Select(r => Fraction(r.Steps, 0.75, 1, s => s.Entropy)), "0.000")} | " +
                           $"{Stat(g.Select(r => Fraction(r.Steps, 0.75, 1, s => s.ResponseLengthMean)), "0.0")} |");
         }
@@ -56,7 +56,7 @@ public static class RunComparison
             logX: true);
         foreach (var (file, title, metric) in new (string, string, Func<StepMetrics, double>)[]
                  {
-                     ("offline_data_ratio.png", "Offline (SFT) data ratio over steps", s => s.OfflineDataRatio),
+                     ("offline_data_ratio.png", "Offline (SFT) data ratio over steps", s => s.OfflineSampleRatio),
                      ("entropy.png", "Entropy over steps", s => s.Entropy),
                      ("response_length.png", "Response length over steps", s => s.ResponseLengthMean),
                      ("reward.png", "Training reward over steps", s => s.RewardMean),

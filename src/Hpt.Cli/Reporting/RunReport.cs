@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Hpt.Actors.Hosting;
 using Hpt.Actors.Protocol;
 using Hpt.Tasks.Evaluation;
 
@@ -17,7 +18,7 @@ public static class RunReport
 
     /// <returns>The path of the written report.</returns>
     public static string Write(string runDir, IReadOnlyList<StepMetrics> steps, BenchmarkResult? before,
-        BenchmarkResult? after, string title, IReadOnlyDictionary<string, string> settings)
+        BenchmarkResult? after, string title, IReadOnlyDictionary<string, string> settings, TaskDataSummary? data = null)
     {
         Directory.CreateDirectory(runDir);
         var plots = MetricPlots.Write(Path.Combine(runDir, PlotsFolder), steps, before, after);
@@ -27,6 +28,8 @@ public static class RunReport
         md.Append("## Results\n\n");
         if (before is null && after is null) md.Append("No evaluation was run.\n\n");
         else md.Append(ResultsTable.ToMarkdown(before, after)).Append('\n');
+
+        if (data is not null) md.Append("## Data\n\n").Append(DataTable(data)).Append('\n');
 
         md.Append("## Training\n\n");
         if (steps.Count == 0)
@@ -71,13 +74,34 @@ public static class RunReport
             ("updates skipped", Invariant($"{steps.Count(s => s.UpdateSkipped)}")),
             (Invariant($"reward mean, first {tenth} step(s) → last {tenth}"),
                 $"{Mean(head, s => s.RewardMean, "0.000")} → {Mean(tail, s => s.RewardMean, "0.000")}"),
-            ("offline data ratio, mean", Mean(steps, s => s.OfflineDataRatio, "0.000")),
+            ("offline sample ratio (expert samples / all samples), mean", Mean(steps, s => s.OfflineSampleRatio, "0.000")),
+            ("offline prompt ratio (prompts with an expert row / all prompts), mean", Mean(steps, s => s.OfflinePromptRatio, "0.000")),
             (Invariant($"entropy, first {tenth} → last {tenth}"),
                 $"{Mean(head, s => s.Entropy, "0.000")} → {Mean(tail, s => s.Entropy, "0.000")}"),
             (Invariant($"response length, first {tenth} → last {tenth}"),
                 $"{Mean(head, s => s.ResponseLengthMean, "0.0")} → {Mean(tail, s => s.ResponseLengthMean, "0.0")}"),
             ("staleness, mean / max", $"{Mean(steps, s => s.StalenessMean, "0.00")} / {steps.Max(s => s.StalenessMax)}"),
             ("learner time", Invariant($"{steps.Sum(s => s.LearnerSeconds):0.0} s")),
+        };
+        var sb = new StringBuilder("| quantity | value |\n|---|---:|\n");
+        foreach (var (name, value) in rows) sb.Append("| ").Append(name).Append(" | ").Append(value).Append(" |\n");
+        return sb.ToString();
+    }
+
+    /// <summary>What the data came to; the prompts without a demonstration are the ones SFT cannot act on.</summary>
+    private static string DataTable(TaskDataSummary d)
+    {
+        var rows = new List<(string, string)>
+        {
+            ("source", Escape(d.Source)),
+            ("field mapping", Escape(d.Mapping)),
+            ("reward", Escape(d.Reward)),
+            ("training / held-out problems", Invariant($"{d.Train} / {d.HeldOut}")),
+            ("training prompts without a demonstration", Invariant($"{d.TrainWithoutDemonstration} of {d.Train}")),
+            ("rows skipped (unreadable)", Invariant($"{d.SkippedRows} of {d.Rows}")),
+            ("prompts dropped as too long", Invariant($"{d.PromptsTooLong}")),
+            ("demonstrations cut to the token limit", Invariant($"{d.DemonstrationsTruncated}")),
+            ("demonstrations without a \\boxed{} answer (strict reward)", Invariant($"{d.DemonstrationsUnboxed}")),
         };
         var sb = new StringBuilder("| quantity | value |\n|---|---:|\n");
         foreach (var (name, value) in rows) sb.Append("| ").Append(name).Append(" | ").Append(value).Append(" |\n");

@@ -27,8 +27,14 @@ public sealed record AlgorithmConfig
     /// <summary><c>algorithm.dual-clip-c</c>: dual-clip's lower bound C * A for negative advantages.</summary>
     public double DualClipC { get; init; } = 3.0;
 
-    /// <summary><c>algorithm.tis-cap</c>: truncated IS against the behaviour policy, weight capped here; 0 = off.</summary>
-    public double TisCap { get; init; }
+    /// <summary><c>algorithm.off-policy-correction</c>: the decoupled objective's behaviour weight (auto = on when samples can be stale).</summary>
+    public OffPolicyCorrectionKind OffPolicyCorrection { get; init; } = OffPolicyCorrectionKind.Auto;
+
+    /// <summary>
+    /// <c>algorithm.tis-cap</c>: the cap C of the behaviour weight min(pi_prox / pi_behaviour, C) (2 = the truncated
+    /// IS of Yao et al. 2025); used when the correction is on.
+    /// </summary>
+    public double TisCap { get; init; } = 2.0;
 
     /// <summary><c>algorithm.advantage</c>: the group advantage estimator the gate uses.</summary>
     public AdvantageKind Advantage { get; init; } = AdvantageKind.Grpo;
@@ -39,8 +45,15 @@ public sealed record AlgorithmConfig
     /// <summary><c>algorithm.aggregation</c>: reduction of the RL term.</summary>
     public AggregationKind Aggregation { get; init; } = AggregationKind.TokenMean;
 
-    /// <summary><c>algorithm.aggregation-constant</c>: the divisor of seq-mean-token-sum and token-sum (8192 = the official max response length).</summary>
-    public double AggregationConstant { get; init; } = 8192;
+    /// <summary>
+    /// <c>algorithm.aggregation-constant</c>: the divisor of seq-mean-token-sum and token-sum. Null (spelled
+    /// <c>max-new-tokens</c>) = the generation budget, as the official code divides by its max response length (8192);
+    /// a pipeline resolves it to hpt.rollout.max-new-tokens (<see cref="ForPipeline"/>), a bare loss uses 8192.
+    /// </summary>
+    public double? AggregationConstant { get; init; }
+
+    /// <summary>The official scripts' max response length: the constant of a loss built outside a pipeline.</summary>
+    public const double OfficialResponseBudget = 8192;
 
     /// <summary><c>algorithm.offline-denominator</c>: pi_ref for expert rows trained as off-policy RL rows.</summary>
     public DenominatorKind OfflineDenominator { get; init; } = DenominatorKind.One;
@@ -83,4 +96,16 @@ public sealed record AlgorithmConfig
 
     /// <summary>Keys <c>algorithm.gate.*</c>.</summary>
     public GateConfig Gate { get; init; } = new();
+
+    /// <summary>
+    /// This algorithm as a pipeline runs it: <c>off-policy-correction = auto</c> becomes on exactly when a trained sample
+    /// can be older than the learner (<paramref name="samplesCanBeStale"/>), and an aggregation constant left to the
+    /// generation budget becomes <paramref name="generationBudget"/>. Explicit values are kept.
+    /// </summary>
+    public AlgorithmConfig ForPipeline(bool samplesCanBeStale, int generationBudget) => this with
+    {
+        OffPolicyCorrection = OffPolicyCorrection != OffPolicyCorrectionKind.Auto ? OffPolicyCorrection
+            : samplesCanBeStale ? OffPolicyCorrectionKind.On : OffPolicyCorrectionKind.Off,
+        AggregationConstant = AggregationConstant ?? generationBudget,
+    };
 }

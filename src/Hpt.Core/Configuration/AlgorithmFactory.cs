@@ -64,14 +64,15 @@ public static class AlgorithmFactory
             MaskKind.Cispo => new CispoMask(c.EpsLow, c.EpsHigh),
             _ => throw new ArgumentOutOfRangeException(nameof(c), c.Mask, "mask"),
         },
-        BehaviourCorrection = c.TisCap > 0 ? new TruncatedImportanceSampling(c.TisCap) : null,
+        // Auto is resolved by the pipeline (AlgorithmConfig.ForPipeline); a loss built without one is synchronous.
+        BehaviourCorrection = c.OffPolicyCorrection == OffPolicyCorrectionKind.On ? new TruncatedImportanceSampling(c.TisCap) : null,
         AdvantageShaping = c.AdvantageShaping switch
         {
             AdvantageShapingKind.None => new NoAdvantageShaping(),
             AdvantageShapingKind.SrftEntropy => new SrftEntropyAdvantageShaping(),
             _ => throw new ArgumentOutOfRangeException(nameof(c), c.AdvantageShaping, "advantage shaping"),
         },
-        Aggregation = Aggregation(c.Aggregation, c.AggregationConstant),
+        Aggregation = Aggregation(c.Aggregation, c.AggregationConstant ?? AlgorithmConfig.OfficialResponseBudget),
         OfflineDenominator = Denominator(c.OfflineDenominator),
         OfflineShaping = c.Shaping switch
         {
@@ -80,7 +81,7 @@ public static class AlgorithmFactory
             _ => throw new ArgumentOutOfRangeException(nameof(c), c.Shaping, "shaping"),
         },
         OfflineCoef = c.OfflineCoef,
-        SftAggregation = Aggregation(c.SftAggregation, c.AggregationConstant),
+        SftAggregation = Aggregation(c.SftAggregation, c.AggregationConstant ?? AlgorithmConfig.OfficialResponseBudget),
         SftWeighting = c.SftWeighting switch
         {
             SftWeightingKind.None => new UniformSftWeighting(),

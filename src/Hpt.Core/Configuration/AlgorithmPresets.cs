@@ -19,7 +19,7 @@ public static class AlgorithmPresets
         Mask = MaskKind.None,
         Advantage = AdvantageKind.DrGrpo,
         Aggregation = AggregationKind.TokenSum,
-        AggregationConstant = 8192,
+        AggregationConstant = null, // the max response length: 8192 in the scripts, hpt.rollout.max-new-tokens here
         OfflineDenominator = DenominatorKind.One,
         Shaping = ShapingKind.PolicyShaping,
         SftAggregation = AggregationKind.TokenMean,
@@ -73,7 +73,7 @@ public static class AlgorithmPresets
         Name = "dr-grpo",
         Advantage = AdvantageKind.DrGrpo,
         Aggregation = AggregationKind.SeqMeanTokenSum,
-        AggregationConstant = 8192,
+        AggregationConstant = null, // the generation budget
     };
 
     /// <summary>

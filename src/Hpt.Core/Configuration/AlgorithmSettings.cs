@@ -13,6 +13,9 @@ public static class AlgorithmSettings
 {
     public const string PresetKey = "algorithm.preset";
 
+    /// <summary>The value of <c>algorithm.aggregation-constant</c> that means the generation budget.</summary>
+    public const string GenerationBudget = "max-new-tokens";
+
     public static IReadOnlyList<SettingKey> Keys { get; } =
     [
         Text("algorithm.name", "label for logs", c => c.Name, (c, v) => c with { Name = v }),
@@ -22,7 +25,10 @@ public static class AlgorithmSettings
         Number("algorithm.eps-low", "clip below at 1 - eps-low", c => c.EpsLow, (c, v) => c with { EpsLow = v }),
         Number("algorithm.eps-high", "clip above at 1 + eps-high", c => c.EpsHigh, (c, v) => c with { EpsHigh = v }),
         Number("algorithm.dual-clip-c", "dual clip's C", c => c.DualClipC, (c, v) => c with { DualClipC = v }),
-        Number("algorithm.tis-cap", "truncated IS cap vs the behaviour policy; 0 = off",
+        Choice<OffPolicyCorrectionKind>("algorithm.off-policy-correction",
+            "decoupled objective: weight rollout tokens by min(pi_prox / pi_behaviour, tis-cap); auto = on when samples can be stale",
+            c => c.OffPolicyCorrection, (c, v) => c with { OffPolicyCorrection = v }),
+        Number("algorithm.tis-cap", "cap of the behaviour weight pi_prox / pi_behaviour",
             c => c.TisCap, (c, v) => c with { TisCap = v }),
         Choice<AdvantageKind>("algorithm.advantage", "group advantage estimator",
             c => c.Advantage, (c, v) => c with { Advantage = v }),
@@ -30,8 +36,15 @@ public static class AlgorithmSettings
             c => c.AdvantageShaping, (c, v) => c with { AdvantageShaping = v }),
         Choice<AggregationKind>("algorithm.aggregation", "reduction of the RL term",
             c => c.Aggregation, (c, v) => c with { Aggregation = v }),
-        Number("algorithm.aggregation-constant", "divisor of seq-mean-token-sum and token-sum",
-            c => c.AggregationConstant, (c, v) => c with { AggregationConstant = v }),
+        new SettingKey("algorithm.aggregation-constant",
+            $"divisor of seq-mean-token-sum and token-sum (a number, or {GenerationBudget} = hpt.rollout.max-new-tokens)",
+            c => c.AggregationConstant is { } v ? v.ToString("R", CultureInfo.InvariantCulture) : GenerationBudget,
+            (c, v) => c with
+            {
+                AggregationConstant = string.Equals(v.Trim(), GenerationBudget, StringComparison.OrdinalIgnoreCase)
+                    ? null
+                    : ParseNumber("algorithm.aggregation-constant", v),
+            }),
         Choice<DenominatorKind>("algorithm.offline-denominator", "pi_ref of expert rows trained as RL rows",
             c => c.OfflineDenominator, (c, v) => c with { OfflineDenominator = v }),
         Choice<ShapingKind>("algorithm.shaping", "likelihood shaping of expert RL rows",

@@ -21,6 +21,18 @@ public enum MaskKind
     Cispo,
 }
 
+/// <summary>
+/// <c>algorithm.off-policy-correction</c>: auto | on | off. On = the decoupled objective of asynchronous RL (AReaL):
+/// each rollout token's objective is weighted by min(pi_prox / pi_behaviour, tis-cap). Auto = on whenever the pipeline
+/// can train a sample older than the learner (max-staleness &gt; 0 or stale-samples = train), off at eta = 0.
+/// </summary>
+public enum OffPolicyCorrectionKind
+{
+    Auto,
+    On,
+    Off,
+}
+
 /// <summary><c>algorithm.shaping</c>: none | policy-shaping.</summary>
 public enum ShapingKind
 {

@@ -16,7 +16,7 @@ public sealed record GateStatistics(
     int ExpertRows,
     double MeanAccuracy)
 {
-    public double OfflineDataRatio => RolloutRows + ExpertRows > 0 ? (double)ExpertRows / (RolloutRows + ExpertRows) : 0.0;
+    public double OfflinePromptRatio => RolloutRows + ExpertRows > 0 ? (double)ExpertRows / (RolloutRows + ExpertRows) : 0.0;
 
     public static GateStatistics From(IReadOnlyCollection<GateDecision> decisions)
     {

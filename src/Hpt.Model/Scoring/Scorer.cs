@@ -33,8 +33,10 @@ public sealed class Scorer(CausalLM model)
         for (var r = 0; r < b; r++)
         {
             if (prompts[r].Count == 0) throw new ArgumentException($"row {r}: the prompt needs at least one token (the first response token is predicted from it)");
-            foreach (var id in prompts[r].Concat(responses[r]))
+            foreach (var id in prompts[r])
                 if ((uint)id >= (uint)vocab) throw new ArgumentException($"row {r}: token id {id} is outside the vocabulary (size {vocab})");
+            foreach (var id in responses[r])
+                if ((uint)id >= (uint)Model.OutputVocab) throw new ArgumentException($"row {r}: response token id {id} is outside the tokenizer's {Model.OutputVocab} ids");
         }
         var tMax = Math.Max(1, responses.Max(x => x.Count));
         // The last response token is never an input for a prediction we need: drop one column.

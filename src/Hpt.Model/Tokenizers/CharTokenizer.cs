@@ -42,7 +42,7 @@ public sealed class CharTokenizer : ITokenizer
         var sb = new StringBuilder();
         foreach (var id in tokenIds)
         {
-            if (id < 0 || id >= VocabSize) throw new ArgumentOutOfRangeException(nameof(tokenIds), $"token id {id} is not in the vocabulary (size {VocabSize})");
+            if (id < 0 || id >= VocabSize) continue; // as ITokenizer promises: unknown ids are skipped
             if (id < SpecialTokens.Length) { if (!skipSpecialTokens) sb.Append(SpecialTokens[id]); }
             else sb.Append(Alphabet[id - SpecialTokens.Length]);
         }

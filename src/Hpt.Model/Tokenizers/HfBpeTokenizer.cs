@@ -205,7 +205,9 @@ public sealed class HfBpeTokenizer : ITokenizer
         }
         foreach (var id in ids)
         {
-            if ((uint)id >= (uint)idToToken.Length || idToToken[id] is null) throw new ArgumentOutOfRangeException(nameof(ids), $"token id {id} is not in the vocabulary");
+            // An id the tokenizer lacks (a padding row of the model's embedding) decodes to nothing, as in Hugging Face's
+            // tokenizers: a bad token must cost a wrong answer, never a crashed worker.
+            if ((uint)id >= (uint)idToToken.Length || idToToken[id] is null) continue;
             var token = idToToken[id];
             if (added.ContainsKey(token) && added[token] == id)
             {

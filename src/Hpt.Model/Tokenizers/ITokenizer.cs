@@ -17,6 +17,9 @@ public interface ITokenizer
     /// <summary>Token ids of <paramref name="text"/>, special-token strings included as their ids; no BOS/EOS added.</summary>
     int[] Encode(string text);
 
-    /// <summary>Text of <paramref name="ids"/>; special tokens are written out unless <paramref name="skipSpecialTokens"/>.</summary>
+    /// <summary>
+    /// Text of <paramref name="ids"/>; special tokens are written out unless <paramref name="skipSpecialTokens"/>. Ids the
+    /// tokenizer does not have are skipped, never thrown on.
+    /// </summary>
     string Decode(IEnumerable<int> ids, bool skipSpecialTokens = false);
 }

@@ -47,8 +47,11 @@ public static class PolicyWeights
         foreach (var (name, p) in model.Weights()) file.ReadInto(name, p);
     }
 
+    /// <summary>A safetensors file with Hugging Face's <c>{"format":"pt"}</c> metadata, so a checkpoint folder loads in transformers.</summary>
     public static void Save(CausalLM model, string path, string? diskDType = null) =>
-        SafetensorsFile.Write(path, Named(model), diskDType is null ? null : ModelOptions.ParseDType(diskDType));
+        SafetensorsFile.Write(path, Named(model), diskDType is null ? null : ModelOptions.ParseDType(diskDType), PtFormat);
+
+    private static readonly Dictionary<string, string> PtFormat = new() { ["format"] = "pt" };
 
     public static void Load(CausalLM model, string path) => SafetensorsCheckpoint.LoadInto(model, path);
 

@@ -45,6 +45,40 @@ public static class DatasetLoader
         return new DatasetLoadResult(problems, reasons.Count, reasons);
     }
 
+    /// <summary>
+    /// The preset that fits the file's first row (<see cref="FieldMappingDetector"/>); a file whose first row fits
+    /// none fails naming the fields it has.
+    /// </summary>
+    public static async Task<FieldMapping> DetectMappingAsync(string path, DatasetFormat format = DatasetFormat.Auto,
+        CancellationToken cancellationToken = default)
+    {
+        var resolved = format == DatasetFormat.Auto ? FormatOf(path) : format;
+        var rows = resolved switch
+        {
+            DatasetFormat.Jsonl => JsonlRows(path),
+            DatasetFormat.Json => JsonRows(path),
+            DatasetFormat.Parquet => await ParquetRows(path, cancellationToken).ConfigureAwait(false),
+            _ => throw new ArgumentException($"unsupported format {resolved}"),
+        };
+        foreach (var (line, read) in rows)
+        {
+            JsonObject first;
+            try
+            {
+                first = read();
+            }
+            catch (Exception e) when (e is JsonException or FormatException)
+            {
+                throw new DatasetException(path, line, $"cannot read the first row to pick a field mapping: {e.Message}");
+            }
+            return FieldMappingDetector.Detect(first)
+                   ?? throw new DatasetException(path, line,
+                       $"no field-mapping preset fits the first row (fields: {string.Join(", ", first.Select(kv => kv.Key))}); " +
+                       $"name one ({string.Join(", ", FieldMapping.All.Select(m => m.Name))}) or give the field names");
+        }
+        throw new DatasetException(path, 1, "the file has no rows");
+    }
+
     public static DatasetFormat FormatOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
     {
         ".jsonl" or ".ndjson" => DatasetFormat.Jsonl,

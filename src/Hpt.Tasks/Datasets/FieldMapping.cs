@@ -44,12 +44,19 @@ public sealed record FieldMapping(
         ["reward_model.ground_truth", "ground_truth", "answer"], AnswerSource.Field, ["extra_info.index", "id", "uuid"],
         ["target", "solution"]);
 
+    /// <summary>
+    /// verl's Parquet rows (its examples' preprocess scripts): prompt (chat list), reward_model.ground_truth,
+    /// extra_info.index; a demonstration only where the row has one (LUFFY/HPT's target, GSM8K's extra_info.answer).
+    /// </summary>
+    public static FieldMapping Verl { get; } = new("verl", ["prompt"], ["reward_model.ground_truth"], AnswerSource.Field,
+        ["extra_info.index", "index"], ["target", "extra_info.answer", "extra_info.solution"]);
+
     /// <summary>The HPT repository's evaluation JSON arrays: {prompt, answer} (answer sometimes \boxed{}).</summary>
     public static FieldMapping HptEval { get; } = new("hpt-eval", ["prompt"], ["answer"], AnswerSource.Field, ["id"]);
 
-    public static IReadOnlyList<FieldMapping> All { get; } = [Math, Gsm8k, Aime, Amc, Minerva, OlympiadBench, OpenR1, HptEval];
+    public static IReadOnlyList<FieldMapping> All { get; } = [Math, Gsm8k, Aime, Amc, Minerva, OlympiadBench, OpenR1, Verl, HptEval];
 
-    /// <summary>A preset by name (math, gsm8k, aime, amc, minerva, olympiadbench, openr1, hpt-eval).</summary>
+    /// <summary>A preset by name (math, gsm8k, aime, amc, minerva, olympiadbench, openr1, verl, hpt-eval).</summary>
     public static FieldMapping ByName(string name) =>
         All.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase))
         ?? throw new ArgumentException($"unknown field mapping '{name}'; known: {string.Join(", ", All.Select(m => m.Name))}");

@@ -9,7 +9,7 @@ internal static class RowMapper
 {
     public static Problem Map(JsonObject row, FieldMapping mapping, string fallbackId)
     {
-        var prompt = FirstText(row, mapping.PromptFields, chatRole: "user")
+        var prompt = MultiTurnPrompt(row, mapping.PromptFields) ?? FirstText(row, mapping.PromptFields, chatRole: "user")
                      ?? throw new FormatException($"no prompt field ({string.Join(", ", mapping.PromptFields)})");
         var answerNode = FirstNode(row, mapping.AnswerFields)
                          ?? throw new FormatException($"no answer field ({string.Join(", ", mapping.AnswerFields)})");
@@ -77,6 +77,28 @@ internal static class RowMapper
         {
             var node = FirstNode(row, [path]);
             if (node is not null && Text(node, chatRole) is { Length: > 0 } text) return text;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// A chat-list prompt with more than one non-system turn keeps all its turns, as a JSON list of {role, content} (the
+    /// prompt codec renders it with the model's chat template). A single user turn, with or without a system message,
+    /// is read as that turn's text: HPT drops the data's system message for the configured one.
+    /// </summary>
+    private static string? MultiTurnPrompt(JsonObject row, IEnumerable<string> paths)
+    {
+        foreach (var path in paths)
+        {
+            if (FirstNode(row, [path]) is not JsonArray list) continue;
+            var turns = new JsonArray();
+            foreach (var m in list)
+            {
+                if (m is not JsonObject msg || msg["role"] is not JsonValue role || role.GetValueKind() != JsonValueKind.String
+                    || msg["content"] is not JsonValue content || content.GetValueKind() != JsonValueKind.String) return null;
+                turns.Add(new JsonObject { ["role"] = role.GetValue<string>(), ["content"] = content.GetValue<string>() });
+            }
+            return turns.Count(t => t!["role"]!.GetValue<string>() != "system") > 1 ? turns.ToJsonString() : null;
         }
         return null;
     }

@@ -26,6 +26,9 @@ internal sealed class AnswerComparer
     {
         _budget.Spend();
         RuntimeHelpers.EnsureSufficientExecutionStack();
+        if (gold is DisjunctionAnswer gd) return DisjunctionEqual(gd, pred);
+        // A disjunction answering a list of conditions is compared as that list.
+        if (pred is DisjunctionAnswer pd) return Equal(gold, new SetAnswer(pd.Parts));
         // Single-element lists are the element.
         if (gold is SetAnswer { Items.Count: 1 } g1 && pred is not SetAnswer) return Equal(g1.Items[0], pred);
         if (pred is SetAnswer { Items.Count: 1 } p1 && gold is not SetAnswer) return Equal(gold, p1.Items[0]);
@@ -101,6 +104,39 @@ internal sealed class AnswerComparer
     {
         if (a.Count == 0 || b.Count == 0) return a.Count == b.Count;
         return a.All(x => b.Any(y => Equal(x, y))) && b.All(y => a.Any(x => Equal(x, y)));
+    }
+
+    /// <summary>
+    /// An "or" of inequalities as gold: answered by the same union of intervals (written as intervals, a union, or
+    /// again as an "or" of inequalities in any order). Like a single inequality gold, it may be answered by intervals;
+    /// an interval gold is not answered by inequalities. Parts that are no intervals compare as a list.
+    /// </summary>
+    private bool DisjunctionEqual(DisjunctionAnswer gold, AnswerValue pred)
+    {
+        if (Intervals(gold) is { } goldIntervals)
+        {
+            var predIntervals = pred switch
+            {
+                TupleAnswer t => [t],
+                UnionAnswer u => u.Parts,
+                DisjunctionAnswer d => Intervals(d),
+                RelationAnswer r => InequalityIntervals.ToIntervals(r, _budget),
+                _ => null,
+            };
+            if (predIntervals is not null) return IntervalListsEqual(goldIntervals, predIntervals);
+        }
+        return Equal(new SetAnswer(gold.Parts), pred is DisjunctionAnswer p ? new SetAnswer(p.Parts) : pred);
+    }
+
+    private IReadOnlyList<TupleAnswer>? Intervals(DisjunctionAnswer d)
+    {
+        var all = new List<TupleAnswer>();
+        foreach (var part in d.Parts)
+        {
+            if (InequalityIntervals.ToIntervals(part, _budget) is not { } intervals) return null;
+            all.AddRange(intervals);
+        }
+        return all;
     }
 
     private bool IntervalListsEqual(IReadOnlyList<TupleAnswer> a, IReadOnlyList<TupleAnswer> b) =>

@@ -20,8 +20,10 @@ internal sealed partial class AnswerParser
         if (++_depth > MaxDepth) throw new BudgetExceededException();
         try
         {
-            var groups = SplitGroups(normalized);
+            var connectors = new List<string>();
+            var groups = SplitGroups(normalized, connectors);
             if (groups.Count == 1) return ParseCommaList(groups[0]);
+            if (AsDisjunction(groups, connectors) is { } disjunction) return disjunction;
             var values = new List<AnswerValue>();
             foreach (var group in groups)
             {
@@ -37,13 +39,36 @@ internal sealed partial class AnswerParser
         }
     }
 
-    /// <summary>Splits at top-level ';' and at the words "and"/"or" (also glued: "(11,7)or(7,11)", "1orW(x)").</summary>
-    private static List<string> SplitGroups(string s)
+    /// <summary>
+    /// Splits at top-level ';' and at the words "and"/"or" (also glued: "(11,7)or(7,11)", "1orW(x)"); the separators
+    /// found are added to <paramref name="connectors"/> (";", "and", "or").
+    /// </summary>
+    private static List<string> SplitGroups(string s, List<string> connectors)
     {
         var parts = Braces.SplitTopLevel(s, (text, i) =>
-            text[i] == ';' && !(i > 0 && text[i - 1] == '\\') ? 1 : ConnectorWidth(text, i));
+        {
+            var width = text[i] == ';' && !(i > 0 && text[i - 1] == '\\') ? 1 : ConnectorWidth(text, i);
+            if (width > 0) connectors.Add(text.Substring(i, width));
+            return width;
+        });
         var kept = parts.Select(p => p.Trim()).Where(p => p.Length > 0 && p != ",").ToList();
         return kept.Count == 0 ? [s] : kept;
+    }
+
+    /// <summary>
+    /// "x \le -1 or x \ge 3": inequalities joined only by "or" are one condition, the union of their intervals (an
+    /// "and" would be an intersection, and a list of equations is a set of solutions, so neither is taken here).
+    /// </summary>
+    private DisjunctionAnswer? AsDisjunction(List<string> groups, List<string> connectors)
+    {
+        if (connectors.Count == 0 || connectors.Any(c => c != "or")) return null;
+        var parts = new List<RelationAnswer>();
+        foreach (var group in groups)
+        {
+            if (ParseCommaList(group) is not RelationAnswer { IsEquation: false } relation) return null;
+            parts.Add(relation);
+        }
+        return new DisjunctionAnswer(parts);
     }
 
     private static int ConnectorWidth(string s, int i)

@@ -24,6 +24,9 @@ internal sealed record SetAnswer(IReadOnlyList<AnswerValue> Items) : AnswerValue
 /// <summary>A union of intervals joined by \cup.</summary>
 internal sealed record UnionAnswer(IReadOnlyList<TupleAnswer> Parts) : AnswerValue;
 
+/// <summary>Inequalities joined by "or" ("x \le -1 or x \ge 3"): true where any part holds.</summary>
+internal sealed record DisjunctionAnswer(IReadOnlyList<RelationAnswer> Parts) : AnswerValue;
+
 internal sealed record MatrixAnswer(IReadOnlyList<IReadOnlyList<AnswerValue>> Rows) : AnswerValue;
 
 /// <summary>

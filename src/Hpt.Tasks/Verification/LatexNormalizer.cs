@@ -141,7 +141,9 @@ internal static partial class LatexNormalizer
     [GeneratedRegex(@"(?<=\S)\s*\\approx.*$", RegexOptions.None, 200)]
     private static partial Regex ApproxTail();
 
-    [GeneratedRegex(@"^\s*(?:\^\s*\{?\s*\d\s*\}?)", RegexOptions.None, 200)]
+    /// <summary>A power right after unit text (\text{ cm}^2). \G, not ^: the match starts where the unit ended, and
+    /// ^ would only ever match at the start of the whole answer.</summary>
+    [GeneratedRegex(@"\G\s*(?:\^\s*\{?\s*\d\s*\}?)", RegexOptions.None, 200)]
     private static partial Regex UnitPower();
 
     [GeneratedRegex(@"\s+", RegexOptions.None, 200)]

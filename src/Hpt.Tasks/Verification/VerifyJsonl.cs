@@ -8,7 +8,7 @@ public sealed record VerifyJsonlSummary(int Lines, int Correct, int Errors);
 
 /// <summary>
 /// The logic of `hpt verify`: each input line is a JSON object with "gold" and "pred" (an extracted answer) or
-/// "response" (a full response, answer extracted); each output line, in input order, is
+/// "response" (a full response, answer extracted; both honour <see cref="VerifierOptions.Mode"/>); each output line, in input order, is
 /// {"line", "equal", "outcome", "gold_answer", "pred_answer", "method"}. A malformed line yields
 /// {"line", "equal": false, "error": "..."} naming its line number; the rest still run.
 /// </summary>
@@ -60,10 +60,7 @@ public static class VerifyJsonl
         var response = Text(row["response"]);
         if (pred is null && response is null) return Error(number, $"line {number}: missing \"pred\" or \"response\"");
 
-        // A "pred" is an answer, but people paste it with its \boxed{} wrapper as often as not: unwrap it like the gold.
-        var result = pred is not null
-            ? verifier.CompareAnswers(AnswerExtractor.ExtractGold(gold)?.Text ?? gold, AnswerExtractor.ExtractGold(pred)?.Text ?? pred)
-            : verifier.Verify(gold, response);
+        var result = pred is not null ? ComparePred(verifier, gold, pred) : verifier.Verify(gold, response);
         return new JsonObject
         {
             ["line"] = number,
@@ -73,6 +70,21 @@ public static class VerifyJsonl
             ["pred_answer"] = result.PredictedAnswer,
             ["method"] = result.ExtractionMethod,
         };
+    }
+
+    /// <summary>
+    /// A "pred" is an answer, but people paste it with its \boxed{} wrapper as often as not. A boxed pred is read by
+    /// the prediction's rules (a box cut off before its closing brace is no answer, unlike the lenient gold rules), and
+    /// in strict mode a pred must be boxed, as a response must.
+    /// </summary>
+    private static VerificationResult ComparePred(MathVerifier verifier, string gold, string pred)
+    {
+        var goldAnswer = AnswerExtractor.ExtractGold(gold)?.Text ?? gold;
+        var boxed = pred.Contains("\\boxed", StringComparison.Ordinal) || pred.Contains("\\fbox", StringComparison.Ordinal);
+        var answer = boxed || verifier.Options.Mode == VerifierMode.Strict
+            ? AnswerExtractor.Extract(pred, VerifierMode.Strict)?.Text
+            : pred;
+        return verifier.CompareAnswers(goldAnswer, answer);
     }
 
     /// <summary>Strings as they are; numbers (AMC golds are JSON numbers like 27.0) as their JSON text.</summary>

@@ -20,7 +20,11 @@ public interface ILearnerEngine : IDisposable
     void LoadCheckpoint(string folder, long version);
 }
 
-/// <summary>What the engine measured during one training step.</summary>
+/// <summary>
+/// What the engine measured during one training step. <paramref name="MismatchKl"/> is the k3 estimate of
+/// KL(behaviour || proximal) over the rollout tokens: how far the sampler's policy was from the learner's at the
+/// start of the step (staleness, and numeric differences between the two).
+/// </summary>
 public sealed record LearnerStepResult(
     double Loss,
     double Entropy,
@@ -29,4 +33,14 @@ public sealed record LearnerStepResult(
     double GradNorm,
     bool UpdateSkipped,
     int Rows,
-    int Tokens);
+    int Tokens)
+{
+    /// <summary>Share of on-policy RL tokens whose behaviour weight pi_prox / pi_behaviour hit the cap (0 when off).</summary>
+    public double TruncatedTokenFraction { get; init; }
+
+    /// <summary>Seconds of the no-grad scoring pass that computed the proximal log-probs (part of the step).</summary>
+    public double ProximalSeconds { get; init; }
+
+    /// <summary>One entry per optimizer step, in order.</summary>
+    public IReadOnlyList<MiniBatchResult> MiniBatches { get; init; } = [];
+}

@@ -1,6 +1,8 @@
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
+using Hpt.Training.Engines;
 using Hpt.Actors.Gate;
+using Hpt.Actors.Learner;
 using Hpt.Actors.Protocol;
 using Hpt.Actors.Tests.Doubles;
 using Hpt.Core.Advantages;
@@ -66,5 +68,28 @@ public sealed class GateActorTests(ITestOutputHelper output) : TestKit(TestConfi
         gate.Tell(Verified(0, 0, 0, 1));
         Assert.Equal(GateRoute.ExpertOnly, learner.ExpectMsg<TrainOnPrompt>().Route);
         Assert.Equal(GateRoute.RlOnly, learner.ExpectMsg<TrainOnPrompt>().Route);
+    }
+
+    /// <summary>
+    /// Every response hit the token limit and all were wrong: the group goes to SFT, its rollouts are dropped, and the
+    /// step's truncation rate must still read 1 (it read 0 when only the kept rows were counted).
+    /// </summary>
+    [Fact]
+    public void Truncation_rate_counts_every_rollout_also_of_sft_routed_groups()
+    {
+        var learner = CreateTestProbe();
+        var gate = Gate(0, new Learner(learner.Ref));
+        var cut = Enumerable.Range(0, 4).Select(i => Fixtures.Rollout($"bad{i}", 0) with { Truncated = true }).ToArray();
+        var half = cut.Select((r, i) => r with { Truncated = i % 2 == 0 }).ToArray();
+        gate.Tell(new GroupVerified(new RolloutsGenerated(Fixtures.Work(2), 1, 0, "w", cut, 0), [0, 0, 0, 0], 1.0, 0));
+        gate.Tell(new GroupVerified(new RolloutsGenerated(Fixtures.Work(3), 1, 0, "w", half, 0), [1, 0, 0, 0], 1.0, 0));
+        var sft = learner.ExpectMsg<TrainOnPrompt>();
+        var rl = learner.ExpectMsg<TrainOnPrompt>();
+        Assert.Equal(GateRoute.ExpertOnly, sft.Route);
+        Assert.Equal(GateRoute.RlOnly, rl.Route);
+
+        var result = new LearnerStepResult(0, 0, 0, 0, 0, false, 5, 0);
+        Assert.Equal(1.0, StepMetricsBuilder.Build(1, [sft], [0], result, 0, 0, 0).TruncationRate, 12);
+        Assert.Equal(0.75, StepMetricsBuilder.Build(1, [sft, rl], [0, 0], result, 0, 0, 0).TruncationRate, 12);
     }
 }

@@ -39,7 +39,7 @@ public sealed class TrainingRunTests : IDisposable
         Assert.NotNull(outcome.Before);
         Assert.NotNull(outcome.After);
         // The gate saw both kinds of prompts: some went to SFT on the demonstration, some to RL on the rollouts.
-        Assert.Contains(observer.Steps, s => s.OfflineDataRatio is > 0 and < 1);
+        Assert.Contains(observer.Steps, s => s.OfflinePromptRatio is > 0 and < 1);
         // At eta = 0 the rollout worker waits while the learner trains: its idle share is measured, and a fraction.
         Assert.All(observer.Steps, s => Assert.InRange(s.RolloutIdleFraction, 0, 1));
         Assert.Contains(observer.Steps, s => s.RolloutIdleFraction > 0);

@@ -33,7 +33,8 @@ public sealed class MetricsLogTests
         Assert.Equal(2, lines.Length);
         Assert.StartsWith("{\"step\":1,", lines[0]);
         Assert.Contains("\"rewardMean\":0.5", lines[0]);
-        Assert.Contains("\"offlineDataRatio\":0.25", lines[0]);
+        Assert.Contains("\"offlinePromptRatio\":0.25", lines[0]);
+        Assert.Contains("\"offlineSampleRatio\":0.25", lines[0]);
     }
 
     [Fact]

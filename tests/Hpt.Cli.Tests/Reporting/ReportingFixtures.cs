@@ -9,10 +9,13 @@ internal static class ReportingFixtures
     public static StepMetrics Step(long step, double reward = 0.5, double offline = 0.25, double entropy = 0.8,
         double length = 17.5, double samples = 8) =>
         new(Step: step, Loss: 0.1, RewardMean: reward, RewardStd: 0.2, ZeroVarianceGroupFraction: 0.1,
-            OfflineDataRatio: offline, ResponseLengthMean: length, TruncationRate: 0, Entropy: entropy,
+            OfflinePromptRatio: offline, ResponseLengthMean: length, TruncationRate: 0, Entropy: entropy,
             ClipFraction: 0.01, MismatchKl: 0.001, GradNorm: 1.5, UpdateSkipped: false, StalenessMean: 0.5,
             StalenessMax: 1, LearnerSeconds: 0.25, LearnerIdleFraction: 0.1, PublishSeconds: 0.01, Prompts: 2,
-            Rows: 16, Tokens: 280, Samples: samples);
+            Rows: 16, Tokens: 280, Samples: samples)
+        {
+            OfflineSampleRatio = offline,
+        };
 
     /// <summary>A rising, noisy run of <paramref name="count"/> steps.</summary>
     public static IReadOnlyList<StepMetrics> Run(int count) =>

@@ -35,6 +35,20 @@ public sealed class RunReportTests
     }
 
     [Fact]
+    public void Report_shows_the_count_of_training_prompts_without_a_demonstration()
+    {
+        using var dir = new TempDir();
+        var data = new Hpt.Actors.Hosting.TaskDataSummary("gsm8k.jsonl", "gsm8k", "strict", 120, 3, 0, 100, 10, 100, 0);
+
+        var md = File.ReadAllText(RunReport.Write(dir.Path, Run(2), null, null, "data", Settings, data));
+
+        Assert.Contains("## Data", md);
+        Assert.Contains("| training prompts without a demonstration | 100 of 100 |", md);
+        Assert.Contains("| rows skipped (unreadable) | 3 of 120 |", md);
+        Assert.Contains("| reward | strict |", md);
+    }
+
+    [Fact]
     public void A_single_step_still_plots()
     {
         using var dir = new TempDir();

@@ -18,11 +18,12 @@ public sealed class KillAndResumeTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    public static TheoryData<string> Stores => new() { "sqlite", "postgresql" };
+    /// <summary>Store, and the gate: the default (stateless) one, and target-ratio, whose gamma and counters must resume exactly.</summary>
+    public static TheoryData<string, string> Stores => new() { { "sqlite", "correct-count" }, { "postgresql", "correct-count" }, { "sqlite", "target-ratio" } };
 
     private static readonly TimeSpan RunLimit = TimeSpan.FromMinutes(6);
 
-    private string[] Arguments(string store, string runDir, string runId)
+    private string[] Arguments(string store, string gate, string runDir, string runId)
     {
         var args = new List<string>
         {
@@ -37,8 +38,9 @@ public sealed class KillAndResumeTests(ITestOutputHelper output) : IDisposable
             "--set", "pipeline.total-steps=8", "--set", "rollout.max-new-tokens=24", "--set", "checkpoint.every-steps=2",
             // Bitwise equality needs batch-invariant sampling: continuous batching is reproducible only up to rounding.
             "--set", "rollout.batching=group",
-            "--set", $"persistence.store={store}",
+            "--set", $"persistence.store={store}", "--set", $"algorithm.gate.policy={gate}",
         };
+        if (gate == "target-ratio") args.AddRange(["--set", "algorithm.gate.gamma=0.25", "--set", "algorithm.gate.target-offline-ratio=0.2"]);
         if (store == "postgresql")
         {
             if (Environment.GetEnvironmentVariable("HPT_TEST_POSTGRES") is null)
@@ -50,7 +52,7 @@ public sealed class KillAndResumeTests(ITestOutputHelper output) : IDisposable
 
     [Theory]
     [MemberData(nameof(Stores))]
-    public async Task Run_killed_at_random_points_resumes_to_the_same_weights_and_journal(string store)
+    public async Task Run_killed_at_random_points_resumes_to_the_same_weights_and_journal(string store, string gate)
     {
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var referenceDir = Path.Combine(_root, "reference");
@@ -58,7 +60,7 @@ public sealed class KillAndResumeTests(ITestOutputHelper output) : IDisposable
         var referenceId = $"ref-{suffix}";
         var killedId = $"kill-{suffix}";
 
-        RunToCompletion(Arguments(store, referenceDir, referenceId), "reference");
+        RunToCompletion(Arguments(store, gate, referenceDir, referenceId), "reference");
 
         var random = new Random(BitConverter.ToInt32(Guid.NewGuid().ToByteArray()));
         // Kills are triggered by the job's own progress lines (timing alone is not reliable on a loaded machine): the
@@ -76,7 +78,7 @@ public sealed class KillAndResumeTests(ITestOutputHelper output) : IDisposable
                 if (step > 7) break;
                 lastStep = step;
             }
-            using var child = HptProcess.Start(Arguments(store, killedDir, killedId));
+            using var child = HptProcess.Start(Arguments(store, gate, killedDir, killedId));
             if (!child.WaitForOutput(marker, RunLimit)) { output.WriteLine($"attempt {attempt}: ended before '{marker}'"); continue; }
             Thread.Sleep(random.Next(0, 300));
             if (child.HasExited) { output.WriteLine($"attempt {attempt}: ended right after '{marker}'"); continue; }
@@ -84,7 +86,7 @@ public sealed class KillAndResumeTests(ITestOutputHelper output) : IDisposable
             kills++;
             output.WriteLine($"attempt {attempt}: killed at '{marker}' + a random delay; last output: {LastLine(child.Output)}");
         }
-        RunToCompletion(Arguments(store, killedDir, killedId), "final resume");
+        RunToCompletion(Arguments(store, gate, killedDir, killedId), "final resume");
         Assert.True(kills >= 1, "the run was never killed: the test proved nothing");
 
         var referenceWeights = await File.ReadAllBytesAsync(FinalWeights(referenceDir));
@@ -94,7 +96,8 @@ public sealed class KillAndResumeTests(ITestOutputHelper output) : IDisposable
         var referenceSteps = await EffectiveJournal(store, referenceDir, referenceId);
         var resumedSteps = await EffectiveJournal(store, killedDir, killedId);
         Assert.Equal(8, referenceSteps.Count);
-        Assert.Contains(referenceSteps, s => s.Metrics.OfflineDataRatio < 1); // some prompts went to RL, not only SFT
+        Assert.Contains(referenceSteps, s => s.Metrics.OfflinePromptRatio < 1); // some prompts went to RL, not only SFT
+        if (gate == "target-ratio") Assert.True(referenceSteps.Select(s => s.GateState!["gamma"]).Distinct().Count() > 1, "gamma never moved");
         Assert.Equal(referenceSteps.Select(Describe), resumedSteps.Select(Describe));
     }
 
@@ -134,8 +137,9 @@ public sealed class KillAndResumeTests(ITestOutputHelper output) : IDisposable
     {
         var m = s.Metrics;
         return $"step {s.Step} v{s.PolicyVersion} seqs [{string.Join(",", s.Seqs)}] loss {m.Loss:R} reward {m.RewardMean:R}/{m.RewardStd:R} " +
-               $"offline {m.OfflineDataRatio:R} entropy {m.Entropy:R} len {m.ResponseLengthMean:R} grad {m.GradNorm:R} " +
-               $"skipped {m.UpdateSkipped} rows {m.Rows} tokens {m.Tokens} staleness {m.StalenessMax}";
+               $"offline {m.OfflinePromptRatio:R} entropy {m.Entropy:R} len {m.ResponseLengthMean:R} grad {m.GradNorm:R} " +
+               $"skipped {m.UpdateSkipped} rows {m.Rows} tokens {m.Tokens} staleness {m.StalenessMax} " +
+               $"gate [{string.Join(",", (s.GateState ?? new Dictionary<string, double>()).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value:R}"))}]";
     }
 
     private static string LastLine(string text) =>

@@ -27,7 +27,10 @@ public sealed class AlgorithmConfigurationTests
         Assert.Equal(0, c.Gate.MaxCorrect);
         Assert.Equal(AdvantageKind.DrGrpo, c.Advantage);
         Assert.Equal((DenominatorKind.Old, MaskKind.None), (c.Denominator, c.Mask));
-        Assert.Equal((AggregationKind.TokenSum, 8192.0), (c.Aggregation, c.AggregationConstant));
+        // The released code divides by its max response length: the preset leaves the constant to the generation budget.
+        Assert.Equal((AggregationKind.TokenSum, (double?)null), (c.Aggregation, c.AggregationConstant));
+        Assert.Equal(8192.0, ((TokenSumAggregation)AlgorithmFactory.Components(c).Aggregation).Constant);
+        Assert.Equal(48.0, c.ForPipeline(samplesCanBeStale: true, generationBudget: 48).AggregationConstant);
         Assert.Equal((AggregationKind.TokenMean, 1.0), (c.SftAggregation, c.SftCoef));
         Assert.Equal((0.001, 1.0, 80.0), (c.EntropyCoef, c.GradClip, c.SkipGradNormAbove));
         Assert.Equal(KlEstimator.None, c.Kl);

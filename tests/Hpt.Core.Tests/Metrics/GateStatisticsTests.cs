@@ -20,13 +20,13 @@ public sealed class GateStatisticsTests
         Assert.Equal((3, 2, 1, 0, 0), (stats.Prompts, stats.RlOnlyPrompts, stats.ExpertOnlyPrompts, stats.MixedPrompts,
             stats.DroppedPrompts));
         Assert.Equal((8, 1), (stats.RolloutRows, stats.ExpertRows));
-        Assert.Equal(1.0 / 9, stats.OfflineDataRatio, 12);
+        Assert.Equal(1.0 / 9, stats.OfflinePromptRatio, 12);
         Assert.Equal((0 + 0.25 + 1) / 3, stats.MeanAccuracy, 12);
     }
 
     [Fact]
     public void Empty_step_has_zero_ratio()
     {
-        Assert.Equal(0.0, GateStatistics.From([]).OfflineDataRatio);
+        Assert.Equal(0.0, GateStatistics.From([]).OfflinePromptRatio);
     }
 }

@@ -144,4 +144,17 @@ public sealed class QwenTokenizerParityTests(ITestOutputHelper output)
         Assert.Equal(151644, ids[0]);
         Assert.Equal(JsIds([prompt])[0], ids);
     }
+
+    [Fact]
+    public void Ids_the_tokenizer_lacks_decode_to_nothing_instead_of_throwing()
+    {
+        var tok = TokenizerOrSkip();
+        if (tok is null) return;
+        var ids = tok.Encode("The answer is 42");
+        Assert.Equal(151669, tok.VocabSize);
+        // 151669..151935 are padding rows of Qwen's 151936-row embedding; -1 and int.MaxValue are plainly invalid.
+        int[] withUnknown = [ids[0], 151_700, .. ids[1..], 151_935, -1, int.MaxValue];
+        Assert.Equal("The answer is 42", tok.Decode(withUnknown));
+        Assert.Equal("", tok.Decode([151_669]));
+    }
 }

@@ -12,6 +12,10 @@ public sealed record LearnerRow(
 {
     public int Tokens => Prompt.Length + Response.Length;
 
+    /// <summary>log pi_prox of each response token, from the step's no-grad pass; null where the row's own detached
+    /// log-probs are pi_prox (rows trained before the first optimizer step).</summary>
+    public float[]? ProximalLogProbs { get; init; }
+
     /// <summary>The rows of a step, prompts in the order given, each prompt's rows in the gate's order.</summary>
     public static IReadOnlyList<LearnerRow> From(IReadOnlyList<StepPrompt> batch, PromptCodec codec)
     {

@@ -77,8 +77,8 @@ internal static class Reference
         return rows == 0 ? 0 : sum / rows;
     }
 
-    /// <summary>GRPO: -(1/G) sum_i (1/|o_i|) sum_t min(r A, clip(r) A).</summary>
-    public static double Grpo(Scenario s, double[,] lp, double epsLow, double epsHigh)
+    /// <summary>GRPO: -(1/G) sum_i (1/|o_i|) sum_t w_t min(r A, clip(r) A); w = 1 unless a per-token weight is given.</summary>
+    public static double Grpo(Scenario s, double[,] lp, double epsLow, double epsHigh, Func<int, int, double>? weight = null)
     {
         double sum = 0, rows = 0;
         for (var b = 0; b < s.Rows; b++)
@@ -90,7 +90,7 @@ internal static class Reference
             double row = 0;
             for (var t = 0; t < s.Length[b]; t++)
             {
-                row += Ppo(Ratio(s, lp, b, t), s.AdvantageAt(b, t), epsLow, epsHigh);
+                row += (weight?.Invoke(b, t) ?? 1.0) * Ppo(Ratio(s, lp, b, t), s.AdvantageAt(b, t), epsLow, epsHigh);
             }
             sum += row / s.Length[b];
             rows++;
