@@ -66,7 +66,6 @@ public sealed class PolicyFactory
         PadTokenId = Codec.Tokenizer.PadId,
     };
 
-<<<<<<< HEAD
     /// <summary>
     /// A rollout worker's engine on <paramref name="device"/>, batching as <see cref="RolloutSettings.Batching"/> says:
     /// continuous (several prompts of <paramref name="samplesPerPrompt"/> samples in flight) or one group at a time.
@@ -79,7 +78,7 @@ public sealed class PolicyFactory
             ? new TorchRolloutEngine(model, Codec, sampling, seed)
             : new ContinuousTorchRolloutEngine(model, Codec, rollout.Continuous(sampling), seed).ForSamplesPerPrompt(samplesPerPrompt);
     }
-=======
+
     /// <summary>The Hugging Face folder the policy came from; null for the built-in model.</summary>
     public string? SourceFolder => _settings.Path.Length == 0 ? null : _settings.Path;
 
@@ -93,7 +92,6 @@ public sealed class PolicyFactory
 
     /// <summary>The final model: a Hugging Face folder with the weights in the source dtype (bf16 for a bf16 model).</summary>
     public void WriteFinalModel(CausalLM model, string folder) => HfFolder.Write(model, SourceFolder, folder);
->>>>>>> main
 
     /// <summary>A model on <paramref name="device"/>: the folder's weights, or a fresh init from <paramref name="seed"/>.</summary>
     public CausalLM NewModel(string device, long seed)

@@ -1,8 +1,5 @@
-<<<<<<< HEAD
-using Hpt.Model.Sampling;
-=======
 using Hpt.Model.Checkpoints;
->>>>>>> main
+using Hpt.Model.Sampling;
 
 namespace Hpt.Actors.Settings;
 
@@ -12,7 +9,9 @@ namespace Hpt.Actors.Settings;
 /// </summary>
 public sealed record RolloutSettings(IReadOnlyList<string> Devices, double Temperature, double TopP, int TopK, int MaxNewTokens)
 {
-<<<<<<< HEAD
+    /// <summary>The keys whose value came from generation_config.json (for the start-up line).</summary>
+    public IReadOnlyList<string> FromGenerationConfig { get; init; } = [];
+
     /// <summary>hpt.rollout.batching: continuous (several prompts in one decode batch) or group (one prompt at a time).</summary>
     public RolloutBatching Batching { get; init; } = RolloutBatching.Continuous;
 
@@ -27,20 +26,32 @@ public sealed record RolloutSettings(IReadOnlyList<string> Devices, double Tempe
 
     /// <summary>hpt.rollout.kv-after-update: keep or recompute a running sequence's KV cache when the weights change.</summary>
     public KvAfterUpdate KvAfterUpdate { get; init; } = KvAfterUpdate.Keep;
-=======
-    /// <summary>The keys whose value came from generation_config.json (for the start-up line).</summary>
-    public IReadOnlyList<string> FromGenerationConfig { get; init; } = [];
->>>>>>> main
 
     public static RolloutSettings Create(Akka.Configuration.Config root)
     {
         var r = new SettingsReader(root, "hpt.rollout");
         var devices = r.StringList("devices");
         if (devices.Count == 0) throw new SettingsException(r.Key("devices"), "needs at least one device");
-<<<<<<< HEAD
-        return new RolloutSettings(devices, r.Double("temperature", min: 0), r.Double("top-p", min: 0, max: 1),
-            r.Int("top-k", min: 0), r.Int("max-new-tokens", min: 1))
+        var path = new SettingsReader(root, "hpt.model").String("path");
+        var generation = path.Length > 0 && Directory.Exists(path) ? GenerationConfig.Load(path) : GenerationConfig.None;
+        var fromFile = new List<string>();
+
+        double Auto(string key, double? fromConfig, double fallback, double max)
         {
+            if (r.String(key) != "auto") return r.Double(key, min: 0, max: max);
+            if (fromConfig is not { } v) return fallback;
+            if (v < 0 || v > max) throw new SettingsException(r.Key(key), $"generation_config.json gives {v}, outside [0, {max}]");
+            fromFile.Add(key);
+            return v;
+        }
+
+        var temperature = Auto("temperature", generation.Temperature, 1.0, double.PositiveInfinity);
+        var topP = Auto("top-p", generation.TopP, 1.0, 1);
+        var topK = (int)Auto("top-k", generation.TopK, 0, int.MaxValue);
+        if (topP <= 0) throw new SettingsException(r.Key("top-p"), $"{topP} must be > 0");
+        return new RolloutSettings(devices, temperature, topP, topK, r.Int("max-new-tokens", min: 1))
+        {
+            FromGenerationConfig = fromFile,
             Batching = r.Enum<RolloutBatching>("batching"),
             MaxSequences = r.Int("max-sequences", min: 1),
             MaxPromptTokens = r.Int("max-prompt-tokens", min: 1),
@@ -48,6 +59,11 @@ public sealed record RolloutSettings(IReadOnlyList<string> Devices, double Tempe
             KvAfterUpdate = r.Enum<KvAfterUpdate>("kv-after-update"),
         };
     }
+
+    /// <summary>"temperature 0.7, top-p 0.8, top-k 20 (from generation_config.json: ...)"; for the start-up line.</summary>
+    public string DescribeSampling() =>
+        $"temperature {Temperature}, top-p {TopP}, top-k {TopK}" +
+        (FromGenerationConfig.Count > 0 ? $" ({string.Join(", ", FromGenerationConfig)} from the model's generation_config.json)" : "");
 
     /// <summary>The continuous generator's sizes for these settings and <paramref name="sampling"/>.</summary>
     public ContinuousOptions Continuous(SamplingOptions sampling) => new()
@@ -75,30 +91,4 @@ public enum RolloutBatching
     /// bitwise reproducible (the kill-and-resume guarantee).
     /// </summary>
     Group,
-=======
-        var path = new SettingsReader(root, "hpt.model").String("path");
-        var generation = path.Length > 0 && Directory.Exists(path) ? GenerationConfig.Load(path) : GenerationConfig.None;
-        var fromFile = new List<string>();
-
-        double Auto(string key, double? fromConfig, double fallback, double max)
-        {
-            if (r.String(key) != "auto") return r.Double(key, min: 0, max: max);
-            if (fromConfig is not { } v) return fallback;
-            if (v < 0 || v > max) throw new SettingsException(r.Key(key), $"generation_config.json gives {v}, outside [0, {max}]");
-            fromFile.Add(key);
-            return v;
-        }
-
-        var temperature = Auto("temperature", generation.Temperature, 1.0, double.PositiveInfinity);
-        var topP = Auto("top-p", generation.TopP, 1.0, 1);
-        var topK = (int)Auto("top-k", generation.TopK, 0, int.MaxValue);
-        if (topP <= 0) throw new SettingsException(r.Key("top-p"), $"{topP} must be > 0");
-        return new RolloutSettings(devices, temperature, topP, topK, r.Int("max-new-tokens", min: 1)) { FromGenerationConfig = fromFile };
-    }
-
-    /// <summary>"temperature 0.7, top-p 0.8, top-k 20 (from generation_config.json: ...)"; for the start-up line.</summary>
-    public string DescribeSampling() =>
-        $"temperature {Temperature}, top-p {TopP}, top-k {TopK}" +
-        (FromGenerationConfig.Count > 0 ? $" ({string.Join(", ", FromGenerationConfig)} from the model's generation_config.json)" : "");
->>>>>>> main
 }
