@@ -81,6 +81,16 @@ public sealed class CausalLM : nn.Module
     public long ParameterCount() => parameters().Sum(p => p.numel());
 
     /// <summary>
+    /// Recompute each decoder layer's activations in backward instead of keeping them (forwards with gradients and no
+    /// cache only): a training step then keeps one (B, T, d) input per layer, at the cost of a second forward.
+    /// </summary>
+    public bool ActivationCheckpointing
+    {
+        get => model.ActivationCheckpointing;
+        set => model.ActivationCheckpointing = value;
+    }
+
+    /// <summary>
     /// Final-normed hidden states (B, T, d_model).
     /// </summary>
     /// <param name="inputIds">(B, T) int64 on <see cref="Device"/>.</param>
@@ -115,10 +125,16 @@ public sealed class CausalLM : nn.Module
     /// matrix when tied. Padding rows past the tokenizer's ids are cut off before the matmul, which equals masking them to
     /// -inf for every softmax, sampling and scoring alike, and costs nothing.
     /// </summary>
-    public Tensor LmHead(Tensor hidden)
+    public Tensor LmHead(Tensor hidden) => F.linear(hidden, LmHeadMatrix());
+
+    /// <summary>
+    /// The (<see cref="OutputVocab"/>, d_model) matrix <see cref="LmHead"/> multiplies by: lm_head's weight or the tied
+    /// embeddings, cut to the tokenizer's ids (a view; gradients reach the parameter through it).
+    /// </summary>
+    public Tensor LmHeadMatrix()
     {
         var weight = lm_head?.weight ?? model.EmbeddingWeight;
-        return F.linear(hidden, OutputVocab == Config.VocabSize ? weight : weight.narrow(0, 0, OutputVocab));
+        return OutputVocab == Config.VocabSize ? weight : weight.narrow(0, 0, OutputVocab);
     }
 
     /// <summary>Full (B, T, V) logits of a causal forward over unpadded (or right-padded) rows. For tests and small models.</summary>

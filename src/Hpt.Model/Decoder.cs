@@ -189,11 +189,18 @@ public sealed class DecoderStack : nn.Module
 
     public Parameter EmbeddingWeight => embed_tokens.weight!;
 
+    /// <summary>See <see cref="CausalLM.ActivationCheckpointing"/>.</summary>
+    public bool ActivationCheckpointing { get; set; }
+
     /// <summary>Final-normed hidden states (B, T, d_model).</summary>
     public Tensor Forward(Tensor inputIds, Tensor cos, Tensor sin, Tensor? mask, bool causal, IKvCache? cache)
     {
         var h = embed_tokens.forward(inputIds);
-        for (var i = 0; i < layers.Count; i++) h = layers[i].Forward(h, cos, sin, mask, causal, cache, i);
+        var checkpoint = ActivationCheckpointing && cache is null && is_grad_enabled();
+        for (var i = 0; i < layers.Count; i++)
+            h = checkpoint
+                ? CheckpointedLayerFunction.Apply(layers[i], i, h, cos, sin, mask, causal)
+                : layers[i].Forward(h, cos, sin, mask, causal, cache, i);
         return norm.forward(h);
     }
 }

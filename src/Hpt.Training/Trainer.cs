@@ -3,6 +3,8 @@ using Hpt.Core.Configuration;
 using Hpt.Core.Training;
 using Hpt.Core.Upge;
 using Hpt.Model;
+using Hpt.Model.Memory;
+using Hpt.Model.Precision;
 using Hpt.Model.Scoring;
 using Hpt.Training.Engines;
 using Hpt.Training.Engines.Torch;
@@ -26,21 +28,29 @@ namespace Hpt.Training;
 /// </summary>
 public sealed class Trainer
 {
+    private const string MicroBatchTokensKey = "hpt.learner.micro-batch-tokens";
+    private const string CheckpointingKey = "hpt.learner.activation-checkpointing";
+
     private readonly CausalLM _model;
     private readonly Scorer _scorer;
     private readonly PromptCodec _codec;
     private readonly Algorithm _algorithm;
     private readonly IReadOnlyList<IStepStage> _stages;
     private readonly TrainerOptions _options;
-    private readonly TorchSharp.Modules.AdamW _optimizer;
+    private readonly MixedPrecisionAdamW _optimizer;
     private readonly ReaderWriterLockSlim _weightsLock;
+    private readonly Func<long?> _availableMemory;
 
+    /// <param name="optimizer">AdamW with fp32 master weights when the model is not fp32.</param>
     /// <param name="weightsLock">Taken for writing around each optimizer step, so readers of the weights (publishing)
     /// never see a half-updated policy.</param>
+    /// <param name="availableMemory">Bytes a micro-batch may use (null: the machine's available memory; for tests).</param>
     public Trainer(CausalLM model, PromptCodec codec, Algorithm algorithm, TrainerOptions options,
-        TorchSharp.Modules.AdamW optimizer, ReaderWriterLockSlim weightsLock)
+        MixedPrecisionAdamW optimizer, ReaderWriterLockSlim weightsLock, Func<long?>? availableMemory = null)
     {
+        _availableMemory = availableMemory ?? ProcessMemory.AvailableBytes;
         _model = model;
+        _model.ActivationCheckpointing = options.ActivationCheckpointing;
         _scorer = new Scorer(model);
         _codec = codec;
         _algorithm = algorithm;
@@ -57,31 +67,51 @@ public sealed class Trainer
     {
         foreach (var stage in _stages) batch = stage.Apply(batch);
         var rows = LearnerRow.From(batch, _codec);
+        var split = LearnerRow.Split(rows, _options.MiniBatches).Where(m => m.Count > 0).ToList();
+        // Refuse a step whose largest micro-batch cannot fit before any of it runs: an out-of-memory failure halfway
+        // would leave the earlier mini-batches' updates applied.
+        MicroBatchMemory.EnsureFits(_model, split.SelectMany(m => LearnerRow.Pack(m, _options.MicroBatchTokens)).Select(PaddedTokens),
+            MicroBatchTokensKey, _options.MicroBatchTokens, CheckpointingKey, _availableMemory());
         _model.train();
         var clock = Stopwatch.StartNew();
-        var minis = WithProximal(LearnerRow.Split(rows, _options.MiniBatches));
+        var minis = WithProximal(split);
         var proximalSeconds = clock.Elapsed.TotalSeconds;
 
         var step = new StepAccumulator();
         var results = new List<MiniBatchResult>(minis.Count);
         foreach (var mini in minis)
         {
-            if (mini.Count == 0) continue;
             var normalizer = Counts(mini);
             var metrics = new StepAccumulator();
-            foreach (var micro in LearnerRow.Pack(mini, _options.MicroBatchTokens))
-                metrics.Add(Backward(micro, normalizer));
+            var micros = LearnerRow.Pack(mini, _options.MicroBatchTokens).ToList();
+            try
+            {
+                foreach (var micro in micros)
+                {
+                    metrics.Add(Backward(micro, normalizer));
+                    _optimizer.AccumulateGradients(); // into the fp32 masters of a bf16 model
+                }
+            }
+            catch (Exception e)
+            {
+                _optimizer.ZeroGrad(); // a retried step must not add these gradients twice
+                if (!MicroBatchMemory.IsOutOfMemory(e)) throw;
+                var tokens = micros.Max(PaddedTokens);
+                throw new MicroBatchTooLargeException(MicroBatchTokensKey,
+                    $"out of memory in a training micro-batch of {tokens} padded tokens: lower {MicroBatchTokensKey} (now {_options.MicroBatchTokens})" +
+                    (_model.ActivationCheckpointing ? "" : $" or set {CheckpointingKey} = on") + $" ({e.Message.Split('\n')[0]})", e);
+            }
             step.Add(metrics);
 
-            var check = _algorithm.GradientGuard.ClipAndJudge(_model.parameters());
+            var check = _algorithm.GradientGuard.ClipAndJudge(_optimizer.Parameters);
             var stepped = check.Verdict == GradientVerdict.Step;
             if (stepped)
             {
                 _weightsLock.EnterWriteLock();
-                try { _optimizer.step(); }
+                try { _optimizer.Step(); }
                 finally { _weightsLock.ExitWriteLock(); }
             }
-            _optimizer.zero_grad();
+            _optimizer.ZeroGrad();
             results.Add(metrics.MiniBatch(mini.Count, check.Norm, !stepped));
         }
         return step.Result(results, proximalSeconds, rows);
@@ -158,8 +188,12 @@ public sealed class Trainer
         };
         using var result = _algorithm.Loss.Compute(upge);
         result.Loss.backward();
+        AutogradHandoff.Release(); // the custom backwards' last gradient handles
         return result.Metrics;
     }
+
+    /// <summary>The scorer's tensor size for a micro-batch: rows x the longest prompt + response.</summary>
+    private static long PaddedTokens(IReadOnlyList<LearnerRow> micro) => (long)micro.Count * micro.Max(r => r.Tokens);
 
     private static LossNormalizer Counts(IReadOnlyList<LearnerRow> rows)
     {

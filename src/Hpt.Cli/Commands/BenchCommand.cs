@@ -16,6 +16,7 @@ public static class BenchCommand
         command.Subcommands.Add(BenchModelCommand.Create());
         command.Subcommands.Add(BenchRolloutCommand.Create());
         command.Subcommands.Add(Publish());
+        command.Subcommands.Add(BenchMemoryCommand.Create());
         return command;
     }
 

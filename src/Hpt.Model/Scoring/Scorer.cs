@@ -6,17 +6,21 @@ namespace Hpt.Model.Scoring;
 /// <summary>
 /// Teacher-forced log-probs and entropies of responses given prompts: one causal forward over right-padded
 /// prompt+response rows (padding sits after every real token, so a plain causal mask is exact), then the vocabulary
-/// projection only at the response positions, in chunks along the sequence.
+/// projection only at the response positions, in chunks of rows. With gradients, a custom autograd function recomputes
+/// each chunk's logits in backward, so no (T x V) tensor is kept and the vocabulary part's peak is one chunk, whatever T.
 /// </summary>
 public sealed class Scorer(CausalLM model)
 {
     public CausalLM Model { get; } = model;
 
     /// <summary>
-    /// Largest number of (row, position) logits held at once when no gradient is kept (B x chunk x V floats).
-    /// With gradients the graph keeps every chunk's softmax for backward anyway, so chunking only bounds the no-grad peak.
+    /// Largest number of logits (response positions x V floats) held at once, with or without gradients: with
+    /// <see cref="VocabBackward.Recompute"/> the backward recomputes each chunk instead of keeping it.
     /// </summary>
     public long MaxLogitsPerChunk { get; init; } = 8L << 20;
+
+    /// <summary>How the vocabulary projection is differentiated when gradients are requested.</summary>
+    public VocabBackward VocabBackward { get; init; } = VocabBackward.Recompute;
 
     /// <summary>
     /// Scores each (prompt, response) row. Log-probs use log_softmax semantics (logit - logsumexp) in fp32, the same formula
@@ -70,10 +74,39 @@ public sealed class Scorer(CausalLM model)
         var target = tensor(targets, [b, tMax, 1], device: device);
         var maskT = tensor(mask, [b, tMax], device: device);
 
-        var chunk = (int)Math.Clamp(MaxLogitsPerChunk / Math.Max(1L, (long)b * vocab), 1, tMax);
+        Tensor lp, ent;
+        if (withGrad && VocabBackward == VocabBackward.KeepGraph)
+        {
+            (lp, ent) = KeepGraphScores(responseHidden, target, withEntropy);
+        }
+        else
+        {
+            // Rows flattened: one chunk is at most MaxLogitsPerChunk logits whatever the batch shape.
+            var rows = (long)b * tMax;
+            var chunkRows = Math.Clamp(MaxLogitsPerChunk / Model.OutputVocab, 1, rows);
+            var flat = responseHidden.reshape(rows, d);
+            var flatTargets = target.reshape(rows, 1);
+            var (flatLp, flatEnt) = withGrad
+                ? ChunkedVocabFunction.Apply(flat, Model.LmHeadMatrix(), flatTargets, chunkRows, withEntropy)
+                : VocabProjection.Forward(flat, Model.LmHeadMatrix(), flatTargets, chunkRows, withEntropy);
+            (lp, ent) = (flatLp.view(b, tMax), flatEnt.view(b, tMax));
+        }
+        lp *= maskT;
+        ent *= maskT;
+        return new ScoreResult(lp.MoveToOuterDisposeScope(), ent.MoveToOuterDisposeScope(), maskT.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// The scorer before <see cref="VocabBackward.Recompute"/>: plain autograd ops per chunk, so the graph keeps every
+    /// chunk's (B, c, V) logits and softmax for backward. Kept for <c>hpt bench memory</c>'s comparison.
+    /// </summary>
+    private (Tensor LogProbs, Tensor Entropies) KeepGraphScores(Tensor responseHidden, Tensor target, bool withEntropy)
+    {
+        var (b, tMax) = (responseHidden.shape[0], responseHidden.shape[1]);
+        var chunk = Math.Clamp(MaxLogitsPerChunk / Math.Max(1L, b * Model.OutputVocab), 1, tMax);
         var logProbs = new List<Tensor>();
         var entropies = new List<Tensor>();
-        for (var start = 0; start < tMax; start += chunk)
+        for (long start = 0; start < tMax; start += chunk)
         {
             var len = Math.Min(chunk, tMax - start);
             var logits = Model.LmHead(responseHidden.narrow(1, start, len)).to(ScalarType.Float32); // (B, c, V)
@@ -81,16 +114,11 @@ public sealed class Scorer(CausalLM model)
             logProbs.Add((logits.gather(-1, target.narrow(1, start, len)) - lse).squeeze(-1));
             if (withEntropy)
             {
-                // H = lse - sum_v p_v * logit_v, with p = exp(logit - lse): no separate log_softmax tensor.
                 using var p = (logits - lse).exp();
                 entropies.Add(lse.squeeze(-1) - (p * logits).sum(-1));
             }
-            // Free this chunk's vocabulary-sized logits now rather than at the end of the scope. With autograd on, the
-            // graph holds its own reference, so only this handle goes.
-            logits.Dispose();
+            logits.Dispose(); // the graph holds its own reference
         }
-        var lp = cat(logProbs, 1) * maskT;
-        var ent = withEntropy ? cat(entropies, 1) * maskT : zeros_like(maskT);
-        return new ScoreResult(lp.MoveToOuterDisposeScope(), ent.MoveToOuterDisposeScope(), maskT.MoveToOuterDisposeScope());
+        return (cat(logProbs, 1), withEntropy ? cat(entropies, 1) : zeros(b, tMax, device: responseHidden.device));
     }
 }

@@ -73,6 +73,16 @@ public sealed class HptConfigTests
     }
 
     [Fact]
+    public void Activation_checkpointing_is_off_by_default_takes_on_and_rejects_other_words_naming_the_key()
+    {
+        Assert.False(LearnerSettings.Create(HptConfig.Load()).ActivationCheckpointing);
+        Assert.True(LearnerSettings.Create(HptConfig.Load(overrides: ["learner.activation-checkpointing=on"])).ActivationCheckpointing);
+        var e = Assert.ThrowsAny<SettingsException>(() =>
+            LearnerSettings.Create(HptConfig.Load(overrides: ["learner.activation-checkpointing=sometimes"])));
+        Assert.Equal("hpt.learner.activation-checkpointing", e.Key);
+    }
+
+    [Fact]
     public void Missing_configuration_file_is_a_clear_error() =>
         Assert.Throws<FileNotFoundException>(() => HptConfig.Load("/nonexistent/hpt.conf"));
 

@@ -92,6 +92,7 @@ public sealed class HfModelTrainingTests(ITestOutputHelper output) : IDisposable
         var runDir = Path.Combine(_root, "run");
         var printed = RunToCompletion(Train(model, runDir, steps: 2), "train");
         Assert.Contains("prompts: chatml, system prompt \"Please reason step by step", printed);
+        Assert.Contains("reward: strict", printed); // data files score only a committed \boxed{} answer
 
         // Templated prompts; a random model never answers right, so every prompt with a demonstration goes to SFT (P = 0).
         var log = File.ReadAllText(Path.Combine(runDir, "metrics.jsonl")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -99,8 +100,8 @@ public sealed class HfModelTrainingTests(ITestOutputHelper output) : IDisposable
         foreach (var line in log)
         {
             var step = JsonNode.Parse(line)!.AsObject();
-            var offline = step.Single(kv => kv.Key.Contains("offline", StringComparison.OrdinalIgnoreCase)).Value!.GetValue<double>();
-            Assert.True(offline > 0.99, $"offline data ratio {offline}: at P = 0 every prompt should be SFT-routed ({line})");
+            var offline = step.Single(kv => kv.Key.Equals("offlinePromptRatio", StringComparison.OrdinalIgnoreCase)).Value!.GetValue<double>();
+            Assert.True(offline > 0.99, $"share of prompts with an expert row {offline}: at P = 0 every prompt should be SFT-routed ({line})");
         }
 
         // Checkpoints and final/ are Hugging Face folders; the final model is in the source dtype.

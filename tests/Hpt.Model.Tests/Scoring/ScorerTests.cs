@@ -84,4 +84,48 @@ public sealed class ScorerTests
         Assert.True(q.grad!.abs().sum().item<float>() > 0);
         m.zero_grad();
     }
+
+    /// <summary>Gradients of every parameter for a loss on log-probs and entropies (the learner's shape of loss).</summary>
+    private static Dictionary<string, Tensor> Gradients(CausalLM m, Scorer scorer, int[][] responses)
+    {
+        m.zero_grad();
+        using (var scope = NewDisposeScope())
+        {
+            var score = scorer.Score(Prompts, responses, withGrad: true);
+            var weights = arange(1, score.LogProbs.shape[1] + 1, ScalarType.Float32) / 7.0; // distinct per position
+            (-(score.LogProbs * weights).sum() - 0.3 * (score.Entropies * weights).sum()).backward();
+        }
+        AutogradHandoff.Release();
+        var grads = m.Weights().ToDictionary(w => w.Name, w => w.Param.grad!.detach().clone().to(ScalarType.Float32).DetachFromDisposeScope());
+        m.zero_grad();
+        return grads;
+    }
+
+    [Theory]
+    [InlineData("fp32", false, 1e-5, null)]
+    [InlineData("fp32", true, 1e-5, null)]
+    [InlineData("fp32", true, 1e-5, 50)]
+    [InlineData("fp32", false, 1e-5, 50)]
+    [InlineData("bf16", false, 3e-2, null)]
+    public void Recomputed_vocabulary_backward_gives_the_gradients_of_the_graph_keeping_scorer(string dtype, bool tied, double tolerance, int? tokenCount)
+    {
+        using var m = CausalLM.Create(TestModels.TinyConfig(tied: tied), new ModelOptions("cpu", dtype) { TokenCount = tokenCount }, seed: 12);
+        int[][] responses = [[1, 2, 3, 4, 5, 6], [7], [9, 10, 11]];
+        var expected = Gradients(m, new Scorer(m) { VocabBackward = VocabBackward.KeepGraph }, responses);
+        var actual = Gradients(m, new Scorer(m) { MaxLogitsPerChunk = 2 * 61 }, responses); // 2 rows per chunk
+        try
+        {
+            foreach (var (name, e) in expected)
+            {
+                var scale = e.abs().max().item<float>();
+                var diff = (actual[name] - e).abs().max().item<float>();
+                Assert.True(scale > 0, $"{name}: no gradient at all");
+                Assert.True(diff <= tolerance * scale, $"{name}: max |diff| {diff} vs max |grad| {scale}");
+            }
+        }
+        finally
+        {
+            foreach (var t in expected.Values.Concat(actual.Values)) t.Dispose();
+        }
+    }
 }

@@ -106,6 +106,41 @@ public sealed class TorchEnginesTests
         }
     }
 
+    [Fact]
+    public void Bf16_learner_moves_rms_norm_weights_that_pure_bf16_updates_round_away()
+    {
+        // A bf16 norm weight of 1.0 has neighbours 1 - 2^-8 and 1 + 2^-7: an AdamW step of about the learning rate
+        // (1e-3 here) rounds back to 1.0 every time, unless the steps add up on fp32 master weights.
+        var settings = Learner with { LearningRate = 1e-3 };
+        using var learner = new TorchLearnerEngine(CausalLM.Create(Config, new ModelOptions("cpu", "bf16"), seed: 1), Codec,
+            AlgorithmFactory.Create(AlgorithmPresets.Get("sft")), settings);
+        var before = learner.Model.Weights().ToDictionary(w => w.Name, w => Bytes(w.Param));
+        var batch = new[] { SftItem(0, "12+3=", "2+3=5\nans 15"), SftItem(1, "4+4=", "ans 8") };
+        for (var i = 0; i < 6; i++) learner.Train(batch);
+        Assert.Equal(ScalarType.BFloat16, learner.Model.Weights()[0].Param.dtype); // the model stays in its dtype
+        var unchanged = learner.Model.Weights().Where(w => before[w.Name].SequenceEqual(Bytes(w.Param))).Select(w => w.Name).ToList();
+        Assert.True(unchanged.Count == 0, $"{unchanged.Count} of {before.Count} tensors unchanged, e.g. {string.Join(", ", unchanged.Take(4))}");
+    }
+
+    [Fact]
+    public void A_micro_batch_that_cannot_fit_fails_naming_the_key_before_anything_is_applied()
+    {
+        using var learner = new TorchLearnerEngine(CausalLM.Create(Config, seed: 1), Codec,
+            AlgorithmFactory.Create(AlgorithmPresets.Get("sft")), Learner, availableMemory: () => 1 << 20);
+        var before = Hpt.Model.Weights.PolicyWeights.ToBytes(learner.Model);
+        var e = Assert.Throws<Hpt.Model.Memory.MicroBatchTooLargeException>(() => learner.Train([SftItem(0, "12+3=", "ans 15")]));
+        Assert.Equal("hpt.learner.micro-batch-tokens", e.Key);
+        Assert.Contains("lower hpt.learner.micro-batch-tokens (now 4096)", e.Message);
+        Assert.Equal(before, Hpt.Model.Weights.PolicyWeights.ToBytes(learner.Model));
+        Assert.Equal(0, learner.PolicyVersion);
+    }
+
+    private static byte[] Bytes(Tensor t)
+    {
+        using var c = t.detach().contiguous();
+        return c.bytes.ToArray();
+    }
+
     private static RolloutRequest Request(long seq, int samples) => new(seq, $"{seq}+{seq}=", samples);
 
     private static StepPrompt SftItem(long seq, string prompt, string demonstration) =>

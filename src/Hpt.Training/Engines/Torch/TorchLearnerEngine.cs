@@ -1,5 +1,6 @@
 using Hpt.Core.Configuration;
 using Hpt.Model;
+using Hpt.Model.Precision;
 using Hpt.Model.Weights;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -14,22 +15,25 @@ public sealed class TorchLearnerEngine : ILearnerEngine
 {
     private const string WeightsFile = "model.safetensors";
     private const string OptimizerFile = "optimizer.pt";
+    private const string MastersFile = "master-weights.safetensors";
 
     private readonly CausalLM _model;
-    private readonly TorchSharp.Modules.AdamW _optimizer;
+    private readonly MixedPrecisionAdamW _optimizer;
     private readonly Trainer _trainer;
     private readonly ReaderWriterLockSlim _weightsLock = new(LockRecursionPolicy.NoRecursion);
     private readonly LivePolicyWeights _published;
     private readonly bool _ownsModel;
 
     /// <param name="ownsModel">Dispose the model with the engine (false when the caller keeps using it).</param>
-    public TorchLearnerEngine(CausalLM model, PromptCodec codec, Algorithm algorithm, TrainerOptions options, bool ownsModel = true)
+    /// <param name="availableMemory">Bytes a micro-batch may use (null: the machine's available memory; for tests).</param>
+    public TorchLearnerEngine(CausalLM model, PromptCodec codec, Algorithm algorithm, TrainerOptions options, bool ownsModel = true,
+        Func<long?>? availableMemory = null)
     {
         _ownsModel = ownsModel;
         _model = model;
-        _optimizer = optim.AdamW(model.parameters(), options.LearningRate, options.Beta1, options.Beta2,
-            weight_decay: options.WeightDecay);
-        _trainer = new Trainer(model, codec, algorithm, options, _optimizer, _weightsLock);
+        // bf16 compute, fp32 master weights and optimizer state (no copies for an fp32 model).
+        _optimizer = new MixedPrecisionAdamW(model.Weights(), options.LearningRate, options.Beta1, options.Beta2, options.WeightDecay);
+        _trainer = new Trainer(model, codec, algorithm, options, _optimizer, _weightsLock, availableMemory);
         _published = new LivePolicyWeights(model, _weightsLock, () => PolicyVersion);
     }
 
@@ -49,14 +53,13 @@ public sealed class TorchLearnerEngine : ILearnerEngine
     public void SaveCheckpoint(string folder, bool withOptimizer)
     {
         PolicyWeights.Save(_model, Path.Combine(folder, WeightsFile));
-        if (withOptimizer) _optimizer.save_state_dict(Path.Combine(folder, OptimizerFile));
+        if (withOptimizer) _optimizer.Save(Path.Combine(folder, OptimizerFile), Path.Combine(folder, MastersFile));
     }
 
     public void LoadCheckpoint(string folder, long version)
     {
         PolicyWeights.Load(_model, Path.Combine(folder, WeightsFile));
-        var optimizerPath = Path.Combine(folder, OptimizerFile);
-        if (File.Exists(optimizerPath)) _optimizer.load_state_dict(optimizerPath);
+        _optimizer.Load(Path.Combine(folder, OptimizerFile), Path.Combine(folder, MastersFile));
         PolicyVersion = version;
     }
 
