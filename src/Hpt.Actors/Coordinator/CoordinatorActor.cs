@@ -21,7 +21,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor
     private readonly DataOrder _order;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<IActorRef, WorkerSlot> _workers = new();
-    private readonly Queue<IActorRef> _idle = new();
+    private readonly Queue<IActorRef> _idle = new(); // workers with credits, served round-robin
     private readonly List<IActorRef> _watchers = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly CoordinatorHistory _history = new();
@@ -49,7 +49,8 @@ public sealed class CoordinatorActor : ReceivePersistentActor
         Command<RequestWork>(r => { if (IsRolloutMember(r.Worker)) OnRequestWork(r); });
         Command<RegisterWorker>(r =>
         {
-            if (!_workers.ContainsKey(r.Worker) && IsRolloutMember(r.Worker)) OnRequestWork(new RequestWork(r.Worker, r.WorkerId, r.PolicyVersion));
+            if (!_workers.ContainsKey(r.Worker) && IsRolloutMember(r.Worker))
+                OnRequestWork(new RequestWork(r.Worker, r.WorkerId, r.PolicyVersion) { Credits = r.Credits, Fresh = true });
         });
         Command<RolloutsFailed>(f => Return(f.Work.Seq, f.Attempt, $"worker {f.WorkerId} failed: {f.Reason}", Sender, failed: true));
         Command<PromptTooStale>(s => Return(s.Work.Seq, s.Attempt, $"sample v{s.SampleVersion} too stale for learner v{s.LearnerVersion}", null, failed: false));
@@ -219,9 +220,15 @@ public sealed class CoordinatorActor : ReceivePersistentActor
             slot = new WorkerSlot(request.WorkerId);
             _workers[request.Worker] = slot;
         }
-        slot.Assignment = null; // a request means the previous prompt was delivered downstream
+        if (request.Fresh)
+        {
+            slot.Assignments.Clear();
+            slot.Credits = 0;
+        }
+        foreach (var delivered in request.Delivered) slot.Assignments.Remove(delivered);
+        slot.Credits += Math.Max(0, request.Credits);
         slot.PolicyVersion = request.PolicyVersion;
-        if (!_idle.Contains(request.Worker)) _idle.Enqueue(request.Worker);
+        if (slot.Credits > 0 && !_idle.Contains(request.Worker)) _idle.Enqueue(request.Worker);
         Dispatch();
     }
 
@@ -255,13 +262,13 @@ public sealed class CoordinatorActor : ReceivePersistentActor
         var remaining = _idle.Where(w => !w.Equals(terminated.ActorRef)).ToArray();
         _idle.Clear();
         foreach (var w in remaining) _idle.Enqueue(w);
-        if (slot.Assignment is { } a)
-            Return(a.Seq, a.Attempt, $"worker {slot.WorkerId} stopped", null, failed: true);
+        // Every prompt the worker held goes back to be issued again (a failed attempt each, for hpt.pipeline.max-attempts).
+        ReturnAll(slot.Assignments.OrderBy(a => a.Seq).ToArray(), $"worker {slot.WorkerId} stopped");
     }
 
     private void Return(long seq, int attempt, string reason, IActorRef? worker, bool failed)
     {
-        if (worker is not null && _workers.TryGetValue(worker, out var slot)) slot.Assignment = null;
+        if (worker is not null && _workers.TryGetValue(worker, out var slot)) slot.Assignments.Remove(new PromptAttempt(seq, attempt));
         if (!_state.InFlight.TryGetValue(seq, out var current) || current != attempt) return;
         if (failed && _state.FailuresOf(seq) + 1 >= _settings.MaxAttempts)
         {
@@ -300,24 +307,54 @@ public sealed class CoordinatorActor : ReceivePersistentActor
         });
     }
 
-    /// <summary>Plans which idle workers get which prompts, journals the issues, then sends the work.</summary>
+    /// <summary>
+    /// Returns several prompts in one journal write and dispatches once after it: separate writes would each dispatch
+    /// from a state that does not yet hold the issues planned by the one before, and issue a prompt twice.
+    /// </summary>
+    private void ReturnAll(IReadOnlyList<PromptAttempt> prompts, string reason)
+    {
+        var current = prompts.Where(p => _state.InFlight.TryGetValue(p.Seq, out var attempt) && attempt == p.Attempt).ToArray();
+        // Prompts out of attempts are set aside (or stop the run) one by one; the rest go back in one journal write.
+        foreach (var p in current.Where(p => _state.FailuresOf(p.Seq) + 1 >= _settings.MaxAttempts)) GiveUp(p.Seq, p.Attempt, reason);
+        var events = current.Where(p => _state.FailuresOf(p.Seq) + 1 < _settings.MaxAttempts)
+            .Select(p => new PromptReturned(p.Seq, p.Attempt, reason, true)).ToArray();
+        if (events.Length == 0) return;
+        foreach (var e in events) _log.Info("coordinator: prompt {0} attempt {1} returned: {2}", e.Seq, e.Attempt, reason);
+        var left = events.Length;
+        PersistAll(events, evt =>
+        {
+            _state = _history.Apply(_state, evt);
+            if (--left == 0) Dispatch();
+        });
+    }
+
+    /// <summary>
+    /// Plans which workers with credits get which prompts (round-robin, one credit per prompt), journals the issues,
+    /// then sends the work.
+    /// </summary>
     private void Dispatch()
     {
         if (IsComplete) return;
         var planned = new List<(IActorRef Worker, PromptIssued Event)>();
         var state = _state;
+        // A worker whose credits a fresh request reset may still be queued: skip it.
+        while (_idle.Count > 0 && (!_workers.TryGetValue(_idle.Peek(), out var queued) || queued.Credits <= 0)) _idle.Dequeue();
         while (_idle.Count > 0
                && AdmissionControl.CanAccept(state.Accepted, state.PolicyVersion, _settings.MaxStaleness, _settings.PromptsPerStep)
                && state.NextToIssue(TotalPrompts) is { } next)
         {
             var issued = new PromptIssued(next.Seq, next.Attempt);
-            planned.Add((_idle.Dequeue(), issued));
+            var worker = _idle.Dequeue();
+            var slot = _workers[worker];
+            if (--slot.Credits > 0) _idle.Enqueue(worker);
+            planned.Add((worker, issued));
+            while (_idle.Count > 0 && (!_workers.TryGetValue(_idle.Peek(), out var queued) || queued.Credits <= 0)) _idle.Dequeue();
             state = state.Apply(issued);
         }
         if (planned.Count == 0) return;
 
         var byEvent = planned.ToDictionary(p => p.Event, p => p.Worker);
-        foreach (var (worker, evt) in planned) _workers[worker].Assignment = (evt.Seq, evt.Attempt);
+        foreach (var (worker, evt) in planned) _workers[worker].Assignments.Add(new PromptAttempt(evt.Seq, evt.Attempt));
         PersistAll(planned.Select(p => p.Event), evt =>
         {
             _state = _history.Apply(_state, evt);
@@ -357,6 +394,9 @@ public sealed class CoordinatorActor : ReceivePersistentActor
     {
         public string WorkerId { get; } = workerId;
         public long PolicyVersion { get; set; }
-        public (long Seq, int Attempt)? Assignment { get; set; }
+        /// <summary>Prompts sent to the worker and not yet delivered downstream or handed back.</summary>
+        public HashSet<PromptAttempt> Assignments { get; } = [];
+        /// <summary>Prompts the worker asked for and has not been sent yet.</summary>
+        public int Credits { get; set; }
     }
 }

@@ -116,9 +116,8 @@ public static class TrainingRun
         TrainingTask task, PolicyFactory policy, TorchLearnerEngine engine, Algorithm algorithm, CheckpointStore store,
         IRunObserver observer, CancellationToken cancel)
     {
-        var sampling = policy.Sampling(rollout);
         var engines = rollout.Devices
-            .Select(device => (Func<IRolloutEngine>)(() => new TorchRolloutEngine(policy.NewModel(device, run.Seed), policy.Codec, sampling, run.Seed)))
+            .Select(device => (Func<IRolloutEngine>)(() => policy.NewRolloutEngine(rollout, device, run.Seed, pipelineSettings.SamplesPerPrompt)))
             .ToArray();
         var parts = RunAssembly.Parts(run, pipelineSettings, task, engine, algorithm.Gate, engines, store, checkpointSettings, configHash, observer)
             with { Intake = RunAssembly.Intake(policy, rollout) };
