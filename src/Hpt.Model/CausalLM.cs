@@ -109,6 +109,18 @@ public sealed class CausalLM : nn.Module
     }
 
     /// <summary>
+    /// Final-normed hidden states (B, T, d_model) of a forward through a caller-managed cache (continuous batching):
+    /// positions and the mask are always explicit, because the cache's rows have lengths of their own.
+    /// </summary>
+    /// <param name="positions">(B, T) int64 rotary positions.</param>
+    /// <param name="mask">bool (B, 1, T, Tk) over the keys the cache returns, true = attend.</param>
+    public Tensor Forward(Tensor inputIds, Tensor positions, Tensor mask, IKvCache cache)
+    {
+        var (cos, sin) = rotary.CosSin(positions, DType);
+        return model.Forward(inputIds, cos, sin, mask, causal: false, cache);
+    }
+
+    /// <summary>
     /// Vocabulary logits (..., <see cref="OutputVocab"/>) for hidden states (..., d_model): the lm_head, or the embedding
     /// matrix when tied. Padding rows past the tokenizer's ids are cut off before the matmul, which equals masking them to
     /// -inf for every softmax, sampling and scoring alike, and costs nothing.

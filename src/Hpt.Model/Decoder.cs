@@ -100,7 +100,7 @@ public sealed class Attention : nn.Module
     /// <param name="x">(B, T, d_model)</param>
     /// <param name="mask">bool (B, 1, T, Tk), true = attend; null with <paramref name="causal"/> = plain causal, else no mask.</param>
     /// <param name="cache">this layer's cache slot; x's keys/values are written at the cache's current length.</param>
-    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, bool causal, KvCache? cache, int layer)
+    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, bool causal, IKvCache? cache, int layer)
     {
         var (b, t) = (x.shape[0], x.shape[1]);
         var q = q_proj.forward(x).view(b, t, heads, headDim);   // (B, T, H, D)
@@ -164,7 +164,7 @@ public sealed class DecoderLayer : nn.Module
         RegisterComponents();
     }
 
-    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, bool causal, KvCache? cache, int layer)
+    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, bool causal, IKvCache? cache, int layer)
     {
         var h = x + self_attn.Forward(input_layernorm.forward(x), cos, sin, mask, causal, cache, layer);
         return h + mlp.forward(post_attention_layernorm.forward(h));
@@ -193,7 +193,7 @@ public sealed class DecoderStack : nn.Module
     public bool ActivationCheckpointing { get; set; }
 
     /// <summary>Final-normed hidden states (B, T, d_model).</summary>
-    public Tensor Forward(Tensor inputIds, Tensor cos, Tensor sin, Tensor? mask, bool causal, KvCache? cache)
+    public Tensor Forward(Tensor inputIds, Tensor cos, Tensor sin, Tensor? mask, bool causal, IKvCache? cache)
     {
         var h = embed_tokens.forward(inputIds);
         var checkpoint = ActivationCheckpointing && cache is null && is_grad_enabled();

@@ -8,7 +8,7 @@ namespace Hpt.Model;
 /// <c>narrow(2, 0, length)</c> view. All layers write at the same offset during one forward, so the length moves only
 /// when the caller calls <see cref="Advance"/> after the forward. The buffers live outside every dispose scope; dispose the cache.
 /// </summary>
-public sealed class KvCache : IDisposable
+public sealed class KvCache : IKvCache, IDisposable
 {
     private readonly Tensor[] keys;
     private readonly Tensor[] values;

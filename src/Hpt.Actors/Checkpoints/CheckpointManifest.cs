@@ -7,6 +7,10 @@ public sealed record CheckpointManifest(
     long PolicyVersion,
     string ConfigHash,
     DateTime CreatedUtc,
-    IReadOnlyDictionary<string, CheckpointFile> Files);
+    IReadOnlyDictionary<string, CheckpointFile> Files)
+{
+    /// <summary>The run that wrote it (hpt.run.id); null in checkpoints of older builds.</summary>
+    public string? RunId { get; init; }
+}
 
 public sealed record CheckpointFile(long Bytes, string Sha256);

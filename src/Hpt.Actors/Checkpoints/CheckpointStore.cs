@@ -11,7 +11,10 @@ namespace Hpt.Actors.Checkpoints;
 /// <paramref name="companions"/>, when given, adds files beside every checkpoint's own (the policy's config.json and
 /// tokenizer files, which make each checkpoint a Hugging Face folder that <c>hpt.model.path</c> can load).
 /// </summary>
-public sealed class CheckpointStore(string directory, int keep, Action<string>? warn = null, Action<string>? companions = null)
+/// <param name="runId">The run these checkpoints belong to: written into each manifest, and a checkpoint of another run
+/// found here (copied in by hand) is refused rather than trained on.</param>
+public sealed class CheckpointStore(string directory, int keep, Action<string>? warn = null, Action<string>? companions = null,
+    string? runId = null)
 {
     public const int Format = 1;
     private const string ManifestName = "manifest.json";
@@ -23,9 +26,30 @@ public sealed class CheckpointStore(string directory, int keep, Action<string>? 
     /// <summary>Writes a checkpoint: <paramref name="writeFiles"/> fills the (temporary) folder it is given.</summary>
     public CheckpointManifest Save(long step, long policyVersion, string configHash, Action<string> writeFiles)
     {
-        System.IO.Directory.CreateDirectory(Directory);
         var final = Path.Combine(Directory, FolderName(step));
         var temp = final + TempSuffix;
+        try
+        {
+            return Write(step, policyVersion, configHash, writeFiles, final, temp);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A full disk leaves a partial folder: remove it (the older checkpoints stay as they were) and say where.
+            try
+            {
+                if (System.IO.Directory.Exists(temp)) System.IO.Directory.Delete(temp, recursive: true);
+            }
+            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
+            {
+                warn?.Invoke($"cannot remove the partial checkpoint {temp}: {cleanup.Message}");
+            }
+            throw new IOException($"cannot write the checkpoint of step {step} to {final}: {e.Message}", e);
+        }
+    }
+
+    private CheckpointManifest Write(long step, long policyVersion, string configHash, Action<string> writeFiles, string final, string temp)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
         if (System.IO.Directory.Exists(temp)) System.IO.Directory.Delete(temp, recursive: true);
         System.IO.Directory.CreateDirectory(temp);
 
@@ -37,7 +61,7 @@ public sealed class CheckpointStore(string directory, int keep, Action<string>? 
             FlushToDisk(path);
             files[Path.GetFileName(path)] = new CheckpointFile(new FileInfo(path).Length, Sha256(path));
         }
-        var manifest = new CheckpointManifest(Format, step, policyVersion, configHash, DateTime.UtcNow, files);
+        var manifest = new CheckpointManifest(Format, step, policyVersion, configHash, DateTime.UtcNow, files) { RunId = runId };
         var manifestPath = Path.Combine(temp, ManifestName);
         File.WriteAllBytes(manifestPath, JsonSerializer.SerializeToUtf8Bytes(manifest, Json));
         FlushToDisk(manifestPath);
@@ -58,6 +82,9 @@ public sealed class CheckpointStore(string directory, int keep, Action<string>? 
         foreach (var folder in CompleteFolders().Reverse())
         {
             var problem = Verify(folder, out var manifest);
+            if (problem is null && runId is not null && manifest!.RunId is { } owner && owner != runId)
+                throw new Hosting.IncurableException(
+                    $"checkpoint {folder} belongs to run '{owner}', not to this run '{runId}' (hpt.run.id): remove it, or resume with hpt.run.id = {owner}");
             if (problem is null && manifest!.Step > maxStep) continue;
             if (problem is null) return new LoadedCheckpoint(folder, manifest!);
             warn?.Invoke($"checkpoint {Path.GetFileName(folder)} is unusable ({problem}); falling back to the previous one");
@@ -81,6 +108,7 @@ public sealed class CheckpointStore(string directory, int keep, Action<string>? 
         }
         if (manifest is null) return "empty manifest";
         if (manifest.Format > Format) return $"format {manifest.Format} is newer than this build's {Format}";
+        if (manifest.Files is null || manifest.Files.Count == 0) return "the manifest has no file list";
         foreach (var (name, expected) in manifest.Files)
         {
             var path = Path.Combine(folder, name);

@@ -36,15 +36,23 @@ public static class ClusterRun
 
         var isLearner = cluster.Has(ClusterSettings.Learner);
         var dir = new RunDirectory(run.Directory);
+        // As in `hpt train`: devices, journal and data are checked before run.json is written and before any work.
+        if (isLearner) StartupChecks.Device("hpt.learner.device", learnerSettings.Device);
+        if (cluster.Has(ClusterSettings.Rollout))
+            foreach (var device in rollout.Devices.Distinct()) StartupChecks.Device("hpt.rollout.devices", device);
+        var journal = isLearner
+            ? StartupChecks.Journal(PersistenceSettings.Create(config), dir.Path)
+            : ConfigurationFactory.ParseString("akka.persistence.journal.plugin = \"akka.persistence.journal.inmem\"");
+        // Rollout-only nodes need no data: prompts arrive in messages.
+        var policy = PolicyFactory.Create(modelSettings, PromptSettings.Create(config), taskSettings.DemonstrationTokenLimit);
+        var task = isLearner || cluster.EffectiveRoles.Contains(ClusterSettings.Verifier) ? TrainingTask.Create(taskSettings, run.Seed, policy.Codec) : null;
+        if (task is not null) TaskChecks.Check(task, taskSettings.Name, policy.Codec, policy.Config.MaxPositionEmbeddings);
         if (isLearner)
         {
             dir.Claim(config);
             observer.Started(dir.Path);
         }
         var weights = new SharedWeightStore(cluster.ResolveWeightsDirectory(dir.Path), cluster.KeepWeights);
-        // Rollout-only nodes need no data: prompts arrive in messages.
-        var policy = PolicyFactory.Create(modelSettings, PromptSettings.Create(config), taskSettings.DemonstrationTokenLimit);
-        var task = isLearner || cluster.EffectiveRoles.Contains(ClusterSettings.Verifier) ? TrainingTask.Create(taskSettings, run.Seed, policy.Codec) : null;
         if (task is not null && isLearner) RunAssembly.ReportData(task, taskSettings, observer);
         var cores = run.TorchThreads > 0 ? run.TorchThreads : Environment.ProcessorCount;
         var computeUsers = (cluster.Has(ClusterSettings.Rollout) ? rollout.Devices.Count : 0) + (isLearner ? 1 : 0);
@@ -61,7 +69,7 @@ public static class ClusterRun
         if (isLearner)
         {
             learner = CreateLearner(config, run, pipelineSettings, learnerSettings, taskSettings, task!, policy, weights, dir, observer);
-            parts = parts with { Learner = LearnerParts(config, run, pipelineSettings, task!, learner, policy, dir, observer) };
+            parts = parts with { Learner = LearnerParts(config, run, pipelineSettings, task!, learner, policy, dir, observer, RunAssembly.Intake(policy, rollout)) };
         }
         if (cluster.Has(ClusterSettings.Rollout))
         {
@@ -75,14 +83,11 @@ public static class ClusterRun
             };
         }
 
-        var akka = ClusterConfig.Build(cluster)
-            .WithFallback(isLearner
-                ? PersistenceConfig.Build(PersistenceSettings.Create(config), dir.Path)
-                : ConfigurationFactory.ParseString("akka.persistence.journal.plugin = \"akka.persistence.journal.inmem\""))
-            .WithFallback(config);
+        var akka = ClusterConfig.Build(cluster).WithFallback(journal).WithFallback(config);
         using var system = ActorSystem.Create(ClusterSettings.SystemName, ClusterTls.Setup(cluster, akka));
         try
         {
+            var failure = RunFailureWatch.Start(system);
             var member = Akka.Cluster.Cluster.Get(system);
             if (cluster.SeedNodes.Count == 0) await member.JoinAsync(member.SelfAddress, cancel);
             observer.Message($"node {member.SelfAddress} [{string.Join(", ", cluster.EffectiveRoles)}]; weights in {weights.Directory}");
@@ -91,11 +96,20 @@ public static class ClusterRun
                 system.ActorOf(ProgressForwarder.Props(observer), "progress");
                 system.ActorOf(StatusFileWriter.Props(dir.StatusFile), "status-file");
             }
-            var node = await ClusterNode.StartAsync(system, cluster, parts, cancel);
+            var node = await failure.Guard(ClusterNode.StartAsync(system, cluster, parts, cancel));
             observer.Message("joined the cluster");
+            if (!isLearner) system.ActorOf(LearnerPresence.Props(), "learner-presence");
+            // Downed by the split-brain resolver (e.g. the learner side became unreachable): the system terminates by itself.
+            var removed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            member.RegisterOnMemberRemoved(() => removed.TrySetResult(
+                $"this node ({member.SelfAddress}) was removed from the cluster (downed: the learner was unreachable for longer than " +
+                "hpt.cluster.stable-after, or the cluster shut down); start the learner node again, then this node"));
 
             var completion = node.WhenCompleted(Timeout.InfiniteTimeSpan);
-            if (await Task.WhenAny(completion, Task.Delay(Timeout.Infinite, cancel)) == completion)
+            var first = await Task.WhenAny(completion, Task.Delay(Timeout.Infinite, cancel), failure.Failed, removed.Task);
+            if (first == failure.Failed) throw new RunFailedException(await failure.Failed);
+            if (first == removed.Task && !completion.IsCompleted) throw new RunFailedException(await removed.Task);
+            if (first == completion)
             {
                 if (completion.Exception?.InnerException is RunStalledException stall && isLearner)
                 {
@@ -118,7 +132,7 @@ public static class ClusterRun
             }
             if (!isLearner) return (-1, false); // leaving hands this node's prompts back to the coordinator
             observer.Message("stopping: saving a checkpoint of the current policy ...");
-            var saved = await node.Learner.Ask<CheckpointSaved>(SaveCheckpointNow.Instance, TimeSpan.FromMinutes(10));
+            var saved = await failure.Guard(node.Learner.Ask<CheckpointSaved>(SaveCheckpointNow.Instance, TimeSpan.FromMinutes(10)));
             observer.Message($"checkpoint {(saved.Folder is null ? "already on disk" : saved.Folder)}");
             var status = await node.StatusAsync(TimeSpan.FromSeconds(30));
             return (status.Step, false);
@@ -137,21 +151,21 @@ public static class ClusterRun
     {
         var algorithm = AlgorithmFactory.Create(AlgorithmSection.Create(config));
         var checkpoints = CheckpointSettings.Create(config);
-        var store = new CheckpointStore(dir.Checkpoints, checkpoints.Keep, w => observer.Message($"warning: {w}"), policy.WriteCheckpointCompanions);
+        var store = new CheckpointStore(dir.Checkpoints, checkpoints.Keep, w => observer.Message($"warning: {w}"), policy.WriteCheckpointCompanions, run.Id);
         RunAssembly.EnsureBaseModel(policy, task, taskSettings, pipeline, learnerSettings, run, store, RunDirectory.FingerprintHash(config), observer);
         var engine = new TorchLearnerEngine(policy.NewModel(learnerSettings.Device, run.Seed), policy.Codec, algorithm, learnerSettings.Trainer);
         return SharedWeightsLearnerEngine.ForTorch(engine, weights);
     }
 
     private static Func<PipelineParts> LearnerParts(Config config, RunSettings run, PipelineSettings pipeline, TrainingTask task,
-        SharedWeightsLearnerEngine learner, PolicyFactory policy, RunDirectory dir, IRunObserver observer)
+        SharedWeightsLearnerEngine learner, PolicyFactory policy, RunDirectory dir, IRunObserver observer, IntakeLimits intake)
     {
         var checkpointSettings = CheckpointSettings.Create(config);
-        var store = new CheckpointStore(dir.Checkpoints, checkpointSettings.Keep, w => observer.Message($"warning: {w}"), policy.WriteCheckpointCompanions);
+        var store = new CheckpointStore(dir.Checkpoints, checkpointSettings.Keep, w => observer.Message($"warning: {w}"), policy.WriteCheckpointCompanions, run.Id);
         var algorithm = AlgorithmFactory.Create(AlgorithmSection.Create(config));
         var configHash = RunDirectory.FingerprintHash(config);
         var snapshotEverySteps = PersistenceSettings.Create(config).SnapshotEverySteps;
         return () => RunAssembly.Parts(run, pipeline, task, learner, algorithm.Gate, [], store, checkpointSettings, configHash, observer,
-            snapshotEverySteps);
+            snapshotEverySteps) with { Intake = intake };
     }
 }

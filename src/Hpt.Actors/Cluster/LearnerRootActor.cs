@@ -34,9 +34,23 @@ public sealed class LearnerRootActor : ReceiveActor, IWithStash
 
     protected override void PreStart() => Self.Tell(Start.Instance);
 
+    /// <summary>The pipeline's children fail fast as in one process: an incurable failure ends the run with one line.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new FailFastStrategy();
+
     private async Task StartAsync()
     {
-        var pipeline = await Pipeline.StartAsync(Context, _parts(), _computeDispatcher, _recoveryTimeout);
+        Pipeline pipeline;
+        try
+        {
+            pipeline = await Pipeline.StartAsync(Context, _parts(), _computeDispatcher, _recoveryTimeout);
+        }
+        catch (Exception e) when (FailureKind.IsIncurable(e))
+        {
+            // The singleton manager would restart this actor, and the same journal or checkpoint fails the same way.
+            Context.System.EventStream.Publish(new RunFailed(FailureKind.Describe(e)));
+            Context.Stop(Self);
+            return;
+        }
         _log.Info("learner singleton started at step {0} on {1}", pipeline.StartStatus.Step, Context.System.Name);
         Become(() => Ready(pipeline));
         Stash.UnstashAll();

@@ -22,7 +22,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     private readonly DataOrder _order;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<IActorRef, WorkerSlot> _workers = new();
-    private readonly Queue<IActorRef> _idle = new();
+    private readonly Queue<IActorRef> _idle = new(); // workers with credits, served round-robin
     // A set: cluster nodes register their watch again whenever the singleton may have moved.
     private readonly HashSet<IActorRef> _watchers = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -40,10 +40,13 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     private bool _stallReported;
 
     public ITimerScheduler Timers { get; set; } = null!;
+    private readonly IntakeLimits? _intake;
 
+    /// <param name="intake">Limits every generated group must meet before it is journaled; null = no checks (unit tests).</param>
     public CoordinatorActor(string runId, PipelineSettings settings, IReadOnlyList<PromptSpec> problems, int seed,
-        PolicySnapshot? initialPolicy = null, SnapshotPolicy? snapshots = null)
+        PolicySnapshot? initialPolicy = null, IntakeLimits? intake = null, SnapshotPolicy? snapshots = null)
     {
+        _intake = intake;
         PersistenceId = $"hpt-coordinator-{runId}";
         _settings = settings;
         _snapshots = snapshots ?? SnapshotPolicy.None;
@@ -56,10 +59,14 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         Recover<ICoordinatorEvent>(evt => _state = _history.Apply(_state, evt));
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
-        Command<RequestWork>(OnRequestWork);
-        Command<RegisterWorker>(r => { if (!_workers.ContainsKey(r.Worker)) OnRequestWork(new RequestWork(r.Worker, r.WorkerId, r.PolicyVersion)); });
-        Command<RolloutsFailed>(f => Return(f.Work.Seq, f.Attempt, $"worker {f.WorkerId} failed: {f.Reason}", Sender));
-        Command<PromptTooStale>(s => Return(s.Work.Seq, s.Attempt, $"sample v{s.SampleVersion} too stale for learner v{s.LearnerVersion}", null));
+        Command<RequestWork>(r => { if (IsRolloutMember(r.Worker)) OnRequestWork(r); });
+        Command<RegisterWorker>(r =>
+        {
+            if (!_workers.ContainsKey(r.Worker) && IsRolloutMember(r.Worker))
+                OnRequestWork(new RequestWork(r.Worker, r.WorkerId, r.PolicyVersion) { Credits = r.Credits, Fresh = true });
+        });
+        Command<RolloutsFailed>(f => Return(f.Work.Seq, f.Attempt, $"worker {f.WorkerId} failed: {f.Reason}", Sender, failed: true));
+        Command<PromptTooStale>(s => Return(s.Work.Seq, s.Attempt, $"sample v{s.SampleVersion} too stale for learner v{s.LearnerVersion}", null, failed: false));
         Command<DuplicateDropped>(_ => { });
         Command<PolicyPublished>(OnPolicyPublished);
         Command<StepCompleted>(OnStepCompleted);
@@ -84,8 +91,41 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     public override string PersistenceId { get; }
 
     public static Props Props(string runId, PipelineSettings settings, IReadOnlyList<PromptSpec> problems, int seed,
-        PolicySnapshot? initialPolicy = null, SnapshotPolicy? snapshots = null) =>
-        Akka.Actor.Props.Create(() => new CoordinatorActor(runId, settings, problems, seed, initialPolicy, snapshots));
+        PolicySnapshot? initialPolicy = null, IntakeLimits? intake = null, SnapshotPolicy? snapshots = null) =>
+        Akka.Actor.Props.Create(() => new CoordinatorActor(runId, settings, problems, seed, initialPolicy, intake, snapshots));
+
+    // A journal that refuses a write or cannot be replayed does not heal by restarting (Akka stops this actor after
+    // these callbacks): the run stops with one line naming the journal, and nothing after the last write is lost.
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        // Akka stops this actor after the call; its own log line (a stack trace) would only repeat the cause.
+        FailRun($"the {JournalName} cannot be written (event {sequenceNr}, {@event.GetType().Name}): {Flatten(cause)}");
+    }
+
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        FailRun($"the {JournalName} rejected event {sequenceNr} ({@event.GetType().Name}): {Flatten(cause)}");
+        Context.Stop(Self); // Akka would go on without the event; the run's bookkeeping would no longer match its journal
+
+    }
+
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        FailRun($"the {JournalName} cannot be read (persistence id {PersistenceId}): {Flatten(reason)}; " +
+                "nothing was changed: restore the journal from a backup, or train in a new hpt.run.dir");
+    }
+
+    private string JournalName => Persistence.JournalDescription.Of(Context.System.Settings.Config);
+
+    private void FailRun(string reason) => Context.System.EventStream.Publish(new Hosting.RunFailed(reason));
+
+    /// <summary>The first message that says something: Akka and the SQL plugin wrap the cause in generic exceptions.</summary>
+    private static string Flatten(Exception e)
+    {
+        while (e.InnerException is { } inner && (e is AggregateException || e.GetType().Namespace?.StartsWith("Akka", StringComparison.Ordinal) == true))
+            e = inner;
+        return e.Message;
+    }
 
     private long TotalPrompts => _settings.TotalSteps * _settings.PromptsPerStep;
     private bool IsComplete => _state.Step >= _settings.TotalSteps;
@@ -119,9 +159,9 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             var reason = $"no verified group from {issue.WorkerId} within hpt.pipeline.work-timeout ({_settings.WorkTimeout}); the worker, " +
                          "a verifier or a message was lost";
             _log.Warning("coordinator: prompt {0} attempt {1}: {2}; issuing it again", seq, issue.Attempt, reason);
-            foreach (var slot in _workers.Values)
-                if (slot.Assignment is { } a && a.Seq == seq) slot.Assignment = null;
-            Return(seq, issue.Attempt, reason, null);
+            foreach (var slot in _workers.Values) slot.Assignments.Remove(new PromptAttempt(seq, issue.Attempt));
+            // Counted as a failed attempt: a prompt whose verdict never comes must not be retried without bound either.
+            Return(seq, issue.Attempt, reason, null, failed: true);
         }
 
         var quiet = _sinceStep.Elapsed;
@@ -235,9 +275,28 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     private void OnGroupVerified(GroupVerified verified)
     {
         var g = verified.Group;
+        // Only verifier members give verdicts (a process that merely knows this actor's path does not).
+        if (!Cluster.MemberRoles.Has(Context.System, Sender, Cluster.ClusterSettings.Verifier))
+        {
+            _log.Warning("coordinator: verdict for prompt {0} from {1}, which is not a verifier member; dropped", g.Work.Seq, Sender.Path);
+            return;
+        }
         if (!_state.InFlight.TryGetValue(g.Work.Seq, out var current) || current != g.Attempt || _state.Trained.Contains(g.Work.Seq))
         {
             _log.Debug("coordinator: verdict for prompt {0} attempt {1} is no longer current; dropped", g.Work.Seq, g.Attempt);
+            return;
+        }
+        if (_issued.TryGetValue(g.Work.Seq, out var holder) && (holder.Attempt != g.Attempt || holder.WorkerId != g.WorkerId))
+        {
+            _log.Warning("coordinator: prompt {0} attempt {1} came from worker {2}, but it was issued to {3}; dropped",
+                g.Work.Seq, g.Attempt, g.WorkerId, holder.WorkerId);
+            return;
+        }
+        if (IntakeProblem(verified) is { } problem)
+        {
+            // Never journaled: a bad group would crash the learner on every restart. The attempt counts as failed.
+            _log.Warning("coordinator: prompt {0} attempt {1} from worker {2} refused at intake: {3}", g.Work.Seq, g.Attempt, g.WorkerId, problem);
+            Return(g.Work.Seq, g.Attempt, $"refused at intake: {problem}", null, failed: true);
             return;
         }
         // PersistAsync: the write is still journaled before the gate sees the group (the handler runs after it), but
@@ -254,9 +313,36 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     {
         _gate = attach.Gate;
         // In journal order: the order the gate first saw them in, which a stateful gate's decisions depend on.
-        foreach (var scored in _state.Scored.Values.OrderBy(s => _state.ScoredOrder[s.Seq])) _gate.Tell(scored.Verified);
+        foreach (var scored in _state.Scored.Values.OrderBy(s => _state.ScoredOrder[s.Seq]).ToArray())
+        {
+            // Journaled by an older build or a corrupted store: setting it aside beats crashing the learner forever.
+            if (IntakeProblem(scored.Verified) is { } problem)
+            {
+                SetAside(scored.Seq, scored.Attempt, $"journaled group of prompt {scored.Seq} cannot be trained: {problem}");
+                continue;
+            }
+            _gate.Tell(scored.Verified);
+        }
         if (!_state.Scored.IsEmpty)
             _log.Info("coordinator: {0} verified groups from the journal go to the gate without being generated again", _state.Scored.Count);
+    }
+
+    private bool IsRolloutMember(IActorRef worker)
+    {
+        if (Cluster.MemberRoles.Has(Context.System, worker, Cluster.ClusterSettings.Rollout)) return true;
+        _log.Warning("coordinator: work request from {0}, which is not a rollout member; ignored", worker.Path);
+        return false;
+    }
+
+    private string? IntakeProblem(GroupVerified verified)
+    {
+        var g = verified.Group;
+        var (_, index) = _order.Locate(g.Work.Seq);
+        var issued = _problems[index];
+        // The prompt's text and answer are the coordinator's own, never the sender's.
+        if (g.Work.ProblemId != issued.Id || g.Work.Prompt != issued.Prompt || g.Work.Answer != issued.Answer)
+            return $"the prompt does not match prompt {g.Work.Seq} (problem '{issued.Id}')";
+        return _intake?.Problem(verified, _settings.SamplesPerPrompt, _state.PolicyVersion);
     }
 
     private void OnRequestWork(RequestWork request)
@@ -267,9 +353,15 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             slot = new WorkerSlot(request.WorkerId);
             _workers[request.Worker] = slot;
         }
-        slot.Assignment = null; // a request means the previous prompt was delivered downstream
+        if (request.Fresh)
+        {
+            slot.Assignments.Clear();
+            slot.Credits = 0;
+        }
+        foreach (var delivered in request.Delivered) slot.Assignments.Remove(delivered);
+        slot.Credits += Math.Max(0, request.Credits);
         slot.PolicyVersion = request.PolicyVersion;
-        if (!_idle.Contains(request.Worker)) _idle.Enqueue(request.Worker);
+        if (slot.Credits > 0 && !_idle.Contains(request.Worker)) _idle.Enqueue(request.Worker);
         Dispatch();
     }
 
@@ -285,7 +377,8 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
 
     private void OnStepCompleted(StepCompleted step)
     {
-        Persist(new StepRecorded(step.Step, step.PolicyVersion, step.ConsumedSeqs.ToArray(), step.Metrics) { GateState = step.GateState }, evt =>
+        var metrics = step.Metrics with { SetAsidePrompts = _state.SetAside.Count };
+        Persist(new StepRecorded(step.Step, step.PolicyVersion, step.ConsumedSeqs.ToArray(), metrics) { GateState = step.GateState }, evt =>
         {
             _state = _history.Apply(_state, evt);
             // Here no other write is pending (Persist stashed every command since), so the snapshot's sequence
@@ -297,6 +390,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             _recentSteps.Enqueue((_clock.Elapsed.TotalSeconds, evt.Metrics.Samples));
             while (_recentSteps.Count > RecentSteps + 1) _recentSteps.Dequeue();
             Context.System.EventStream.Publish(Report());
+            foreach (var seq in evt.Seqs) _issued.Remove(seq);
             Context.System.EventStream.Publish(new RunProgress(evt.Step, _settings.TotalSteps, evt.Metrics, _clock.Elapsed.TotalSeconds));
             if (IsComplete)
                 foreach (var watcher in _watchers) watcher.Tell(Completed());
@@ -310,40 +404,99 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         var remaining = _idle.Where(w => !w.Equals(terminated.ActorRef)).ToArray();
         _idle.Clear();
         foreach (var w in remaining) _idle.Enqueue(w);
-        if (slot.Assignment is { } a)
-            Return(a.Seq, a.Attempt, $"worker {slot.WorkerId} stopped", null);
+        // Every prompt the worker held goes back to be issued again (a failed attempt each, for hpt.pipeline.max-attempts).
+        ReturnAll(slot.Assignments.OrderBy(a => a.Seq).ToArray(), $"worker {slot.WorkerId} stopped");
     }
 
-    private void Return(long seq, int attempt, string reason, IActorRef? worker)
+    private void Return(long seq, int attempt, string reason, IActorRef? worker, bool failed)
     {
-        if (worker is not null && _workers.TryGetValue(worker, out var slot)) slot.Assignment = null;
+        if (worker is not null && _workers.TryGetValue(worker, out var slot)) slot.Assignments.Remove(new PromptAttempt(seq, attempt));
         if (!_state.InFlight.TryGetValue(seq, out var current) || current != attempt) return;
+        if (failed && _state.FailuresOf(seq) + 1 >= _settings.MaxAttempts)
+        {
+            GiveUp(seq, attempt, reason);
+            return;
+        }
         _log.Info("coordinator: prompt {0} attempt {1} returned: {2}", seq, attempt, reason);
-        Persist(new PromptReturned(seq, attempt, reason), evt =>
+        Persist(new PromptReturned(seq, attempt, reason, failed), evt =>
         {
             _state = _history.Apply(_state, evt);
             Dispatch();
         });
     }
 
-    /// <summary>Plans which idle workers get which prompts, journals the issues, then sends the work.</summary>
+    /// <summary>A prompt failed hpt.pipeline.max-attempts times: set it aside (journaled, warned, counted) or stop the run.</summary>
+    private void GiveUp(long seq, int attempt, string reason)
+    {
+        var (_, index) = _order.Locate(seq);
+        var what = $"prompt {seq} (problem '{_problems[index].Id}') failed {_state.FailuresOf(seq) + 1} times " +
+                   $"(hpt.pipeline.max-attempts = {_settings.MaxAttempts}); last failure: {reason}";
+        if (_settings.AfterMaxAttempts == MaxAttemptsAction.Fail)
+        {
+            FailRun($"{what}; hpt.pipeline.after-max-attempts = fail");
+            return;
+        }
+        SetAside(seq, attempt, what);
+    }
+
+    private void SetAside(long seq, int attempt, string reason)
+    {
+        _log.Warning("coordinator: {0}; set aside, the next prompt of the data order takes its place", reason);
+        Persist(new PromptSetAside(seq, attempt, reason), evt =>
+        {
+            _state = _history.Apply(_state, evt);
+            Dispatch();
+        });
+    }
+
+    /// <summary>
+    /// Returns several prompts in one journal write and dispatches once after it: separate writes would each dispatch
+    /// from a state that does not yet hold the issues planned by the one before, and issue a prompt twice.
+    /// </summary>
+    private void ReturnAll(IReadOnlyList<PromptAttempt> prompts, string reason)
+    {
+        var current = prompts.Where(p => _state.InFlight.TryGetValue(p.Seq, out var attempt) && attempt == p.Attempt).ToArray();
+        // Prompts out of attempts are set aside (or stop the run) one by one; the rest go back in one journal write.
+        foreach (var p in current.Where(p => _state.FailuresOf(p.Seq) + 1 >= _settings.MaxAttempts)) GiveUp(p.Seq, p.Attempt, reason);
+        var events = current.Where(p => _state.FailuresOf(p.Seq) + 1 < _settings.MaxAttempts)
+            .Select(p => new PromptReturned(p.Seq, p.Attempt, reason, true)).ToArray();
+        if (events.Length == 0) return;
+        foreach (var e in events) _log.Info("coordinator: prompt {0} attempt {1} returned: {2}", e.Seq, e.Attempt, reason);
+        var left = events.Length;
+        PersistAll(events, evt =>
+        {
+            _state = _history.Apply(_state, evt);
+            if (--left == 0) Dispatch();
+        });
+    }
+
+    /// <summary>
+    /// Plans which workers with credits get which prompts (round-robin, one credit per prompt), journals the issues,
+    /// then sends the work.
+    /// </summary>
     private void Dispatch()
     {
         if (IsComplete) return;
         var planned = new List<(IActorRef Worker, PromptIssued Event)>();
         var state = _state;
+        // A worker whose credits a fresh request reset may still be queued: skip it.
+        while (_idle.Count > 0 && (!_workers.TryGetValue(_idle.Peek(), out var queued) || queued.Credits <= 0)) _idle.Dequeue();
         while (_idle.Count > 0
                && AdmissionControl.CanAccept(state.Accepted, state.PolicyVersion, _settings.MaxStaleness, _settings.PromptsPerStep)
                && state.NextToIssue(TotalPrompts) is { } next)
         {
             var issued = new PromptIssued(next.Seq, next.Attempt);
-            planned.Add((_idle.Dequeue(), issued));
+            var worker = _idle.Dequeue();
+            var slot = _workers[worker];
+            if (--slot.Credits > 0) _idle.Enqueue(worker);
+            planned.Add((worker, issued));
+            while (_idle.Count > 0 && (!_workers.TryGetValue(_idle.Peek(), out var queued) || queued.Credits <= 0)) _idle.Dequeue();
             state = state.Apply(issued);
         }
         if (planned.Count == 0) return;
 
         var byEvent = planned.ToDictionary(p => p.Event, p => p.Worker);
-        foreach (var (worker, evt) in planned) _workers[worker].Assignment = (evt.Seq, evt.Attempt);
+        foreach (var (worker, evt) in planned) _workers[worker].Assignments.Add(new PromptAttempt(evt.Seq, evt.Attempt));
         PersistAll(planned.Select(p => p.Event), evt =>
         {
             _state = _history.Apply(_state, evt);
@@ -355,7 +508,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     {
         if (!_workers.TryGetValue(worker, out var slot))
         {
-            Return(issued.Seq, issued.Attempt, "worker left before the prompt was sent", null);
+            Return(issued.Seq, issued.Attempt, "worker left before the prompt was sent", null, failed: false);
             return;
         }
         if (_latestPolicy is { } policy && slot.PolicyVersion < policy.Version)
@@ -376,6 +529,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         _state.ReturnedTotal, _workers.Count, _state.Trained.OrderBy(s => s).ToArray(), IsComplete)
     {
         GateState = _state.GateState,
+        SetAside = _state.SetAside.Count,
     };
 
     private sealed record Issue(int Attempt, string WorkerId, TimeSpan At);
@@ -389,6 +543,9 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     {
         public string WorkerId { get; } = workerId;
         public long PolicyVersion { get; set; }
-        public (long Seq, int Attempt)? Assignment { get; set; }
+        /// <summary>Prompts sent to the worker and not yet delivered downstream or handed back.</summary>
+        public HashSet<PromptAttempt> Assignments { get; } = [];
+        /// <summary>Prompts the worker asked for and has not been sent yet.</summary>
+        public int Credits { get; set; }
     }
 }

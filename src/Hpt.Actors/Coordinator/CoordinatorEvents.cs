@@ -8,8 +8,17 @@ public interface ICoordinatorEvent : IPipelineMessage;
 /// <summary>A prompt was handed to a rollout worker.</summary>
 public sealed record PromptIssued(long Seq, int Attempt) : ICoordinatorEvent;
 
-/// <summary>An issued prompt came back untrained (worker crash, over-stale sample, dead node) and waits to be issued again.</summary>
-public sealed record PromptReturned(long Seq, int Attempt, string Reason) : ICoordinatorEvent;
+/// <summary>
+/// An issued prompt came back untrained (worker crash, over-stale sample, dead node) and waits to be issued again.
+/// <paramref name="Failed"/>: its generation failed (counts against hpt.pipeline.max-attempts); false for staleness.
+/// </summary>
+public sealed record PromptReturned(long Seq, int Attempt, string Reason, bool Failed = false) : ICoordinatorEvent;
+
+/// <summary>
+/// A prompt used up hpt.pipeline.max-attempts (or its journaled group cannot be trained): it is never issued again and
+/// the next prompt of the data order takes its place in the step.
+/// </summary>
+public sealed record PromptSetAside(long Seq, int Attempt, string Reason) : ICoordinatorEvent;
 
 /// <summary>A training step finished: the policy version it produced and the prompts it consumed.</summary>
 public sealed record StepRecorded(long Step, long PolicyVersion, long[] Seqs, StepMetrics Metrics) : ICoordinatorEvent

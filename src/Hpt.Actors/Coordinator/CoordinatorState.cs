@@ -27,6 +27,13 @@ public sealed record CoordinatorState
     /// <summary>The gate policy's state after the last recorded step's last decision (null: a fresh gate).</summary>
     public IReadOnlyDictionary<string, double>? GateState { get; init; }
     public int ReturnedTotal { get; init; }
+    /// <summary>Failed generations per prompt not yet trained or set aside (hpt.pipeline.max-attempts counts these).</summary>
+    public ImmutableSortedDictionary<long, int> Failures { get; init; } = ImmutableSortedDictionary<long, int>.Empty;
+    /// <summary>Prompts never to be issued again; fresh prompts of the data order take their places.</summary>
+    public ImmutableSortedSet<long> SetAside { get; init; } = ImmutableSortedSet<long>.Empty;
+
+    /// <summary>Failed generations of <paramref name="seq"/> so far.</summary>
+    public int FailuresOf(long seq) => Failures.GetValueOrDefault(seq);
 
     public static CoordinatorState Initial { get; } = new();
 
@@ -55,8 +62,19 @@ public sealed record CoordinatorState
             ScoredOrder = ScoredOrder.Remove(e.Seq),
             Returned = Returned.SetItem(e.Seq, e.Attempt),
             ReturnedTotal = ReturnedTotal + 1,
+            Failures = e.Failed ? Failures.SetItem(e.Seq, FailuresOf(e.Seq) + 1) : Failures,
         },
         PromptReturned => this, // about an attempt that is no longer current: nothing to undo
+        PromptSetAside e when InFlight.TryGetValue(e.Seq, out var attempt) && attempt == e.Attempt => this with
+        {
+            Accepted = Accepted - 1,
+            InFlight = InFlight.Remove(e.Seq),
+            Scored = Scored.Remove(e.Seq),
+            Returned = Returned.Remove(e.Seq),
+            Failures = Failures.Remove(e.Seq),
+            SetAside = SetAside.Add(e.Seq),
+        },
+        PromptSetAside => this,
         RolledBack => throw new ArgumentException("RolledBack needs the run's history; apply it with CoordinatorHistory"),
         CheckpointCovered => this, // only the history keeps it
         StepRecorded e => this with
@@ -68,6 +86,7 @@ public sealed record CoordinatorState
             Scored = Scored.RemoveRange(e.Seqs),
             ScoredOrder = ScoredOrder.RemoveRange(e.Seqs),
             Trained = Trained.Union(e.Seqs),
+            Failures = Failures.RemoveRange(e.Seqs),
             GateState = e.GateState ?? GateState,
         },
         _ => throw new ArgumentException($"unknown coordinator event {evt.GetType().Name}", nameof(evt)),
@@ -94,6 +113,7 @@ public sealed record CoordinatorState
             var first = Returned.First();
             return (first.Key, first.Value + 1);
         }
-        return NextSeq < totalPrompts ? (NextSeq, 1) : null;
+        // Every set-aside prompt is replaced by one more of the data order, so each step still gets its B prompts.
+        return NextSeq < totalPrompts + SetAside.Count ? (NextSeq, 1) : null;
     }
 }

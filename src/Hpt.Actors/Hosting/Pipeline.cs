@@ -43,7 +43,7 @@ public sealed class Pipeline
         Props OnCompute(Props props) => computeDispatcher is null ? props : props.WithDispatcher(computeDispatcher);
 
         var coordinator = system.ActorOf(
-            CoordinatorActor.Props(parts.RunId, parts.Settings, parts.Problems, parts.Seed, parts.InitialPolicy, parts.Snapshots), "coordinator");
+            CoordinatorActor.Props(parts.RunId, parts.Settings, parts.Problems, parts.Seed, parts.InitialPolicy, parts.Intake, parts.Snapshots), "coordinator");
         // Asking waits for recovery: the answer comes only once the journal is replayed.
         var status = await coordinator.Ask<RunStatus>(GetRunStatus.Instance, recoveryTimeout);
         if (parts.Restore is not null)

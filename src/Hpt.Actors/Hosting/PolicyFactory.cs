@@ -1,3 +1,4 @@
+using Hpt.Training.Engines;
 using Hpt.Training.Engines.Torch;
 using Hpt.Actors.Settings;
 using Hpt.Model;
@@ -64,6 +65,19 @@ public sealed class PolicyFactory
         StopTokenIds = Codec.StopIds,
         PadTokenId = Codec.Tokenizer.PadId,
     };
+
+    /// <summary>
+    /// A rollout worker's engine on <paramref name="device"/>, batching as <see cref="RolloutSettings.Batching"/> says:
+    /// continuous (several prompts of <paramref name="samplesPerPrompt"/> samples in flight) or one group at a time.
+    /// </summary>
+    public IRolloutEngine NewRolloutEngine(RolloutSettings rollout, string device, int seed, int samplesPerPrompt)
+    {
+        var sampling = Sampling(rollout);
+        var model = NewModel(device, seed);
+        return rollout.Batching == RolloutBatching.Group
+            ? new TorchRolloutEngine(model, Codec, sampling, seed)
+            : new ContinuousTorchRolloutEngine(model, Codec, rollout.Continuous(sampling), seed).ForSamplesPerPrompt(samplesPerPrompt);
+    }
 
     /// <summary>The Hugging Face folder the policy came from; null for the built-in model.</summary>
     public string? SourceFolder => _settings.Path.Length == 0 ? null : _settings.Path;

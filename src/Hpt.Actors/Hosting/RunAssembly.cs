@@ -30,6 +30,10 @@ public static class RunAssembly
         store.Save(0, 0, configHash, folder => PolicyWeights.Save(model, Path.Combine(folder, "model.safetensors")));
     }
 
+    /// <summary>What a rollout of this policy can hold: ids of the model's vocabulary, a prompt within its context.</summary>
+    public static IntakeLimits Intake(PolicyFactory policy, RolloutSettings rollout) =>
+        new(policy.Config.VocabSize, policy.Config.MaxPositionEmbeddings, rollout.MaxNewTokens);
+
     /// <summary>Start-up lines about the data (warnings included) and the summary for the report.</summary>
     public static void ReportData(TrainingTask task, TaskSettings settings, IRunObserver observer)
     {
@@ -51,6 +55,11 @@ public static class RunAssembly
             Checkpoints: new CheckpointSchedule(store, checkpoints, pipeline.TotalSteps, configHash),
             Restore: journalStep =>
             {
+                if (journalStep == 0 && !run.AllowEmptyJournal && store.LoadLatest() is { Manifest.Step: > 0 } later)
+                    throw new IncurableException(
+                        $"{store.Directory} has checkpoints up to step {later.Manifest.Step} but the journal of run '{run.Id}' has no steps " +
+                        "(deleted, or hpt.persistence / hpt.run.id point elsewhere): restore the journal, or set " +
+                        "hpt.run.allow-empty-journal = true to train again from step 0");
                 var checkpoint = store.LoadLatest(journalStep)
                                  ?? throw new InvalidDataException($"no intact checkpoint at or before step {journalStep} in {store.Directory}");
                 learner.LoadCheckpoint(checkpoint.Folder, checkpoint.Manifest.PolicyVersion);

@@ -14,7 +14,16 @@ public sealed class RunDirectory
     private static readonly string[] FingerprintSections =
         ["hpt.algorithm", "hpt.model", "hpt.task", "hpt.pipeline", "hpt.learner", "hpt.rollout", "hpt.run.seed"];
     private static readonly string[] MayChange = ["hpt.pipeline.total-steps", "hpt.pipeline.verifier-timeout", "hpt.pipeline.verifiers", "hpt.rollout.devices",
-        "hpt.pipeline.work-timeout", "hpt.pipeline.stall-warning", "hpt.pipeline.stall-abort"];
+        "hpt.pipeline.max-attempts", "hpt.pipeline.after-max-attempts", "hpt.pipeline.work-timeout", "hpt.pipeline.stall-warning", "hpt.pipeline.stall-abort"];
+
+    /// <summary>Entries that run.json files of older builds lack: absent there, they are not compared.</summary>
+    private static readonly string[] AddedLater = [RunIdKey, DataFileKey, "hpt.pipeline.max-attempts", "hpt.pipeline.after-max-attempts"];
+
+    /// <summary>The run's id (hpt.run.id, or the directory's name): a resume under another id would start a second journal.</summary>
+    public const string RunIdKey = "hpt.run.id";
+
+    /// <summary>Size and SHA-256 of the data file named by hpt.task.name: the same path with other rows is another run.</summary>
+    public const string DataFileKey = "hpt.task.data-file";
 
     public RunDirectory(string path) => Path = System.IO.Path.GetFullPath(path);
 
@@ -51,7 +60,8 @@ public sealed class RunDirectory
         var stored = JsonSerializer.Deserialize<SortedDictionary<string, string>>(File.ReadAllBytes(RunFile))
                      ?? throw new InvalidDataException($"{RunFile} is empty");
         var differing = stored.Keys.Union(current.Keys)
-            .Where(k => !MayChange.Contains(k) && stored.GetValueOrDefault(k) != current.GetValueOrDefault(k))
+            .Where(k => !MayChange.Contains(k) && !(AddedLater.Contains(k) && !stored.ContainsKey(k))
+                        && stored.GetValueOrDefault(k) != current.GetValueOrDefault(k))
             .ToArray();
         if (differing.Length > 0)
             throw new SettingsException(differing[0],
@@ -64,6 +74,9 @@ public sealed class RunDirectory
         var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var path in HptConfig.Paths(config).Where(p => FingerprintSections.Any(s => p == s || p.StartsWith(s + ".", StringComparison.Ordinal))))
             result[path] = config.GetValue(path).ToString();
+        result[RunIdKey] = RunSettings.Create(config).Id;
+        var data = config.GetString("hpt.task.name", "");
+        if (File.Exists(data)) result[DataFileKey] = DataFileFingerprint.Of(data);
         return result;
     }
 

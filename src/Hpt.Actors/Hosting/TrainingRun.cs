@@ -39,8 +39,17 @@ public static class TrainingRun
         var allCores = run.TorchThreads > 0 ? run.TorchThreads : Environment.ProcessorCount;
         torch.set_num_threads(allCores);
 
+        // Everything that can be checked is checked before any work, and before run.json is written (a failed start
+        // must not poison the run directory): devices open, the journal accepts a connection, the data loads.
+        StartupChecks.Device("hpt.learner.device", learnerSettings.Device);
+        foreach (var device in rollout.Devices.Distinct()) StartupChecks.Device("hpt.rollout.devices", device);
         var dir = new RunDirectory(run.Directory);
         var resuming = !dir.IsNew;
+        var journal = StartupChecks.Journal(persistence, dir.Path);
+        var policy = PolicyFactory.Create(modelSettings, PromptSettings.Create(config), taskSettings.DemonstrationTokenLimit);
+        var task = TrainingTask.Create(taskSettings, run.Seed, policy.Codec);
+        TaskChecks.Check(task, taskSettings.Name, policy.Codec, policy.Config.MaxPositionEmbeddings);
+
         dir.Claim(config);
         observer.Started(dir.Path);
         var configHash = RunDirectory.FingerprintHash(config);
@@ -48,12 +57,11 @@ public static class TrainingRun
                          $"{pipelineSettings.TotalSteps} steps x {pipelineSettings.PromptsPerStep} prompts x {pipelineSettings.SamplesPerPrompt} samples, eta {pipelineSettings.MaxStaleness})");
 
         foreach (var note in AlgorithmSection.Notes(config)) observer.Message($"note: {note}");
-        var policy = PolicyFactory.Create(modelSettings, PromptSettings.Create(config), taskSettings.DemonstrationTokenLimit);
         observer.Message($"prompts: {policy.Codec.Format.Describe()}");
         observer.Message($"sampling: {rollout.DescribeSampling()}");
-        var task = TrainingTask.Create(taskSettings, run.Seed, policy.Codec);
         RunAssembly.ReportData(task, taskSettings, observer);
-        var store = new CheckpointStore(dir.Checkpoints, checkpointSettings.Keep, w => observer.Message($"warning: {w}"), policy.WriteCheckpointCompanions);
+        var store = new CheckpointStore(dir.Checkpoints, checkpointSettings.Keep, w => observer.Message($"warning: {w}"),
+            policy.WriteCheckpointCompanions, run.Id);
         var evaluation = EvaluationProtocol.Small(samples: taskSettings.EvalSamples, maxNewTokens: rollout.MaxNewTokens);
 
         RunAssembly.EnsureBaseModel(policy, task, taskSettings, pipelineSettings, learnerSettings, run, store, configHash, observer);
@@ -62,7 +70,7 @@ public static class TrainingRun
         var before = await EvaluateBeforeAsync(dir, store, engine, policy, task, evaluation, run.Seed, observer, cancel);
 
         var clock = Stopwatch.StartNew();
-        var (steps, completed) = await TrainAsync(config, persistence, dir, run, pipelineSettings, rollout, checkpointSettings,
+        var (steps, completed) = await TrainAsync(config, journal, dir, run, pipelineSettings, rollout, checkpointSettings,
             configHash, task, policy, engine, algorithm, store, observer, cancel);
         var trainSeconds = clock.Elapsed.TotalSeconds;
 
@@ -103,29 +111,30 @@ public static class TrainingRun
         new EvaluationHarness(ModelSampling.For(engine.Model, policy.Codec, (ulong)seed + 17), batchSize: 64)
             .EvaluateAsync($"{task.Name} held-out", task.HeldOut, task.HeldOutReward, protocol, cancel);
 
-    private static async Task<(long Steps, bool Completed)> TrainAsync(Config config, PersistenceSettings persistence, RunDirectory dir,
+    private static async Task<(long Steps, bool Completed)> TrainAsync(Config config, Config journal, RunDirectory dir,
         RunSettings run, PipelineSettings pipelineSettings, RolloutSettings rollout, CheckpointSettings checkpointSettings, string configHash,
         TrainingTask task, PolicyFactory policy, TorchLearnerEngine engine, Algorithm algorithm, CheckpointStore store,
         IRunObserver observer, CancellationToken cancel)
     {
-        var sampling = policy.Sampling(rollout);
         var engines = rollout.Devices
-            .Select(device => (Func<IRolloutEngine>)(() => new TorchRolloutEngine(policy.NewModel(device, run.Seed), policy.Codec, sampling, run.Seed)))
+            .Select(device => (Func<IRolloutEngine>)(() => policy.NewRolloutEngine(rollout, device, run.Seed, pipelineSettings.SamplesPerPrompt)))
             .ToArray();
         var parts = RunAssembly.Parts(run, pipelineSettings, task, engine, algorithm.Gate, engines, store, checkpointSettings, configHash, observer,
-            persistence.SnapshotEverySteps);
+            PersistenceSettings.Create(config).SnapshotEverySteps) with { Intake = RunAssembly.Intake(policy, rollout) };
 
         // Rollout workers and the learner run at the same time: split the cores between them (warm-up and
         // evaluation, which run alone, use them all).
         var cores = run.TorchThreads > 0 ? run.TorchThreads : Environment.ProcessorCount;
         torch.set_num_threads(Math.Max(1, cores / (rollout.Devices.Count + 1)));
-        var akka = PersistenceConfig.Build(persistence, dir.Path).WithFallback(config);
+        var akka = journal.WithFallback(config);
         using var system = ActorSystem.Create("hpt", akka);
         try
         {
+            // Every wait below also ends when an actor reports a failure that a restart cannot cure.
+            var failure = RunFailureWatch.Start(system);
             var progress = system.ActorOf(ProgressForwarder.Props(observer), "progress");
             system.ActorOf(StatusFileWriter.Props(dir.StatusFile), "status-file");
-            var pipeline = await Pipeline.StartAsync(system, parts, pipelineSettings.ComputeDispatcher, TimeSpan.FromMinutes(2));
+            var pipeline = await failure.Guard(Pipeline.StartAsync(system, parts, pipelineSettings.ComputeDispatcher, TimeSpan.FromMinutes(2)));
             if (pipeline.StartStatus.Completed)
             {
                 observer.Message($"the run is already complete at step {pipeline.StartStatus.Step}; raise hpt.pipeline.total-steps to extend it");
@@ -134,7 +143,9 @@ public static class TrainingRun
 
             var completion = pipeline.WhenCompleted(Timeout.InfiniteTimeSpan);
             var stopped = Task.Delay(Timeout.Infinite, cancel);
-            if (await Task.WhenAny(completion, stopped) == completion && completion.Exception?.InnerException is RunStalledException stall)
+            var first = await Task.WhenAny(completion, stopped, failure.Failed);
+            if (first == failure.Failed) throw new RunFailedException(await failure.Failed);
+            if (first == completion && completion.Exception?.InnerException is RunStalledException stall)
             {
                 // Stop rather than wait forever, but keep what was trained: a checkpoint first (the learner may be the
                 // stuck part, so this wait is bounded), then a clear error.
@@ -151,7 +162,7 @@ public static class TrainingRun
                 }
                 throw new InvalidOperationException($"{stall.Message}. Stopped; {where}. Fix the cause and run the same command to resume.", stall);
             }
-            if (completion.IsCompleted)
+            if (first == completion)
             {
                 // The last step's progress event is published just before completion; let the observer see it.
                 await progress.Ask<ProgressForwarder.Flush>(ProgressForwarder.Flush.Instance, TimeSpan.FromSeconds(30));
@@ -159,8 +170,8 @@ public static class TrainingRun
             }
 
             observer.Message("stopping: saving a checkpoint of the current policy ...");
-            var saved = await pipeline.Learner.Ask<CheckpointSaved>(SaveCheckpointNow.Instance, TimeSpan.FromMinutes(10));
-            var status = await pipeline.Coordinator.Ask<RunStatus>(GetRunStatus.Instance, TimeSpan.FromSeconds(30));
+            var saved = await failure.Guard(pipeline.Learner.Ask<CheckpointSaved>(SaveCheckpointNow.Instance, TimeSpan.FromMinutes(10)));
+            var status = await failure.Guard(pipeline.Coordinator.Ask<RunStatus>(GetRunStatus.Instance, TimeSpan.FromSeconds(30)));
             observer.Message($"stopped at step {status.Step}; checkpoint {(saved.Folder is null ? "already on disk" : saved.Folder)}. " +
                              "Run the same command again to resume.");
             return (status.Step, false);

@@ -33,12 +33,13 @@ public sealed class PipelineSerializer(ExtendedActorSystem system) : SerializerW
         GroupScored => "hpt.group-scored.v1",
         CheckpointCovered => "hpt.checkpoint-covered.v1",
         CoordinatorSnapshot => "hpt.coordinator-snapshot.v1",
+        PromptSetAside => "hpt.prompt-set-aside.v1",
         _ => throw new ArgumentException($"PipelineSerializer cannot serialize {o.GetType().FullName}"),
     };
 
     public override byte[] ToBinary(object obj) => obj switch
     {
-        PromptIssued or PromptReturned or StepRecorded or RolledBack or GroupScored or CheckpointCovered or CoordinatorSnapshot
+        PromptIssued or PromptReturned or StepRecorded or RolledBack or GroupScored or CheckpointCovered or CoordinatorSnapshot or PromptSetAside
             => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Json),
         _ => throw new ArgumentException($"PipelineSerializer cannot serialize {obj.GetType().FullName}"),
     };
@@ -52,6 +53,7 @@ public sealed class PipelineSerializer(ExtendedActorSystem system) : SerializerW
         "hpt.group-scored.v1" => Read<GroupScored>(bytes, manifest),
         "hpt.checkpoint-covered.v1" => Read<CheckpointCovered>(bytes, manifest),
         "hpt.coordinator-snapshot.v1" => Read<CoordinatorSnapshot>(bytes, manifest),
+        "hpt.prompt-set-aside.v1" => Read<PromptSetAside>(bytes, manifest),
         _ => throw new System.Runtime.Serialization.SerializationException(
             $"unknown stored record '{manifest}': the journal was written by a newer or different version of hpt " +
             $"(this build reads format v{FormatVersion}); refusing to continue rather than lose data"),

@@ -3,15 +3,40 @@ using Hpt.Training.Engines;
 
 namespace Hpt.Actors.Protocol;
 
-/// <summary>A rollout worker is idle and asks the coordinator for one prompt (pull-based: the backpressure).</summary>
-public sealed record RequestWork(IActorRef Worker, string WorkerId, long PolicyVersion) : IPipelineMessage;
+/// <summary>
+/// A rollout worker asks the coordinator for more prompts (pull-based: the backpressure). Credits add up: the
+/// coordinator may send the worker as many prompts as it asked for in all its requests, minus those already sent, so
+/// a worker that keeps several prompts in flight asks again while it has free slots without ever being sent more
+/// than it can hold. Admission control (the staleness bound) still decides whether any prompt is issued at all.
+/// </summary>
+public sealed record RequestWork(IActorRef Worker, string WorkerId, long PolicyVersion) : IPipelineMessage
+{
+    /// <summary>How many more prompts the worker wants.</summary>
+    public int Credits { get; init; } = 1;
+
+    /// <summary>Prompts (seq, attempt) whose groups the worker has sent downstream since its last request.</summary>
+    public IReadOnlyList<PromptAttempt> Delivered { get; init; } = [];
+
+    /// <summary>
+    /// The first request of a (re)started worker: it holds nothing, so credits and assignments of its previous
+    /// incarnation are forgotten (a crashed worker hands its prompts back with <see cref="RolloutsFailed"/> first).
+    /// </summary>
+    public bool Fresh { get; init; }
+}
+
+/// <summary>One issue of a prompt: its seq and attempt number.</summary>
+public readonly record struct PromptAttempt(long Seq, int Attempt);
 
 /// <summary>
 /// An idle worker makes sure the coordinator knows it: a <see cref="RequestWork"/> if the coordinator has never seen
 /// it (a coordinator singleton that moved to another node starts without workers), ignored otherwise. Sent
 /// periodically on a cluster, so unlike a repeated RequestWork it never discards the worker's current assignment.
 /// </summary>
-public sealed record RegisterWorker(IActorRef Worker, string WorkerId, long PolicyVersion) : IPipelineMessage;
+public sealed record RegisterWorker(IActorRef Worker, string WorkerId, long PolicyVersion) : IPipelineMessage
+{
+    /// <summary>How many prompts the worker wants (its free capacity), for a coordinator that has never seen it.</summary>
+    public int Credits { get; init; } = 1;
+}
 
 /// <summary>Command: sample <paramref name="Samples"/> responses for the prompt with a policy of at least <paramref name="MinVersion"/>.</summary>
 public sealed record GenerateRollouts(PromptWork Work, int Attempt, int Samples, long MinVersion) : IPipelineMessage;

@@ -28,6 +28,9 @@ public sealed record RunStatus(
     IReadOnlyList<long> TrainedSeqs,
     bool Completed) : IPipelineMessage
 {
+    /// <summary>Prompts set aside after hpt.pipeline.max-attempts failed generations.</summary>
+    public int SetAside { get; init; }
+
     /// <summary>The gate policy's state as of <paramref name="Step"/> (null: fresh gate).</summary>
     public IReadOnlyDictionary<string, double>? GateState { get; init; }
 }

@@ -32,6 +32,9 @@ public sealed record StepMetrics(
     /// <summary>Share of the rollout workers' time spent waiting for work, over this step's prompts.</summary>
     public double RolloutIdleFraction { get; init; }
 
+    /// <summary>Prompts set aside so far in the run (hpt.pipeline.max-attempts): non-zero means data was skipped.</summary>
+    public int SetAsidePrompts { get; init; }
+
     /// <summary>Expert rows / all trained rows of the step: the paper's Figure 6 "offline data ratio" (LUFFY: 1/8).</summary>
     public double OfflineSampleRatio { get; init; }
 

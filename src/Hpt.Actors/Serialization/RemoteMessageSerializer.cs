@@ -71,8 +71,8 @@ public sealed class RemoteMessageSerializer(ExtendedActorSystem system) : Serial
 
     public override byte[] ToBinary(object obj) => obj switch
     {
-        RequestWork m => Write(new RequestWorkWire(PathOf(m.Worker), m.WorkerId, m.PolicyVersion)),
-        RegisterWorker m => Write(new RequestWorkWire(PathOf(m.Worker), m.WorkerId, m.PolicyVersion)),
+        RequestWork m => Write(new RequestWorkWire(PathOf(m.Worker), m.WorkerId, m.PolicyVersion, m.Credits, m.Fresh, m.Delivered.ToArray())),
+        RegisterWorker m => Write(new RequestWorkWire(PathOf(m.Worker), m.WorkerId, m.PolicyVersion, m.Credits)),
         WatchRun m => Write(new WatchRunWire(PathOf(m.ReplyTo))),
         UpdatePolicy m => Write(new UpdatePolicyWire(m.Version, FileOf(m.Snapshot))),
         PolicyPublished m => Write(new PolicyPublishedWire(FileOf(m.Snapshot))),
@@ -92,12 +92,12 @@ public sealed class RemoteMessageSerializer(ExtendedActorSystem system) : Serial
             if (type == typeof(RequestWork))
             {
                 var w = Read<RequestWorkWire>(bytes, manifest);
-                return new RequestWork(Resolve(w.Worker), w.WorkerId, w.PolicyVersion);
+                return new RequestWork(Resolve(w.Worker), w.WorkerId, w.PolicyVersion) { Credits = w.Credits, Fresh = w.Fresh, Delivered = w.Delivered ?? [] };
             }
             if (type == typeof(RegisterWorker))
             {
                 var w = Read<RequestWorkWire>(bytes, manifest);
-                return new RegisterWorker(Resolve(w.Worker), w.WorkerId, w.PolicyVersion);
+                return new RegisterWorker(Resolve(w.Worker), w.WorkerId, w.PolicyVersion) { Credits = w.Credits };
             }
             if (type == typeof(UpdatePolicy))
             {
@@ -139,7 +139,8 @@ public sealed class RemoteMessageSerializer(ExtendedActorSystem system) : Serial
         return new PolicySnapshot(file.Version, file);
     }
 
-    private sealed record RequestWorkWire(string Worker, string WorkerId, long PolicyVersion);
+    private sealed record RequestWorkWire(string Worker, string WorkerId, long PolicyVersion, int Credits = 1, bool Fresh = false,
+        PromptAttempt[]? Delivered = null);
 
     private sealed record WatchRunWire(string ReplyTo);
 

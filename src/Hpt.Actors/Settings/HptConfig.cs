@@ -18,14 +18,20 @@ public static class HptConfig
 
     public static Config Load(string? userFile = null, IEnumerable<string>? overrides = null, Config? extra = null)
     {
+        // Highest precedence first: the command line (its last --set of a key wins, as with every CLI), then the
+        // program's own layer, then the file.
         var layers = new List<(string Source, Config Config)>();
-        foreach (var assignment in overrides ?? [])
+        foreach (var assignment in (overrides ?? []).Reverse())
             layers.Add(($"--set {assignment}", ParseOverride(assignment)));
         if (extra is not null) layers.Add(("(program)", extra));
         if (!string.IsNullOrEmpty(userFile))
         {
             if (!File.Exists(userFile)) throw new FileNotFoundException($"configuration file not found: {userFile}", userFile);
-            layers.Add((userFile, Parse(File.ReadAllText(userFile), userFile)));
+            var text = File.ReadAllText(userFile);
+            HoconBraces.Check(text, userFile);
+            var file = Parse(text, userFile);
+            RejectForeignRoots(file, userFile);
+            layers.Add((userFile, file));
         }
 
         foreach (var (source, layer) in layers) RejectUnknownKeys(layer, source);
@@ -61,6 +67,20 @@ public static class HptConfig
         catch (Exception e) when (e is not SettingsException)
         {
             throw new SettingsException(source, $"cannot be parsed: {e.Message}");
+        }
+    }
+
+    /// <summary>A file's settings live under hpt (and akka): `pipeline { ... }` at the top level would be ignored.</summary>
+    private static void RejectForeignRoots(Config file, string source)
+    {
+        if (file.IsEmpty) return;
+        foreach (var root in file.Root.GetObject().Items.Keys.Where(k => k is not ("hpt" or "akka")))
+        {
+            var path = Paths(file).First(p => p == root || p.StartsWith(root + ".", StringComparison.Ordinal));
+            var prefixed = "hpt." + path;
+            var known = Paths(Reference).Any(k => k == prefixed || k.StartsWith(prefixed + ".", StringComparison.Ordinal));
+            throw new SettingsException(path, $"unknown key (in {source}): settings go under hpt" +
+                                              (known ? $"; did you mean '{prefixed}'?" : ""));
         }
     }
 

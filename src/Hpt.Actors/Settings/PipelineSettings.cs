@@ -35,6 +35,11 @@ public sealed record PipelineSettings
 
     /// <summary>hpt.pipeline.stall-abort: no step for this long stops the run with an error and a checkpoint (zero = never).</summary>
     public TimeSpan StallAbort { get; init; } = TimeSpan.FromHours(2);
+    /// <summary>hpt.pipeline.max-attempts: failed generations of one prompt before it is set aside (or the run fails).</summary>
+    public int MaxAttempts { get; init; } = 5;
+
+    /// <summary>hpt.pipeline.after-max-attempts: what happens to a prompt that used up its attempts.</summary>
+    public MaxAttemptsAction AfterMaxAttempts { get; init; } = MaxAttemptsAction.SetAside;
 
     /// <summary>hpt.pipeline.dispatcher: dispatcher of the blocking tensor actors (rollout workers, learner).</summary>
     public string ComputeDispatcher { get; init; } = "hpt.compute-dispatcher";
@@ -54,6 +59,8 @@ public sealed record PipelineSettings
             WorkTimeout = r.Duration("work-timeout"),
             StallWarning = r.Duration("stall-warning"),
             StallAbort = r.Duration("stall-abort"),
+            MaxAttempts = r.Int("max-attempts", min: 1),
+            AfterMaxAttempts = r.Enum<MaxAttemptsAction>("after-max-attempts"),
         };
         settings.Validate();
         return settings;
@@ -66,6 +73,7 @@ public sealed record PipelineSettings
         Require(MaxStaleness >= 0, "hpt.pipeline.max-staleness", MaxStaleness, "must be 0 or more");
         Require(TotalSteps >= 1, "hpt.pipeline.total-steps", TotalSteps, "must be at least 1");
         Require(Verifiers >= 1, "hpt.pipeline.verifiers", Verifiers, "must be at least 1");
+        Require(MaxAttempts >= 1, "hpt.pipeline.max-attempts", MaxAttempts, "must be at least 1");
         Require(VerifierTimeout > TimeSpan.Zero, "hpt.pipeline.verifier-timeout", VerifierTimeout, "must be positive");
         Require(WorkTimeout > TimeSpan.Zero, "hpt.pipeline.work-timeout", WorkTimeout, "must be positive");
         Require(StallWarning > TimeSpan.Zero, "hpt.pipeline.stall-warning", StallWarning, "must be positive");
@@ -77,6 +85,13 @@ public sealed record PipelineSettings
     {
         if (!ok) throw new SettingsException(key, $"{value} {rule}");
     }
+}
+
+/// <summary>hpt.pipeline.after-max-attempts: set-aside (skip the prompt, journaled and counted) or fail (stop the run).</summary>
+public enum MaxAttemptsAction
+{
+    SetAside,
+    Fail,
 }
 
 public enum StaleSampleHandling

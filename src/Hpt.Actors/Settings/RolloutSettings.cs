@@ -1,4 +1,5 @@
 using Hpt.Model.Checkpoints;
+using Hpt.Model.Sampling;
 
 namespace Hpt.Actors.Settings;
 
@@ -10,6 +11,21 @@ public sealed record RolloutSettings(IReadOnlyList<string> Devices, double Tempe
 {
     /// <summary>The keys whose value came from generation_config.json (for the start-up line).</summary>
     public IReadOnlyList<string> FromGenerationConfig { get; init; } = [];
+
+    /// <summary>hpt.rollout.batching: continuous (several prompts in one decode batch) or group (one prompt at a time).</summary>
+    public RolloutBatching Batching { get; init; } = RolloutBatching.Continuous;
+
+    /// <summary>hpt.rollout.max-sequences: sequences in flight per worker (continuous batching).</summary>
+    public int MaxSequences { get; init; } = 32;
+
+    /// <summary>hpt.rollout.max-prompt-tokens: longest prompt a slot holds; longer ones are generated alone.</summary>
+    public int MaxPromptTokens { get; init; } = 256;
+
+    /// <summary>hpt.rollout.prefill-chunk-tokens: prompt tokens prefilled between two decode steps.</summary>
+    public int PrefillChunkTokens { get; init; } = 128;
+
+    /// <summary>hpt.rollout.kv-after-update: keep or recompute a running sequence's KV cache when the weights change.</summary>
+    public KvAfterUpdate KvAfterUpdate { get; init; } = KvAfterUpdate.Keep;
 
     public static RolloutSettings Create(Akka.Configuration.Config root)
     {
@@ -32,12 +48,49 @@ public sealed record RolloutSettings(IReadOnlyList<string> Devices, double Tempe
         var temperature = Auto("temperature", generation.Temperature, 1.0, double.PositiveInfinity);
         var topP = Auto("top-p", generation.TopP, 1.0, 1);
         var topK = (int)Auto("top-k", generation.TopK, 0, int.MaxValue);
-        if (topP <= 0) throw new SettingsException(r.Key("top-p"), $"{topP} must be > 0");
-        return new RolloutSettings(devices, temperature, topP, topK, r.Int("max-new-tokens", min: 1)) { FromGenerationConfig = fromFile };
+        // 0 keeps no token at all: the sampler refuses it, so it must never reach a worker (a crash loop otherwise).
+        if (topP <= 0) throw new SettingsException(r.Key("top-p"), $"{topP} must be in (0, 1] (1 = off)");
+        if (devices.FirstOrDefault(d => d.Trim().Length == 0) is not null) throw new SettingsException(r.Key("devices"), "has an empty entry");
+        return new RolloutSettings(devices, temperature, topP, topK, r.Int("max-new-tokens", min: 1))
+        {
+            FromGenerationConfig = fromFile,
+            Batching = r.Enum<RolloutBatching>("batching"),
+            MaxSequences = r.Int("max-sequences", min: 1),
+            MaxPromptTokens = r.Int("max-prompt-tokens", min: 1),
+            PrefillChunkTokens = r.Int("prefill-chunk-tokens", min: 1),
+            KvAfterUpdate = r.Enum<KvAfterUpdate>("kv-after-update"),
+        };
     }
 
     /// <summary>"temperature 0.7, top-p 0.8, top-k 20 (from generation_config.json: ...)"; for the start-up line.</summary>
     public string DescribeSampling() =>
         $"temperature {Temperature}, top-p {TopP}, top-k {TopK}" +
         (FromGenerationConfig.Count > 0 ? $" ({string.Join(", ", FromGenerationConfig)} from the model's generation_config.json)" : "");
+
+    /// <summary>The continuous generator's sizes for these settings and <paramref name="sampling"/>.</summary>
+    public ContinuousOptions Continuous(SamplingOptions sampling) => new()
+    {
+        MaxSequences = MaxSequences,
+        MaxPromptTokens = MaxPromptTokens,
+        PrefillChunkTokens = PrefillChunkTokens,
+        KvAfterUpdate = KvAfterUpdate,
+        Sampling = sampling,
+    };
+}
+
+/// <summary>How a rollout worker batches generation.</summary>
+public enum RolloutBatching
+{
+    /// <summary>
+    /// Up to max-sequences samples of several prompts decode together; a finished one frees its slot for a waiting
+    /// prompt, and weight updates apply between two decode steps. Which rows share a matmul changes, so samples are
+    /// reproducible only up to float rounding.
+    /// </summary>
+    Continuous,
+
+    /// <summary>
+    /// One prompt at a time, its n samples as one batch, weight updates between prompts: batch-invariant, so a run is
+    /// bitwise reproducible (the kill-and-resume guarantee).
+    /// </summary>
+    Group,
 }

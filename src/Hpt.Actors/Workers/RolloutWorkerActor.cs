@@ -7,9 +7,12 @@ using Hpt.Actors.Protocol;
 namespace Hpt.Actors.Workers;
 
 /// <summary>
-/// Holds one policy copy (one device) and samples groups of responses. It pulls work from the coordinator one
-/// prompt at a time, so a slow worker never has a queue; weight updates are applied between prompts (the safe point).
-/// Runs on the compute dispatcher: generation blocks its thread.
+/// Holds one policy copy (one device) and samples groups of responses. With a one-prompt engine it pulls work one
+/// prompt at a time and applies weight updates between prompts. With a continuous engine
+/// (<see cref="IContinuousRolloutEngine"/>) it holds up to the engine's prompt capacity, asks for more while it has
+/// room (credits), and decodes one step per message to itself, so weight updates and new prompts are taken between
+/// two decode steps. The coordinator's admission control stays the only staleness bound: when it issues nothing, the
+/// worker keeps decoding what it holds. Runs on the compute dispatcher: generation blocks its thread.
 /// </summary>
 public sealed class RolloutWorkerActor : ReceiveActor, IWithStash, IWithTimers
 {
@@ -22,6 +25,13 @@ public sealed class RolloutWorkerActor : ReceiveActor, IWithStash, IWithTimers
     private readonly TimeSpan? _registerEvery;
     private long _preparing = -1;
     private bool _idle;
+    // Continuous mode: prompts held (submitted or stashed), credits asked for and not yet received, deliveries not yet
+    // reported, whether a DecodeStep message is queued, and when the engine last ran out of work.
+    private readonly Dictionary<PromptAttempt, Held> _held = new();
+    private int _asked;
+    private readonly List<PromptAttempt> _delivered = [];
+    private bool _stepping;
+    private readonly Stopwatch _emptySince = Stopwatch.StartNew();
 
     public IStash Stash { get; set; } = null!;
     public ITimerScheduler Timers { get; set; } = null!;
@@ -42,7 +52,8 @@ public sealed class RolloutWorkerActor : ReceiveActor, IWithStash, IWithTimers
         Receive<UpdatePolicy>(OnUpdatePolicy);
         Receive<PolicyPrepared>(OnPolicyPrepared);
         Receive<GenerateRollouts>(OnGenerate);
-        Receive<RegisterTick>(_ => { if (_idle) _coordinator.Tell(new RegisterWorker(Self, _workerId, Engine.PolicyVersion)); });
+        Receive<DecodeStep>(_ => OnDecodeStep());
+        Receive<RegisterTick>(_ => OnRegisterTick());
     }
 
     public static Props Props(IActorRef coordinator, IActorRef verifiers, Func<IRolloutEngine> engineFactory, string workerId,
@@ -51,23 +62,30 @@ public sealed class RolloutWorkerActor : ReceiveActor, IWithStash, IWithTimers
 
     private IRolloutEngine Engine => _engine ?? throw new InvalidOperationException("engine not started");
 
+    private IContinuousRolloutEngine? Continuous => _engine as IContinuousRolloutEngine;
+
+    private int Capacity => Continuous?.PromptCapacity ?? 1;
+
     protected override void PreStart()
     {
         _engine = _engineFactory();
         if (_registerEvery is { } every) Timers.StartPeriodicTimer("register", RegisterTick.Instance, every);
-        AskForWork();
+        AskForWork(fresh: true);
     }
 
     protected override void PostStop() => _engine?.Dispose();
 
     protected override void PreRestart(Exception reason, object message)
     {
-        // The prompt being generated when we crashed must not be lost: hand it back before the restart.
-        if (message is GenerateRollouts failed)
+        // The prompts being generated when we crashed must not be lost: hand every one back before the restart.
+        var handedBack = new HashSet<PromptAttempt>();
+        foreach (var (key, held) in _held.OrderBy(h => h.Key.Seq))
+            if (handedBack.Add(key)) _coordinator.Tell(new RolloutsFailed(held.Command.Work, held.Command.Attempt, _workerId, reason.Message));
+        if (message is GenerateRollouts failed && handedBack.Add(new PromptAttempt(failed.Work.Seq, failed.Attempt)))
             _coordinator.Tell(new RolloutsFailed(failed.Work, failed.Attempt, _workerId, reason.Message));
         // So must prompts stashed for a policy that failed to load: the restarted worker has no policy at all.
         foreach (var envelope in Stash.ClearStash())
-            if (envelope.Message is GenerateRollouts waiting)
+            if (envelope.Message is GenerateRollouts waiting && handedBack.Add(new PromptAttempt(waiting.Work.Seq, waiting.Attempt)))
                 _coordinator.Tell(new RolloutsFailed(waiting.Work, waiting.Attempt, _workerId, $"policy load failed: {reason.Message}"));
         base.PreRestart(reason, message);
     }
@@ -107,10 +125,27 @@ public sealed class RolloutWorkerActor : ReceiveActor, IWithStash, IWithTimers
     private void OnGenerate(GenerateRollouts command)
     {
         _idle = false;
+        var key = new PromptAttempt(command.Work.Seq, command.Attempt);
+        if (Continuous is not null && !_held.ContainsKey(key))
+        {
+            _asked = Math.Max(0, _asked - 1);
+            _held[key] = new Held(command, _emptySince.Elapsed.TotalSeconds, Stopwatch.StartNew());
+        }
         if (Engine.PolicyVersion < command.MinVersion)
         {
             // The coordinator sends the policy before such work, so this is only a reordering guard.
             Stash.Stash();
+            return;
+        }
+        if (Continuous is { } engine)
+        {
+            // Idle time is charged to the prompt that ended a wait with nothing to decode.
+            if (!engine.HasWork) _held[key] = _held[key] with { IdleSeconds = _emptySince.Elapsed.TotalSeconds };
+            else _held[key] = _held[key] with { IdleSeconds = 0 };
+            _held[key].Clock.Restart();
+            engine.Submit(new RolloutRequest(command.Work.Seq, command.Work.Prompt, command.Samples));
+            ScheduleStep();
+            AskForMore();
             return;
         }
 
@@ -122,14 +157,85 @@ public sealed class RolloutWorkerActor : ReceiveActor, IWithStash, IWithTimers
             IdleSeconds = waited,
         });
         _log.Debug("worker {0} generated prompt {1} (attempt {2}) with policy v{3}", _workerId, command.Work.Seq, command.Attempt, Engine.PolicyVersion);
-        AskForWork();
+        _delivered.Add(key);
+        AskForWork(fresh: false);
     }
 
-    private void AskForWork()
+    /// <summary>One admit-and-decode step of the continuous engine; finished prompts go to the verifiers.</summary>
+    private void OnDecodeStep()
     {
+        _stepping = false;
+        var engine = Continuous!;
+        foreach (var done in engine.Step())
+        {
+            // The engine holds one request per seq, so the seq finds the attempt it was issued as.
+            var (key, held) = _held.First(h => h.Key.Seq == done.Request.Seq);
+            _held.Remove(key);
+            var command = held.Command;
+            _verifiers.Tell(new RolloutsGenerated(command.Work, command.Attempt, command.MinVersion, _workerId, done.Rollouts,
+                held.Clock.Elapsed.TotalSeconds) { IdleSeconds = held.IdleSeconds });
+            _log.Debug("worker {0} generated prompt {1} (attempt {2})", _workerId, command.Work.Seq, command.Attempt);
+            _delivered.Add(key);
+        }
+        if (engine.HasWork) ScheduleStep();
+        else
+        {
+            _emptySince.Restart();
+            _idle = _held.Count == 0;
+        }
+        AskForMore();
+    }
+
+    private void ScheduleStep()
+    {
+        if (_stepping) return;
+        _stepping = true;
+        Self.Tell(DecodeStep.Instance);
+    }
+
+    /// <summary>Continuous mode: ask for as many prompts as there is room for, and report what was delivered.</summary>
+    private void AskForMore()
+    {
+        var want = Capacity - _held.Count - _asked;
+        if (want <= 0 && _delivered.Count == 0) return;
+        want = Math.Max(0, want);
+        _asked += want;
+        _coordinator.Tell(new RequestWork(Self, _workerId, Engine.PolicyVersion) { Credits = want, Delivered = [.. _delivered] });
+        _delivered.Clear();
+    }
+
+    private void AskForWork(bool fresh)
+    {
+        if (Continuous is not null)
+        {
+            // A fresh worker holds nothing and has no credits out.
+            _asked = Capacity - _held.Count;
+            _coordinator.Tell(new RequestWork(Self, _workerId, Engine.PolicyVersion) { Credits = _asked, Delivered = [.. _delivered], Fresh = fresh });
+            _delivered.Clear();
+            _idle = _held.Count == 0;
+            return;
+        }
         _idle = true;
         _sinceAsked.Restart();
-        _coordinator.Tell(new RequestWork(Self, _workerId, Engine.PolicyVersion));
+        _coordinator.Tell(new RequestWork(Self, _workerId, Engine.PolicyVersion) { Delivered = [.. _delivered], Fresh = fresh });
+        _delivered.Clear();
+    }
+
+    private void OnRegisterTick()
+    {
+        if (!_idle) return;
+        // A coordinator that has never seen this worker starts it with this many credits.
+        var credits = Capacity - _held.Count;
+        if (Continuous is not null) _asked = credits;
+        _coordinator.Tell(new RegisterWorker(Self, _workerId, Engine.PolicyVersion) { Credits = credits });
+    }
+
+    /// <summary>A prompt this worker holds: the command, the idle time charged to it and its generation clock.</summary>
+    private sealed record Held(GenerateRollouts Command, double IdleSeconds, Stopwatch Clock);
+
+    private sealed class DecodeStep
+    {
+        public static readonly DecodeStep Instance = new();
     }
 
     private sealed class RegisterTick

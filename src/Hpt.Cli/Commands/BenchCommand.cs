@@ -14,6 +14,7 @@ public static class BenchCommand
         var command = new Command("bench", "Benchmarks: readable lines, then one JSON line of figures.");
         command.Subcommands.Add(Pipeline());
         command.Subcommands.Add(BenchModelCommand.Create());
+        command.Subcommands.Add(BenchRolloutCommand.Create());
         command.Subcommands.Add(Publish());
         command.Subcommands.Add(Soak());
         command.Subcommands.Add(BenchMemoryCommand.Create());

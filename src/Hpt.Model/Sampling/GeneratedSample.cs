@@ -15,4 +15,11 @@ namespace Hpt.Model.Sampling;
 /// </param>
 /// <param name="Truncated">True when the row hit MaxNewTokens without emitting a stop token.</param>
 /// <param name="PolicyVersion">The weights version the caller said it sampled with.</param>
-public sealed record GeneratedSample(int[] TokenIds, float[] LogProbs, float[] SamplingLogProbs, bool Truncated, long PolicyVersion);
+public sealed record GeneratedSample(int[] TokenIds, float[] LogProbs, float[] SamplingLogProbs, bool Truncated, long PolicyVersion)
+{
+    /// <summary>Per token, the weights version that sampled it (a weight update mid-sequence makes it change); null = all <see cref="PolicyVersion"/>.</summary>
+    public long[]? TokenVersions { get; init; }
+
+    /// <summary><see cref="TokenVersions"/>, or <see cref="PolicyVersion"/> for every token.</summary>
+    public long[] VersionPerToken() => TokenVersions ?? Enumerable.Repeat(PolicyVersion, TokenIds.Length).ToArray();
+}

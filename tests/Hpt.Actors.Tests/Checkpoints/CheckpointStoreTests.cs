@@ -81,4 +81,25 @@ public sealed class CheckpointStoreTests : IDisposable
     [Fact]
     public void Checkpoint_store_returns_null_when_there_is_no_checkpoint() =>
         Assert.Null(Store().LoadLatest());
+
+    [Fact]
+    public void Manifest_without_a_file_list_is_a_clear_problem_not_a_null_reference()
+    {
+        Store().Save(1, 1, "cfg", Write("one"));
+        var folder = Path.Combine(_dir, "step-00000001");
+        File.WriteAllText(Path.Combine(folder, "manifest.json"), "{\"Format\": 1, \"Step\": 1}");
+        Assert.Equal("the manifest has no file list", CheckpointStore.Verify(folder, out _));
+        Assert.Null(Store().LoadLatest());
+        Assert.Contains(_warnings, w => w.Contains("no file list", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Checkpoint_of_another_run_is_refused_naming_both_run_ids()
+    {
+        new CheckpointStore(_dir, 3, _warnings.Add, runId: "theirs").Save(1, 1, "cfg", Write("one"));
+        var e = Assert.Throws<Hpt.Actors.Hosting.IncurableException>(() => new CheckpointStore(_dir, 3, _warnings.Add, runId: "mine").LoadLatest());
+        Assert.Contains("belongs to run 'theirs'", e.Message);
+        Assert.Contains("'mine'", e.Message);
+        Assert.NotNull(new CheckpointStore(_dir, 3, _warnings.Add, runId: "theirs").LoadLatest());
+    }
 }

@@ -210,4 +210,25 @@ public sealed class CoordinatorActorTests(ITestOutputHelper output) : TestKit(Te
         coordinator.Tell(new GroupVerified(new RolloutsGenerated(first.Work, first.Attempt, 0, "w", [Fixtures.Rollout("x", 0)], 0), [0.0], 0, 0));
         gate.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
     }
+    [Fact]
+    public void Coordinator_sends_a_worker_as_many_prompts_as_its_credits_and_reissues_all_of_them_when_it_stops()
+    {
+        var coordinator = Start(TwoPerStep with { MaxStaleness = 1 }, "credits"); // admission allows 4 prompts
+        var doomed = CreateTestProbe();
+        coordinator.Tell(new RequestWork(doomed.Ref, "doomed", 0) { Credits = 3, Fresh = true }, doomed.Ref);
+        var held = Enumerable.Range(0, 3).Select(_ => doomed.ExpectMsg<GenerateRollouts>()).ToArray();
+        doomed.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // a fourth is allowed by admission, but not asked for
+        // It delivers prompt 0 and asks for nothing more, then stops holding 1 and 2.
+        coordinator.Tell(new RequestWork(doomed.Ref, "doomed", 0) { Credits = 0, Delivered = [new PromptAttempt(held[0].Work.Seq, held[0].Attempt)] }, doomed.Ref);
+        Sys.Stop(doomed.Ref);
+
+        var survivor = CreateTestProbe();
+        coordinator.Tell(new RequestWork(survivor.Ref, "s", 0) { Credits = 3, Fresh = true }, survivor.Ref);
+        var reissued = Enumerable.Range(0, 3).Select(_ => survivor.ExpectMsg<GenerateRollouts>()).ToArray();
+        survivor.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // 0 (delivered) + 1, 2 again + 3 fresh = the 4 admission allows
+        Assert.Contains(reissued, g => g.Work.Seq == held[1].Work.Seq && g.Attempt == 2);
+        Assert.Contains(reissued, g => g.Work.Seq == held[2].Work.Seq && g.Attempt == 2);
+        Assert.DoesNotContain(reissued, g => g.Work.Seq == held[0].Work.Seq);
+        Assert.Contains(reissued, g => g.Work.Seq == 3 && g.Attempt == 1);
+    }
 }

@@ -15,7 +15,7 @@ public sealed class HptConfigTests
         Assert.Equal(1, pipeline.MaxStaleness);
         Assert.Equal(StaleSampleHandling.Requeue, pipeline.StaleSamples);
         Assert.Equal(TimeSpan.FromSeconds(5), pipeline.VerifierTimeout);
-        Assert.Equal("demo", RunSettings.Create(config).Id);
+        Assert.Equal("demo", RunSettings.Create(config).Id); // the default run directory runs/demo names it
         Assert.Equal(["cpu"], RolloutSettings.Create(config).Devices);
         Assert.Equal(1e-4, LearnerSettings.Create(config).LearningRate);
         Assert.Equal(1e-3, TaskSettings.Create(config).WarmupLearningRate);

@@ -63,4 +63,75 @@ public sealed class RolloutWorkerActorTests(ITestOutputHelper output) : TestKit(
         Assert.True(engines[0].Disposed);
         verifiers.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
     }
+    [Fact]
+    public void Continuous_worker_keeps_several_prompts_in_flight_and_takes_a_weight_update_between_decode_steps()
+    {
+        var coordinator = CreateTestProbe();
+        var verifiers = CreateTestProbe();
+        var release = false;
+        var engine = new ScriptedContinuousEngine(capacity: 3, seq => seq == 0 ? (Volatile.Read(ref release) ? 1 : int.MaxValue) : 2);
+        var worker = Sys.ActorOf(RolloutWorkerActor.Props(coordinator.Ref, verifiers.Ref, () => engine, "w0"));
+        var first = coordinator.ExpectMsg<RequestWork>();
+        Assert.True(first.Fresh);
+        Assert.Equal(3, first.Credits); // room for three prompts at once
+
+        foreach (var seq in new long[] { 0, 1, 2 }) worker.Tell(new GenerateRollouts(Fixtures.Work(seq), 1, 2, MinVersion: 0));
+        var done = new[] { verifiers.ExpectMsg<RolloutsGenerated>(), verifiers.ExpectMsg<RolloutsGenerated>() };
+        Assert.Equal(new long[] { 1, 2 }, done.Select(d => d.Work.Seq).Order());
+        // Two slots freed: the worker reports what it delivered and asks for two more, while prompt 0 still decodes.
+        var credits = 0;
+        var delivered = new List<PromptAttempt>();
+        while (credits < 2)
+        {
+            var more = coordinator.ExpectMsg<RequestWork>();
+            Assert.False(more.Fresh);
+            credits += more.Credits;
+            delivered.AddRange(more.Delivered);
+        }
+        Assert.Equal(2, credits);
+        Assert.Equal(new[] { new PromptAttempt(1, 1), new PromptAttempt(2, 1) }, delivered.OrderBy(d => d.Seq));
+        worker.Tell(new GenerateRollouts(Fixtures.Work(3), 1, 2, MinVersion: 0));
+        Assert.Equal(3, verifiers.ExpectMsg<RolloutsGenerated>().Work.Seq);
+
+        // A new policy arrives while prompt 0 is mid-sequence: its next tokens carry the new version.
+        worker.Tell(new UpdatePolicy(5, Fixtures.Snapshot(5)));
+        AwaitCondition(() => engine.PolicyVersion == 5);
+        Volatile.Write(ref release, true);
+        var long0 = verifiers.ExpectMsg<RolloutsGenerated>();
+        Assert.Equal(0, long0.Work.Seq);
+        var versions = long0.Rollouts[0].TokenVersions;
+        Assert.Equal(0, versions[0]);
+        Assert.Equal(5, versions[^1]);
+        Assert.Equal(versions.Order(), versions);
+        Assert.Equal(0, long0.Rollouts[0].OldestVersion);
+        Assert.Equal(3, engine.MostHeld);
+    }
+
+    [Fact]
+    public void Continuous_worker_that_crashes_hands_back_every_prompt_in_flight()
+    {
+        var coordinator = CreateTestProbe();
+        var verifiers = CreateTestProbe();
+        var engines = new List<ScriptedContinuousEngine>();
+        var worker = Sys.ActorOf(RolloutWorkerActor.Props(coordinator.Ref, verifiers.Ref, () =>
+        {
+            var e = new ScriptedContinuousEngine(capacity: 3, _ => 1_000_000, crashWhileHolding: seq => seq == 12);
+            engines.Add(e);
+            return e;
+        }, "w0"));
+        coordinator.ExpectMsg<RequestWork>();
+        worker.Tell(new GenerateRollouts(Fixtures.Work(10), 1, 2, 0));
+        worker.Tell(new GenerateRollouts(Fixtures.Work(11), 3, 2, 0));
+        AwaitCondition(() => engines[0].Submitted.Count == 2);
+        EventFilter.Exception<InvalidOperationException>().ExpectOne(() => worker.Tell(new GenerateRollouts(Fixtures.Work(12), 1, 2, 0)));
+
+        var failed = new[] { coordinator.ExpectMsg<RolloutsFailed>(), coordinator.ExpectMsg<RolloutsFailed>(), coordinator.ExpectMsg<RolloutsFailed>() };
+        Assert.Equal(new[] { (10L, 1), (11L, 3), (12L, 1) }, failed.Select(f => (f.Work.Seq, f.Attempt)).Order());
+        var fresh = coordinator.ExpectMsg<RequestWork>();
+        Assert.True(fresh.Fresh);
+        Assert.Equal(3, fresh.Credits);
+        Assert.Equal(2, engines.Count);
+        Assert.True(engines[0].Disposed);
+        verifiers.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
 }

@@ -97,7 +97,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IDisposable
         // The journal is the record: every prompt of the run in exactly one effective step.
         var persistence = PersistenceConfig.Build(new PersistenceSettings { Store = JournalStore.Sqlite }, runDir);
         using var system = ActorSystem.Create("journal-check", persistence.WithFallback("akka.loglevel = WARNING"));
-        var events = await JournalReader.ReadAsync(system, "demo", TimeSpan.FromSeconds(30));
+        var events = await JournalReader.ReadAsync(system, "run", TimeSpan.FromSeconds(30));
         var steps = JournalReader.EffectiveSteps(events);
         Assert.Equal(Enumerable.Range(1, Steps).Select(s => (long)s), steps.Select(s => s.Step));
         var trained = steps.SelectMany(s => s.Seqs).Order().ToArray();

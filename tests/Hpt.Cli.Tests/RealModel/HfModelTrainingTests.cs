@@ -61,6 +61,8 @@ public sealed class HfModelTrainingTests(ITestOutputHelper output) : IDisposable
         "--set", "task.eval-size=2", "--set", "task.eval-samples=1", "--set", "task.train-size=16",
         "--set", "pipeline.prompts-per-step=2", "--set", "pipeline.samples-per-prompt=2", "--set", $"pipeline.total-steps={steps}",
         "--set", "pipeline.max-staleness=0", "--set", "rollout.max-new-tokens=6", "--set", "checkpoint.every-steps=1",
+        // The kill-and-resume test compares weights bitwise: that needs batch-invariant (group) sampling.
+        "--set", "rollout.batching=group",
     ];
 
     private string RunToCompletion(string[] args, string label)

@@ -40,7 +40,7 @@ public sealed class TorchRolloutEngine(CausalLM model, PromptCodec codec, Sampli
     {
         var prompt = codec.EncodePrompt(request.Prompt);
         var prompts = Enumerable.Repeat<IReadOnlyList<int>>(prompt, request.Samples).ToArray();
-        var seeds = Enumerable.Range(0, request.Samples).Select(i => RowSeed(request.Seq, i)).ToArray();
+        var seeds = Enumerable.Range(0, request.Samples).Select(i => RowSeed(runSeed, request.Seq, i)).ToArray();
         var generated = _sampler.Generate(prompts, sampling, PolicyVersion, seeds);
         return generated.Select(g => new Rollout(
                 codec.DecodeResponse(g.TokenIds),
@@ -52,7 +52,8 @@ public sealed class TorchRolloutEngine(CausalLM model, PromptCodec codec, Sampli
             .ToArray();
     }
 
-    private ulong RowSeed(long seq, int row) =>
+    /// <summary>The seed of sample <paramref name="row"/> of prompt <paramref name="seq"/>: the same in both batching modes.</summary>
+    public static ulong RowSeed(int runSeed, long seq, int row) =>
         unchecked((ulong)runSeed * 0x9E3779B97F4A7C15UL ^ (ulong)seq * 0xBF58476D1CE4E5B9UL ^ (ulong)(row + 1) * 0x94D049BB133111EBUL);
 
     public void Dispose() => model.Dispose();

@@ -1,0 +1,95 @@
+using Akka.Actor;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
+using Hpt.Actors.Coordinator;
+using Hpt.Actors.Protocol;
+using Hpt.Actors.Settings;
+using Hpt.Actors.Tests.Doubles;
+using Hpt.Training.Engines;
+using Xunit.Abstractions;
+
+namespace Hpt.Actors.Tests.Coordinator;
+
+/// <summary>
+/// Nothing untrusted reaches training: a group is checked at intake, before it is journaled (a bad journaled group
+/// used to crash the learner on every restart), and only the worker that holds the current attempt may deliver it.
+/// </summary>
+public sealed class IntakeTests(ITestOutputHelper output) : TestKit(TestConfig.Default, output: output)
+{
+    private static readonly PipelineSettings Settings = new() { PromptsPerStep = 2, SamplesPerPrompt = 1, MaxStaleness = 0, TotalSteps = 3 };
+    private static readonly IntakeLimits Limits = new(VocabSize: 100, MaxPromptTokens: 16, MaxNewTokens: 8);
+
+    private (IActorRef Coordinator, TestProbe Gate, TestProbe Worker) Start(string runId)
+    {
+        var coordinator = Sys.ActorOf(CoordinatorActor.Props(runId, Settings, Fixtures.Problems(10), seed: 1, intake: Limits));
+        var gate = CreateTestProbe();
+        coordinator.Tell(new AttachGate(gate.Ref));
+        return (coordinator, gate, CreateTestProbe());
+    }
+
+    private static GenerateRollouts Next(IActorRef coordinator, TestProbe worker, string id = "w")
+    {
+        coordinator.Tell(new RequestWork(worker.Ref, id, 0), worker.Ref);
+        return worker.ExpectMsg<GenerateRollouts>();
+    }
+
+    private static GroupVerified Verified(GenerateRollouts work, Rollout rollout, string workerId = "w") =>
+        new(new RolloutsGenerated(work.Work, work.Attempt, 0, workerId, [rollout], 0), [1.0], 0, 0);
+
+    public static TheoryData<string, Rollout> Forged => new()
+    {
+        { "outside the vocabulary", new Rollout("x", [1, 2], [3, 4000, 5], [-0.1f, -0.2f, -0.3f], [0, 0, 0], false) },
+        { "outside the vocabulary", new Rollout("x", [-1, 2], [3], [-0.1f], [0], false) },
+        { "max-new-tokens", new Rollout("x", [1], Enumerable.Repeat(3, 9).ToArray(), new float[9], new long[9], false) },
+        { "not a finite value", new Rollout("x", [1], [3, 4], [-0.1f, float.NaN], [0, 0], false) },
+        { "not a finite value", new Rollout("x", [1], [3, 4], [-0.1f, 5f], [0, 0], false) },
+        { "log-probs for", new Rollout("x", [1], [3, 4], [-0.1f], [0, 0], false) },
+        { "token version", new Rollout("x", [1], [3], [-0.1f], [7], false) },
+    };
+
+    [Theory]
+    [MemberData(nameof(Forged))]
+    public async Task Invalid_rollout_is_refused_at_intake_never_journaled_and_the_prompt_is_issued_again(string problem, Rollout rollout)
+    {
+        var (coordinator, gate, worker) = Start($"intake-{Guid.NewGuid():N}");
+        var work = Next(coordinator, worker);
+        coordinator.Tell(Verified(work, rollout));
+        gate.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+
+        var again = Next(coordinator, worker);
+        Assert.Equal(work.Work.Seq, again.Work.Seq);
+        Assert.Equal(work.Attempt + 1, again.Attempt);
+        Assert.Equal(1, (await coordinator.Ask<RunStatus>(GetRunStatus.Instance)).Requeued);
+        Assert.False(string.IsNullOrEmpty(problem));
+    }
+
+    [Fact]
+    public void Valid_rollout_passes_intake_to_the_gate()
+    {
+        var (coordinator, gate, worker) = Start("intake-ok");
+        var work = Next(coordinator, worker);
+        coordinator.Tell(Verified(work, Fixtures.Rollout("x", 0)));
+        Assert.Equal(work.Work.Seq, gate.ExpectMsg<GroupVerified>().Group.Work.Seq);
+    }
+
+    [Fact]
+    public void Group_from_a_worker_the_prompt_was_not_issued_to_is_dropped()
+    {
+        var (coordinator, gate, worker) = Start("intake-impostor");
+        var work = Next(coordinator, worker, "w");
+        coordinator.Tell(Verified(work, Fixtures.Rollout("x", 0), workerId: "impostor"));
+        gate.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        coordinator.Tell(Verified(work, Fixtures.Rollout("x", 0), workerId: "w"));
+        Assert.Equal("w", gate.ExpectMsg<GroupVerified>().Group.WorkerId);
+    }
+
+    [Fact]
+    public void Group_with_a_forged_prompt_or_answer_is_refused()
+    {
+        var (coordinator, gate, worker) = Start("intake-prompt");
+        var work = Next(coordinator, worker);
+        var forged = work with { Work = work.Work with { Answer = "forged" } };
+        coordinator.Tell(Verified(forged, Fixtures.Rollout("x", 0)));
+        gate.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+    }
+}
