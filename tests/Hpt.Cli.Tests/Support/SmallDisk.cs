@@ -4,22 +4,28 @@ namespace Hpt.Cli.Tests.Support;
 
 /// <summary>
 /// A size-limited directory: a tmpfs of a few hundred KiB mounted for one test (needs root or CAP_SYS_ADMIN, as in
-/// the project's test container), so that "disk full" is the kernel's real ENOSPC and not a simulation.
+/// the project's test container; elsewhere through password-less sudo, as tools/setup.sh uses), so that "disk full" is
+/// the kernel's real ENOSPC and not a simulation.
 /// </summary>
 public sealed class SmallDisk : IDisposable
 {
+    private static readonly bool IsRoot = Environment.UserName == "root";
+
     public SmallDisk(string path, int kilobytes)
     {
         Path = path;
         Directory.CreateDirectory(path);
-        var (code, output) = Run("mount", "-t", "tmpfs", "-o", $"size={kilobytes}k", "tmpfs", path);
+        var (code, output) = Privileged("mount", "-t", "tmpfs", "-o", $"size={kilobytes}k,mode=1777", "tmpfs", path);
         if (code != 0)
-            throw new InvalidOperationException($"cannot mount a {kilobytes} KiB tmpfs at {path} (these tests need root): {output}");
+            throw new InvalidOperationException($"cannot mount a {kilobytes} KiB tmpfs at {path} (these tests need root or password-less sudo): {output}");
     }
 
     public string Path { get; }
 
-    public void Dispose() => Run("umount", "-l", Path);
+    public void Dispose() => Privileged("umount", "-l", Path);
+
+    private static (int Code, string Output) Privileged(string file, params string[] args) =>
+        IsRoot ? Run(file, args) : Run("sudo", ["-n", file, .. args]);
 
     private static (int Code, string Output) Run(string file, params string[] args)
     {
