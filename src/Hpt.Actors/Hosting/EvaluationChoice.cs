@@ -29,4 +29,14 @@ public static class EvaluationChoice
             Sampling = chosen.Sampling with { MaxNewTokens = maxNewTokens ?? chosen.Sampling.MaxNewTokens },
         };
     }
+
+    /// <summary>
+    /// `hpt train`'s held-out evaluation (hpt.task.eval-protocol): small, or the paper's sampling (T 0.6, top-p 0.95,
+    /// no greedy) with <paramref name="samples"/> samples, as the official script's in-training validation (avg@8).
+    /// </summary>
+    public static EvaluationProtocol ForTraining(string protocol, int samples, int maxNewTokens) => protocol switch
+    {
+        "paper" => new EvaluationProtocol(new SamplingParameters(0.6, 0.95, maxNewTokens), samples),
+        _ => EvaluationProtocol.Small(samples, maxNewTokens),
+    };
 }

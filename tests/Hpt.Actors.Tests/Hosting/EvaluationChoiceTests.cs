@@ -1,4 +1,5 @@
 using Hpt.Actors.Hosting;
+using Hpt.Actors.Settings;
 
 namespace Hpt.Actors.Tests.Hosting;
 
@@ -40,5 +41,24 @@ public sealed class EvaluationChoiceTests
         Assert.Equal(0.6, protocol.Sampling.Temperature);
         Assert.Contains("--samples", Assert.Throws<ArgumentException>(() => EvaluationChoice.For("paper", "x", samples: 1025)).Message);
         Assert.Contains("--protocol", Assert.Throws<ArgumentException>(() => EvaluationChoice.For("fast", "x")).Message);
+    }
+
+    [Theory]
+    [InlineData("task.eval-protocol=paper", 0.6, 0.95, false)]
+    [InlineData("task.eval-protocol=small", 1.0, 1.0, true)]
+    public void Training_evaluation_follows_hpt_task_eval_protocol(string assignment, double temperature, double topP, bool greedy)
+    {
+        var config = HptConfig.Load(overrides: [assignment, "task.eval-samples=8", "rollout.max-new-tokens=300"]);
+        var protocol = EvaluationChoice.ForTraining(TaskSettings.Create(config).EvalProtocol, 8, RolloutSettings.Create(config).MaxNewTokens);
+        Assert.Equal((temperature, topP, greedy), (protocol.Sampling.Temperature, protocol.Sampling.TopP, protocol.IncludeGreedy));
+        Assert.Equal((8, 300), (protocol.Samples, protocol.Sampling.MaxNewTokens));
+    }
+
+    [Fact]
+    public void Training_evaluation_defaults_to_small_and_refuses_an_unknown_protocol()
+    {
+        Assert.Equal("small", TaskSettings.Create(HptConfig.Load()).EvalProtocol);
+        var error = Assert.Throws<SettingsException>(() => TaskSettings.Create(HptConfig.Load(overrides: ["task.eval-protocol=fast"])));
+        Assert.Equal("hpt.task.eval-protocol", error.Key);
     }
 }

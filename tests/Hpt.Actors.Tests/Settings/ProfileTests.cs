@@ -62,6 +62,7 @@ public sealed class ProfileTests
         Assert.Equal(8192, p.Task.Data.MaxDemonstrationTokens);
         Assert.Equal(1024, p.Task.Data.MaxPromptTokens);
         Assert.Equal(8, p.Task.EvalSamples);
+        Assert.Equal("paper", p.Task.EvalProtocol);
     }
 
     [Theory]
