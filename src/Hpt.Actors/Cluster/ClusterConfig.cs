@@ -49,6 +49,7 @@ public static class ClusterConfig
               remote.dot-netty.tcp {
                 hostname = {{Quote(s.Hostname)}}
                 port = {{s.Port}}
+                enable-ssl = {{(s.Tls is null ? "off" : "on")}}
                 maximum-frame-size = {{frame}}
                 send-buffer-size = {{buffer}}
                 receive-buffer-size = {{buffer}}

@@ -118,8 +118,28 @@ public sealed class ClusterNode
     }
 
     /// <summary>Completes when the coordinator reports the run's last step.</summary>
-    public Task<RunCompleted> WhenCompleted(TimeSpan timeout) =>
-        Learner.Ask<RunCompleted>(replyTo => new WatchRun(replyTo), timeout, CancellationToken.None);
+    /// <summary>
+    /// Completes when the coordinator reports the run's last step, also after the learner singleton moved to another
+    /// node (see <see cref="RunWatcher"/>); fails with <see cref="RunStalledException"/> when the run stalled.
+    /// </summary>
+    public Task<RunCompleted> WhenCompleted(TimeSpan timeout)
+    {
+        var done = new TaskCompletionSource<RunCompleted>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var watcher = System.ActorOf(RunWatcher.Props(Learner, done));
+        return timeout == Timeout.InfiniteTimeSpan ? done.Task : WithTimeout(done.Task, timeout, watcher);
+    }
+
+    private async Task<RunCompleted> WithTimeout(Task<RunCompleted> task, TimeSpan timeout, IActorRef watcher)
+    {
+        try
+        {
+            return await task.WaitAsync(timeout);
+        }
+        finally
+        {
+            System.Stop(watcher);
+        }
+    }
 
     public Task<RunStatus> StatusAsync(TimeSpan timeout) => Learner.Ask<RunStatus>(GetRunStatus.Instance, timeout);
 }

@@ -84,14 +84,18 @@ public static class ClusterRun
         }
 
         var akka = ClusterConfig.Build(cluster).WithFallback(journal).WithFallback(config);
-        using var system = ActorSystem.Create(ClusterSettings.SystemName, akka);
+        using var system = ActorSystem.Create(ClusterSettings.SystemName, ClusterTls.Setup(cluster, akka));
         try
         {
             var failure = RunFailureWatch.Start(system);
             var member = Akka.Cluster.Cluster.Get(system);
             if (cluster.SeedNodes.Count == 0) await member.JoinAsync(member.SelfAddress, cancel);
             observer.Message($"node {member.SelfAddress} [{string.Join(", ", cluster.EffectiveRoles)}]; weights in {weights.Directory}");
-            if (isLearner) system.ActorOf(ProgressForwarder.Props(observer), "progress");
+            if (isLearner)
+            {
+                system.ActorOf(ProgressForwarder.Props(observer), "progress");
+                system.ActorOf(StatusFileWriter.Props(dir.StatusFile), "status-file");
+            }
             var node = await failure.Guard(ClusterNode.StartAsync(system, cluster, parts, cancel));
             observer.Message("joined the cluster");
             if (!isLearner) system.ActorOf(LearnerPresence.Props(), "learner-presence");
@@ -107,6 +111,19 @@ public static class ClusterRun
             if (first == removed.Task && !completion.IsCompleted) throw new RunFailedException(await removed.Task);
             if (first == completion)
             {
+                if (completion.Exception?.InnerException is RunStalledException stall && isLearner)
+                {
+                    // As `hpt train`: a checkpoint first (bounded: the learner may be the stuck part), then the error.
+                        try
+                    {
+                        var checkpoint = await node.Learner.Ask<CheckpointSaved>(SaveCheckpointNow.Instance, TimeSpan.FromMinutes(2));
+                        observer.Message($"checkpoint {(checkpoint.Folder is null ? "already on disk" : checkpoint.Folder)}");
+                    }
+                    catch (Exception e) when (e is TimeoutException or AskTimeoutException or TaskCanceledException)
+                    {
+                        observer.Message("the learner did not answer within 2 minutes: no new checkpoint");
+                    }
+                }
                 var done = await completion;
                 observer.Message($"the run is complete at step {done.Steps}");
                 // Let the other nodes hear it from this learner before it leaves.
@@ -147,7 +164,8 @@ public static class ClusterRun
         var store = new CheckpointStore(dir.Checkpoints, checkpointSettings.Keep, w => observer.Message($"warning: {w}"), policy.WriteCheckpointCompanions, run.Id);
         var algorithm = AlgorithmFactory.Create(AlgorithmSection.Create(config));
         var configHash = RunDirectory.FingerprintHash(config);
-        return () => RunAssembly.Parts(run, pipeline, task, learner, algorithm.Gate, [], store, checkpointSettings, configHash, observer)
-            with { Intake = intake };
+        var snapshotEverySteps = PersistenceSettings.Create(config).SnapshotEverySteps;
+        return () => RunAssembly.Parts(run, pipeline, task, learner, algorithm.Gate, [], store, checkpointSettings, configHash, observer,
+            snapshotEverySteps) with { Intake = intake };
     }
 }

@@ -24,7 +24,16 @@ public sealed record ClusterSettings
     /// <summary>keep-majority counts only nodes with this role (empty: every node).</summary>
     public string MajorityRole { get; init; } = Learner;
     public TimeSpan AcceptableHeartbeatPause { get; init; } = TimeSpan.FromSeconds(10);
-    public long MaximumFrameSize { get; init; } = 32L * 1024 * 1024;
+    public long MaximumFrameSize { get; init; } = 8L * 1024 * 1024;
+
+    /// <summary>Mutual TLS of the transport; null = plain TCP (loopback only unless <see cref="Insecure"/>).</summary>
+    public ClusterTlsSettings? Tls { get; init; }
+
+    /// <summary>hpt.cluster.insecure: allow a node that reaches other machines without TLS.</summary>
+    public bool Insecure { get; init; }
+
+    /// <summary>The address scheme of this transport: <c>akka.ssl.tcp</c> with TLS, <c>akka.tcp</c> without.</summary>
+    public string Scheme => Tls is null ? "akka.tcp" : "akka.ssl.tcp";
 
     public bool Has(string role) => Roles.Contains(role, StringComparer.Ordinal);
 
@@ -43,10 +52,20 @@ public sealed record ClusterSettings
         foreach (var role in roles)
             if (role is not (Learner or Rollout or Verifier))
                 throw new SettingsException(r.Key("roles"), $"'{role}' is not one of: learner, rollout, verifier");
+        var certificate = r.String("tls.certificate");
+        var key = r.String("tls.key");
+        if ((certificate.Length == 0) != (key.Length == 0))
+            throw new SettingsException(r.Key(certificate.Length == 0 ? "tls.certificate" : "tls.key"),
+                "is empty: TLS needs both the certificate and its private key");
+        var tls = certificate.Length == 0
+            ? null
+            : new ClusterTlsSettings(certificate, key, r.StringList("tls.trusted-thumbprints").Select(t => t.Replace(":", "").Trim()).ToArray());
+        var scheme = tls is null ? "akka.tcp" : "akka.ssl.tcp";
         var seeds = r.StringList("seed-nodes");
         foreach (var seed in seeds)
-            if (!seed.StartsWith($"akka.tcp://{SystemName}@", StringComparison.Ordinal))
-                throw new SettingsException(r.Key("seed-nodes"), $"'{seed}' must look like akka.tcp://{SystemName}@HOST:PORT");
+            if (!seed.StartsWith($"{scheme}://{SystemName}@", StringComparison.Ordinal))
+                throw new SettingsException(r.Key("seed-nodes"), $"'{seed}' must look like {scheme}://{SystemName}@HOST:PORT" +
+                                                                  (tls is null ? "" : " (TLS is on)"));
         var settings = new ClusterSettings
         {
             Roles = roles,
@@ -60,7 +79,14 @@ public sealed record ClusterSettings
             MajorityRole = r.String("majority-role").Trim(),
             AcceptableHeartbeatPause = r.Duration("acceptable-heartbeat-pause"),
             MaximumFrameSize = ReadBytes(root, r.Key("maximum-frame-size")),
+            Tls = tls,
+            Insecure = r.Bool("insecure"),
         };
+        if (tls is null && !settings.Insecure && !settings.IsLoopbackOnly())
+            throw new SettingsException(r.Key("tls.certificate"),
+                "is empty, but this node binds or joins an address beyond loopback: any process that reaches the port could join the " +
+                "cluster. Set hpt.cluster.tls.certificate and hpt.cluster.tls.key (see README, Cluster TLS), or hpt.cluster.insecure = on " +
+                "on a network you trust");
         if (settings.Hostname.Length == 0) throw new SettingsException(r.Key("hostname"), "is empty");
         if (settings.MajorityRole is not ("" or Learner or Rollout or Verifier))
             throw new SettingsException(r.Key("majority-role"), $"'{settings.MajorityRole}' is not one of: \"\", learner, rollout, verifier");
@@ -68,6 +94,22 @@ public sealed record ClusterSettings
             throw new SettingsException(r.Key("seed-nodes"), "a node without the learner role needs the address of a node to join");
         return settings;
     }
+
+    /// <summary>True when this node binds loopback and every seed is on loopback: nothing beyond this machine can connect.</summary>
+    public bool IsLoopbackOnly() =>
+        IsLoopback(Hostname) && SeedNodes.All(seed => IsLoopback(HostOf(seed)));
+
+    private static string HostOf(string seed)
+    {
+        var at = seed.IndexOf('@');
+        var rest = at < 0 ? seed : seed[(at + 1)..];
+        var colon = rest.LastIndexOf(':');
+        return colon < 0 ? rest : rest[..colon];
+    }
+
+    private static bool IsLoopback(string host) =>
+        host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+        || (System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var ip) && System.Net.IPAddress.IsLoopback(ip));
 
     private static long ReadBytes(Akka.Configuration.Config root, string key)
     {

@@ -14,35 +14,48 @@ namespace Hpt.Actors.Coordinator;
 /// journaled on the way, so a resume loses no completed generation. Every state change is a journaled event, so a
 /// restarted coordinator recovers where it stopped. No tensor math here.
 /// </summary>
-public sealed class CoordinatorActor : ReceivePersistentActor
+public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
 {
+    private const int RecentSteps = 10;
     private readonly PipelineSettings _settings;
     private readonly IReadOnlyList<PromptSpec> _problems;
     private readonly DataOrder _order;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<IActorRef, WorkerSlot> _workers = new();
     private readonly Queue<IActorRef> _idle = new(); // workers with credits, served round-robin
-    private readonly List<IActorRef> _watchers = [];
+    // A set: cluster nodes register their watch again whenever the singleton may have moved.
+    private readonly HashSet<IActorRef> _watchers = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private readonly CoordinatorHistory _history = new();
+    private readonly CoordinatorHistory _history;
+    private readonly SnapshotPolicy _snapshots;
     private CoordinatorState _state = CoordinatorState.Initial;
     private PolicySnapshot? _latestPolicy;
     private IActorRef? _gate;
+    // In memory only (a restart re-issues everything in flight): when each issued prompt went out, and to whom.
+    private readonly Dictionary<long, Issue> _issued = new();
+    private readonly Stopwatch _sinceStep = Stopwatch.StartNew();
+    private readonly Queue<(double At, double Samples)> _recentSteps = new();
+    private StepMetrics? _lastMetrics;
+    private TimeSpan _lastStallWarning;
+    private bool _stallReported;
+
+    public ITimerScheduler Timers { get; set; } = null!;
     private readonly IntakeLimits? _intake;
-    /// <summary>Which worker holds the current attempt of each issued prompt: a group from any other is not accepted.</summary>
-    private readonly Dictionary<long, (int Attempt, string WorkerId)> _issuedTo = new();
 
     /// <param name="intake">Limits every generated group must meet before it is journaled; null = no checks (unit tests).</param>
     public CoordinatorActor(string runId, PipelineSettings settings, IReadOnlyList<PromptSpec> problems, int seed,
-        PolicySnapshot? initialPolicy = null, IntakeLimits? intake = null)
+        PolicySnapshot? initialPolicy = null, IntakeLimits? intake = null, SnapshotPolicy? snapshots = null)
     {
         _intake = intake;
         PersistenceId = $"hpt-coordinator-{runId}";
         _settings = settings;
+        _snapshots = snapshots ?? SnapshotPolicy.None;
+        _history = new CoordinatorHistory(_snapshots.KeepCheckpoints);
         _problems = problems;
         _order = new DataOrder(problems.Count, seed);
         _latestPolicy = initialPolicy;
 
+        Recover<SnapshotOffer>(offer => _state = ((CoordinatorSnapshot)offer.Snapshot).Restore(_history));
         Recover<ICoordinatorEvent>(evt => _state = _history.Apply(_state, evt));
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
@@ -63,13 +76,23 @@ public sealed class CoordinatorActor : ReceivePersistentActor
         Command<ResumeFrom>(OnResumeFrom);
         Command<GroupVerified>(OnGroupVerified);
         Command<AttachGate>(OnAttachGate);
+        Command<CheckpointSaved>(saved => MarkCheckpoint(saved.Step));
+        Command<Tick>(_ => OnTick());
+        Command<SaveSnapshotSuccess>(OnSnapshotSaved);
+        Command<SaveSnapshotFailure>(f => _log.Warning("coordinator: snapshot at sequence {0} failed ({1}); the journal keeps every event until the next one",
+            f.Metadata.SequenceNr, f.Cause.Message));
+        Command<DeleteMessagesSuccess>(d => _log.Debug("coordinator: journal events up to {0} deleted", d.ToSequenceNr));
+        Command<DeleteMessagesFailure>(f => _log.Warning("coordinator: deleting journal events up to {0} failed ({1}); they are replayed on resume, nothing is lost",
+            f.ToSequenceNr, f.Cause.Message));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(f => _log.Warning("coordinator: deleting old snapshots failed ({0})", f.Cause.Message));
     }
 
     public override string PersistenceId { get; }
 
     public static Props Props(string runId, PipelineSettings settings, IReadOnlyList<PromptSpec> problems, int seed,
-        PolicySnapshot? initialPolicy = null, IntakeLimits? intake = null) =>
-        Akka.Actor.Props.Create(() => new CoordinatorActor(runId, settings, problems, seed, initialPolicy, intake));
+        PolicySnapshot? initialPolicy = null, IntakeLimits? intake = null, SnapshotPolicy? snapshots = null) =>
+        Akka.Actor.Props.Create(() => new CoordinatorActor(runId, settings, problems, seed, initialPolicy, intake, snapshots));
 
     // A journal that refuses a write or cannot be replayed does not heal by restarting (Akka stops this actor after
     // these callbacks): the run stops with one line naming the journal, and nothing after the last write is lost.
@@ -114,6 +137,81 @@ public sealed class CoordinatorActor : ReceivePersistentActor
                 _state.Step, _state.InFlight.Count);
         // In-memory only: replaying the journal reproduces this, so it need not be persisted.
         _state = _state.ReturnAllInFlight();
+        _recentSteps.Enqueue((_clock.Elapsed.TotalSeconds, 0));
+        var shortest = _settings.WorkTimeout < _settings.StallWarning ? _settings.WorkTimeout : _settings.StallWarning;
+        var every = TimeSpan.FromTicks(Math.Clamp(shortest.Ticks / 5, TimeSpan.FromMilliseconds(50).Ticks, TimeSpan.FromSeconds(5).Ticks));
+        Timers.StartPeriodicTimer("tick", Tick.Instance, every);
+    }
+
+    /// <summary>
+    /// The watchdog: re-issues prompts past hpt.pipeline.work-timeout, warns when no step has completed for
+    /// hpt.pipeline.stall-warning (saying what each role is doing), tells the run to stop past hpt.pipeline.stall-abort,
+    /// and publishes the pipeline's report (status.json).
+    /// </summary>
+    private void OnTick()
+    {
+        if (IsComplete) return;
+        var now = _clock.Elapsed;
+        foreach (var (seq, issue) in AwaitingVerdict().ToArray())
+        {
+            if (now - issue.At < _settings.WorkTimeout) continue;
+            _issued.Remove(seq);
+            var reason = $"no verified group from {issue.WorkerId} within hpt.pipeline.work-timeout ({_settings.WorkTimeout}); the worker, " +
+                         "a verifier or a message was lost";
+            _log.Warning("coordinator: prompt {0} attempt {1}: {2}; issuing it again", seq, issue.Attempt, reason);
+            foreach (var slot in _workers.Values) slot.Assignments.Remove(new PromptAttempt(seq, issue.Attempt));
+            // Counted as a failed attempt: a prompt whose verdict never comes must not be retried without bound either.
+            Return(seq, issue.Attempt, reason, null, failed: true);
+        }
+
+        var quiet = _sinceStep.Elapsed;
+        string? stalled = null;
+        if (quiet >= _settings.StallWarning && quiet - _lastStallWarning >= _settings.StallWarning)
+        {
+            _lastStallWarning = quiet;
+            _log.Warning("coordinator: no step completed for {0:0}s (hpt.pipeline.stall-warning): {1}", quiet.TotalSeconds, Report().Describe());
+        }
+        if (_settings.StallAbort > TimeSpan.Zero && quiet >= _settings.StallAbort && !_stallReported)
+        {
+            _stallReported = true;
+            stalled = $"no step completed for {quiet.TotalSeconds:0}s (hpt.pipeline.stall-abort = {_settings.StallAbort}): {Report().Describe()}";
+            _log.Error("coordinator: the run is stalled: {0}", stalled);
+            foreach (var watcher in _watchers) watcher.Tell(new RunStalled(stalled));
+        }
+        Context.System.EventStream.Publish(Report(stalled));
+    }
+
+    /// <summary>Issued prompts of the current attempt whose verified group has not arrived.</summary>
+    private IEnumerable<KeyValuePair<long, Issue>> AwaitingVerdict()
+    {
+        foreach (var entry in _issued.ToArray())
+        {
+            if (_state.InFlight.TryGetValue(entry.Key, out var attempt) && attempt == entry.Value.Attempt && !_state.Scored.ContainsKey(entry.Key))
+                yield return entry;
+            else
+                _issued.Remove(entry.Key);
+        }
+    }
+
+    private PipelineReport Report(string? stalled = null)
+    {
+        var now = _clock.Elapsed;
+        var awaiting = AwaitingVerdict().ToLookup(e => e.Value.WorkerId);
+        var ids = _workers.Values.Select(w => w.WorkerId).Union(awaiting.Select(g => g.Key)).Distinct().Order(StringComparer.Ordinal);
+        var versions = _workers.Values.GroupBy(w => w.WorkerId).ToDictionary(g => g.Key, g => g.Max(w => w.PolicyVersion));
+        var workers = ids.Select(id => new WorkerReport(id, versions.GetValueOrDefault(id, -1),
+            awaiting[id].OrderBy(e => e.Key).Select(e => new PromptInFlight(e.Key, e.Value.Attempt, (now - e.Value.At).TotalSeconds)).ToArray())).ToArray();
+        var recent = _recentSteps.ToArray();
+        double? last = recent.Length >= 2 ? recent[^1].At - recent[^2].At : null;
+        double? mean = recent.Length >= 2 ? (recent[^1].At - recent[0].At) / (recent.Length - 1) : null;
+        double? rate = recent.Length >= 2 && recent[^1].At > recent[0].At
+            ? recent.Skip(1).Sum(r => r.Samples) / (recent[^1].At - recent[0].At)
+            : null;
+        return new PipelineReport(DateTime.UtcNow, _state.Step, _settings.TotalSteps, _state.PolicyVersion, now.TotalSeconds,
+            _sinceStep.Elapsed.TotalSeconds, last, mean, rate, _lastMetrics?.OfflineSampleRatio, _state.Accepted,
+            AdmissionControl.Capacity(_state.PolicyVersion, _settings.MaxStaleness, _settings.PromptsPerStep),
+            _state.Returned.Count,
+            _state.Scored.Count, _idle.Count, workers, IsComplete, stalled);
     }
 
     private void OnResumeFrom(ResumeFrom resume)
@@ -123,10 +221,22 @@ public sealed class CoordinatorActor : ReceivePersistentActor
                 $"checkpoint step {resume.Step} is ahead of the journal's step {_state.Step}: the run directory is inconsistent");
         if (resume.Step == _state.Step)
         {
+            MarkCheckpoint(resume.Step);
             Sender.Tell(Status());
             return;
         }
         var replyTo = Sender;
+        if (!_history.States.ContainsKey(resume.Step))
+        {
+            // Checked before anything is journaled: a RolledBack event that cannot be replayed would block every resume.
+            var error = new InvalidOperationException(
+                $"the journal has no state for step {resume.Step} to roll back to (it keeps the states of the newest " +
+                $"hpt.checkpoint.keep checkpoints: steps {string.Join(", ", _history.States.Keys)}); " +
+                "restore a newer checkpoint folder or start a new run directory");
+            _log.Error(error.Message);
+            replyTo.Tell(new Status.Failure(error));
+            return;
+        }
         _log.Warning("coordinator: the newest intact checkpoint is step {0}; steps {1}..{2} are trained again",
             resume.Step, resume.Step + 1, _state.Step);
         // A published policy newer than the checkpoint no longer exists; the learner publishes the loaded one.
@@ -134,8 +244,31 @@ public sealed class CoordinatorActor : ReceivePersistentActor
         Persist(new RolledBack(resume.Step, _state.Step), evt =>
         {
             _state = _history.Apply(_state, evt);
+            MarkCheckpoint(resume.Step);
             replyTo.Tell(Status());
         });
+    }
+
+    /// <summary>
+    /// Journals that a checkpoint of <paramref name="step"/> exists (once): a rollback may return there, so its state
+    /// stays in the history and in snapshots. The run's resume marks the loaded checkpoint too, which covers a crash
+    /// between the learner's save and this event.
+    /// </summary>
+    private void MarkCheckpoint(long step)
+    {
+        if (step <= 0 || _history.Anchors.Contains(step) || !_history.States.ContainsKey(step)) return;
+        Persist(new CheckpointCovered(step), evt => _state = _history.Apply(_state, evt));
+    }
+
+    /// <summary>
+    /// The snapshot holds everything the events before it said (and the rollback states of the retained
+    /// checkpoints), so those events and older snapshots are redundant: delete them.
+    /// </summary>
+    private void OnSnapshotSaved(SaveSnapshotSuccess saved)
+    {
+        _log.Info("coordinator: snapshot of step {0} saved; deleting the {1} journal events it covers", _state.Step, saved.Metadata.SequenceNr);
+        DeleteMessages(saved.Metadata.SequenceNr);
+        DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
     }
 
     /// <summary>Journals a verified group before the gate sees it, so a crash after this point never regenerates it.</summary>
@@ -153,7 +286,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor
             _log.Debug("coordinator: verdict for prompt {0} attempt {1} is no longer current; dropped", g.Work.Seq, g.Attempt);
             return;
         }
-        if (_issuedTo.TryGetValue(g.Work.Seq, out var holder) && (holder.Attempt != g.Attempt || holder.WorkerId != g.WorkerId))
+        if (_issued.TryGetValue(g.Work.Seq, out var holder) && (holder.Attempt != g.Attempt || holder.WorkerId != g.WorkerId))
         {
             _log.Warning("coordinator: prompt {0} attempt {1} came from worker {2}, but it was issued to {3}; dropped",
                 g.Work.Seq, g.Attempt, g.WorkerId, holder.WorkerId);
@@ -248,7 +381,16 @@ public sealed class CoordinatorActor : ReceivePersistentActor
         Persist(new StepRecorded(step.Step, step.PolicyVersion, step.ConsumedSeqs.ToArray(), metrics) { GateState = step.GateState }, evt =>
         {
             _state = _history.Apply(_state, evt);
-            foreach (var seq in evt.Seqs) _issuedTo.Remove(seq);
+            // Here no other write is pending (Persist stashed every command since), so the snapshot's sequence
+            // number covers exactly the state it holds.
+            if (_snapshots.IsDue(evt.Step)) SaveSnapshot(CoordinatorSnapshot.Of(_state, _history));
+            _sinceStep.Restart();
+            _lastStallWarning = TimeSpan.Zero;
+            _lastMetrics = evt.Metrics;
+            _recentSteps.Enqueue((_clock.Elapsed.TotalSeconds, evt.Metrics.Samples));
+            while (_recentSteps.Count > RecentSteps + 1) _recentSteps.Dequeue();
+            Context.System.EventStream.Publish(Report());
+            foreach (var seq in evt.Seqs) _issued.Remove(seq);
             Context.System.EventStream.Publish(new RunProgress(evt.Step, _settings.TotalSteps, evt.Metrics, _clock.Elapsed.TotalSeconds));
             if (IsComplete)
                 foreach (var watcher in _watchers) watcher.Tell(Completed());
@@ -377,7 +519,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor
         var (epoch, index) = _order.Locate(issued.Seq);
         var p = _problems[index];
         var work = new PromptWork(issued.Seq, epoch, p.Id, p.Prompt, p.Answer, p.Demonstration);
-        _issuedTo[issued.Seq] = (issued.Attempt, slot.WorkerId);
+        _issued[issued.Seq] = new Issue(issued.Attempt, slot.WorkerId, _clock.Elapsed);
         worker.Tell(new GenerateRollouts(work, issued.Attempt, _settings.SamplesPerPrompt, _state.PolicyVersion));
     }
 
@@ -389,6 +531,13 @@ public sealed class CoordinatorActor : ReceivePersistentActor
         GateState = _state.GateState,
         SetAside = _state.SetAside.Count,
     };
+
+    private sealed record Issue(int Attempt, string WorkerId, TimeSpan At);
+
+    private sealed class Tick
+    {
+        public static readonly Tick Instance = new();
+    }
 
     private sealed class WorkerSlot(string workerId)
     {

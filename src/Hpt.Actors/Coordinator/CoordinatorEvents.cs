@@ -38,3 +38,9 @@ public sealed record RolledBack(long ToStep, long FromStep) : ICoordinatorEvent;
 /// resume hands the group to the gate again instead of generating it a second time.
 /// </summary>
 public sealed record GroupScored(long Seq, int Attempt, GroupVerified Verified) : ICoordinatorEvent;
+
+/// <summary>
+/// The learner has an intact checkpoint of step <paramref name="Step"/>: a rollback may return there, so its state is
+/// kept (in the history and in snapshots) while older ones can go.
+/// </summary>
+public sealed record CheckpointCovered(long Step) : ICoordinatorEvent;

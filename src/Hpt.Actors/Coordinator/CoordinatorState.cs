@@ -76,6 +76,7 @@ public sealed record CoordinatorState
         },
         PromptSetAside => this,
         RolledBack => throw new ArgumentException("RolledBack needs the run's history; apply it with CoordinatorHistory"),
+        CheckpointCovered => this, // only the history keeps it
         StepRecorded e => this with
         {
             Step = e.Step,

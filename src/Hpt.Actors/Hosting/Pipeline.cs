@@ -43,7 +43,7 @@ public sealed class Pipeline
         Props OnCompute(Props props) => computeDispatcher is null ? props : props.WithDispatcher(computeDispatcher);
 
         var coordinator = system.ActorOf(
-            CoordinatorActor.Props(parts.RunId, parts.Settings, parts.Problems, parts.Seed, parts.InitialPolicy, parts.Intake), "coordinator");
+            CoordinatorActor.Props(parts.RunId, parts.Settings, parts.Problems, parts.Seed, parts.InitialPolicy, parts.Intake, parts.Snapshots), "coordinator");
         // Asking waits for recovery: the answer comes only once the journal is replayed.
         var status = await coordinator.Ask<RunStatus>(GetRunStatus.Instance, recoveryTimeout);
         if (parts.Restore is not null)
@@ -70,7 +70,20 @@ public sealed class Pipeline
         return new Pipeline(coordinator, learner, gate, verifiers, workers) { StartStatus = status };
     }
 
-    /// <summary>Completes when the coordinator reports the run's last step.</summary>
-    public Task<RunCompleted> WhenCompleted(TimeSpan timeout) =>
-        Coordinator.Ask<RunCompleted>(replyTo => new WatchRun(replyTo), timeout, CancellationToken.None);
+    /// <summary>
+    /// Completes when the coordinator reports the run's last step; fails with <see cref="RunStalledException"/> when it
+    /// reports that no step completed for hpt.pipeline.stall-abort.
+    /// </summary>
+    public Task<RunCompleted> WhenCompleted(TimeSpan timeout) => WhenCompleted(Coordinator, timeout);
+
+    public static async Task<RunCompleted> WhenCompleted(IActorRef coordinator, TimeSpan timeout)
+    {
+        var answer = await coordinator.Ask<IPipelineMessage>(replyTo => new WatchRun(replyTo), timeout, CancellationToken.None);
+        return answer switch
+        {
+            RunCompleted done => done,
+            RunStalled stalled => throw new RunStalledException(stalled.Reason),
+            _ => throw new InvalidOperationException($"unexpected answer to WatchRun: {answer.GetType().Name}"),
+        };
+    }
 }

@@ -22,7 +22,8 @@ public sealed record PipelineParts(
     IGatePolicy Gate,
     PolicySnapshot? InitialPolicy = null,
     CheckpointSchedule? Checkpoints = null,
-    Func<long, long>? Restore = null)
+    Func<long, long>? Restore = null,
+    SnapshotPolicy? Snapshots = null)
 {
     /// <summary>Limits every generated group must meet before the coordinator journals it (null only in unit tests).</summary>
     public IntakeLimits? Intake { get; init; }

@@ -48,7 +48,7 @@ public static class RunAssembly
     /// </summary>
     public static PipelineParts Parts(RunSettings run, PipelineSettings pipeline, TrainingTask task, ILearnerEngine learner,
         IGatePolicy gate, IReadOnlyList<Func<IRolloutEngine>> rolloutEngines, CheckpointStore store, CheckpointSettings checkpoints,
-        string configHash, IRunObserver observer) =>
+        string configHash, IRunObserver observer, int snapshotEverySteps) =>
         new(run.Id, run.Seed, pipeline,
             task.Train.Select(p => new PromptSpec(p.Id, p.Prompt, p.Answer, p.Demonstration)).ToArray(),
             rolloutEngines, learner, new TaskRewardScorer(task.Reward), gate,
@@ -65,5 +65,6 @@ public static class RunAssembly
                 learner.LoadCheckpoint(checkpoint.Folder, checkpoint.Manifest.PolicyVersion);
                 if (journalStep > 0) observer.Message($"journal at step {journalStep}; loaded the checkpoint of step {checkpoint.Manifest.Step}");
                 return checkpoint.Manifest.Step;
-            });
+            },
+            Snapshots: new SnapshotPolicy(snapshotEverySteps, checkpoints.Keep));
 }

@@ -14,7 +14,7 @@ public sealed class RunDirectory
     private static readonly string[] FingerprintSections =
         ["hpt.algorithm", "hpt.model", "hpt.task", "hpt.pipeline", "hpt.learner", "hpt.rollout", "hpt.run.seed"];
     private static readonly string[] MayChange = ["hpt.pipeline.total-steps", "hpt.pipeline.verifier-timeout", "hpt.pipeline.verifiers", "hpt.rollout.devices",
-        "hpt.pipeline.max-attempts", "hpt.pipeline.after-max-attempts"];
+        "hpt.pipeline.max-attempts", "hpt.pipeline.after-max-attempts", "hpt.pipeline.work-timeout", "hpt.pipeline.stall-warning", "hpt.pipeline.stall-abort"];
 
     /// <summary>Entries that run.json files of older builds lack: absent there, they are not compared.</summary>
     private static readonly string[] AddedLater = [RunIdKey, DataFileKey, "hpt.pipeline.max-attempts", "hpt.pipeline.after-max-attempts",
@@ -33,6 +33,9 @@ public sealed class RunDirectory
     public string RunFile => System.IO.Path.Combine(Path, "run.json");
     public string EvalBeforeFile => System.IO.Path.Combine(Path, "eval-before.json");
     public string EvalAfterFile => System.IO.Path.Combine(Path, "eval-after.json");
+    /// <summary>The running pipeline's report (<see cref="Protocol.PipelineReport"/>), rewritten every few seconds; `hpt status` reads it.</summary>
+    public string StatusFile => System.IO.Path.Combine(Path, StatusFileName);
+    public const string StatusFileName = "status.json";
     /// <summary>The trained model as a Hugging Face folder, written when the run completes.</summary>
     public string FinalModel => System.IO.Path.Combine(Path, "final");
 

@@ -119,8 +119,8 @@ public static class TrainingRun
         var engines = rollout.Devices
             .Select(device => (Func<IRolloutEngine>)(() => policy.NewRolloutEngine(rollout, device, run.Seed, pipelineSettings.SamplesPerPrompt)))
             .ToArray();
-        var parts = RunAssembly.Parts(run, pipelineSettings, task, engine, algorithm.Gate, engines, store, checkpointSettings, configHash, observer)
-            with { Intake = RunAssembly.Intake(policy, rollout) };
+        var parts = RunAssembly.Parts(run, pipelineSettings, task, engine, algorithm.Gate, engines, store, checkpointSettings, configHash, observer,
+            PersistenceSettings.Create(config).SnapshotEverySteps) with { Intake = RunAssembly.Intake(policy, rollout) };
 
         // Rollout workers and the learner run at the same time: split the cores between them (warm-up and
         // evaluation, which run alone, use them all).
@@ -133,6 +133,7 @@ public static class TrainingRun
             // Every wait below also ends when an actor reports a failure that a restart cannot cure.
             var failure = RunFailureWatch.Start(system);
             var progress = system.ActorOf(ProgressForwarder.Props(observer), "progress");
+            system.ActorOf(StatusFileWriter.Props(dir.StatusFile), "status-file");
             var pipeline = await failure.Guard(Pipeline.StartAsync(system, parts, pipelineSettings.ComputeDispatcher, TimeSpan.FromMinutes(2)));
             if (pipeline.StartStatus.Completed)
             {
@@ -144,6 +145,23 @@ public static class TrainingRun
             var stopped = Task.Delay(Timeout.Infinite, cancel);
             var first = await Task.WhenAny(completion, stopped, failure.Failed);
             if (first == failure.Failed) throw new RunFailedException(await failure.Failed);
+            if (first == completion && completion.Exception?.InnerException is RunStalledException stall)
+            {
+                // Stop rather than wait forever, but keep what was trained: a checkpoint first (the learner may be the
+                // stuck part, so this wait is bounded), then a clear error.
+                observer.Message("stopping: saving a checkpoint of the current policy ...");
+                string where;
+                try
+                {
+                    var checkpoint = await pipeline.Learner.Ask<CheckpointSaved>(SaveCheckpointNow.Instance, TimeSpan.FromMinutes(2));
+                    where = checkpoint.Folder is null ? $"the checkpoint of step {checkpoint.Step} is already on disk" : $"checkpoint {checkpoint.Folder}";
+                }
+                catch (Exception e) when (e is TimeoutException or AskTimeoutException or TaskCanceledException)
+                {
+                    where = "the learner did not answer within 2 minutes, so no new checkpoint (the newest one on disk is used on resume)";
+                }
+                throw new InvalidOperationException($"{stall.Message}. Stopped; {where}. Fix the cause and run the same command to resume.", stall);
+            }
             if (first == completion)
             {
                 // The last step's progress event is published just before completion; let the observer see it.

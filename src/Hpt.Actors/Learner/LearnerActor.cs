@@ -37,7 +37,12 @@ public sealed class LearnerActor : ReceiveActor
         _checkpointedVersion = engine.PolicyVersion;
 
         Receive<TrainOnPrompt>(OnTrainOnPrompt);
-        Receive<SaveCheckpointNow>(_ => Sender.Tell(new CheckpointSaved(_engine.PolicyVersion, SaveCheckpoint())));
+        Receive<SaveCheckpointNow>(_ =>
+        {
+            var saved = new CheckpointSaved(_engine.PolicyVersion, SaveCheckpoint());
+            if (saved.Folder is not null) _coordinator.Tell(saved);
+            Sender.Tell(saved);
+        });
     }
 
     public static Props Props(ILearnerEngine engine, IActorRef coordinator, PipelineSettings settings, ISet<long> trainedSeqs,
@@ -90,7 +95,7 @@ public sealed class LearnerActor : ReceiveActor
 
         // The checkpoint goes to disk before the step is reported, so a journaled step always has its weights
         // (a crash in between leaves a checkpoint one step ahead of the journal, which a resume ignores).
-        if (_checkpoints is not null && _checkpoints.IsDue(_engine.PolicyVersion)) SaveCheckpoint();
+        var checkpoint = _checkpoints is not null && _checkpoints.IsDue(_engine.PolicyVersion) ? SaveCheckpoint() : null;
 
         var metrics = StepMetricsBuilder.Build(_engine.PolicyVersion, prompts, _batch.LastStaleness, result,
             trainSeconds, idleSeconds, publishSeconds);
@@ -103,6 +108,8 @@ public sealed class LearnerActor : ReceiveActor
         {
             GateState = gateState,
         });
+        // After the step: the coordinator keeps the state of a checkpointed step as a rollback target.
+        if (checkpoint is not null) _coordinator.Tell(new CheckpointSaved(_engine.PolicyVersion, checkpoint));
         _sinceLastStep.Restart();
     }
 

@@ -13,6 +13,7 @@ public static class PersistenceConfig
               serializers.hpt-pipeline = "Hpt.Actors.Persistence.PipelineSerializer, Hpt.Actors"
               serialization-bindings {
                 "Hpt.Actors.Coordinator.ICoordinatorEvent, Hpt.Actors" = hpt-pipeline
+                "Hpt.Actors.Coordinator.CoordinatorSnapshot, Hpt.Actors" = hpt-pipeline
               }
             }
             """;

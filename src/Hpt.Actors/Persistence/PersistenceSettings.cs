@@ -25,6 +25,13 @@ public sealed record PersistenceSettings
     /// </summary>
     public string ConnectionString { get; init; } = "";
 
+    /// <summary>
+    /// hpt.persistence.snapshot-every-steps: the coordinator saves a snapshot of its state every this many steps and
+    /// deletes the journal events and older snapshots it covers, so the journal and a resume stay the same size
+    /// however long the run is. 0 = never (the journal keeps every event).
+    /// </summary>
+    public int SnapshotEverySteps { get; init; } = 10;
+
     public static PersistenceSettings Create(Config root)
     {
         var r = new SettingsReader(root, "hpt.persistence");
@@ -32,6 +39,7 @@ public sealed record PersistenceSettings
         {
             Store = r.Enum<JournalStore>("store"),
             ConnectionString = r.String("connection-string"),
+            SnapshotEverySteps = r.Int("snapshot-every-steps", min: 0),
         };
     }
 

@@ -6,7 +6,7 @@ using Hpt.Actors.Coordinator;
 namespace Hpt.Actors.Persistence;
 
 /// <summary>
-/// Serializer for journaled events. A closed set of types, each under a stable, versioned manifest,
+/// Serializer for journaled events and coordinator snapshots. A closed set of types, each under a stable, versioned manifest,
 /// encoded with System.Text.Json: no CLR type names in the rows (renaming a class cannot break recovery) and
 /// nothing outside the set is ever instantiated from stored or received bytes.
 /// </summary>
@@ -31,13 +31,16 @@ public sealed class PipelineSerializer(ExtendedActorSystem system) : SerializerW
         StepRecorded => "hpt.step-recorded.v1",
         RolledBack => "hpt.rolled-back.v1",
         GroupScored => "hpt.group-scored.v1",
+        CheckpointCovered => "hpt.checkpoint-covered.v1",
+        CoordinatorSnapshot => "hpt.coordinator-snapshot.v1",
         PromptSetAside => "hpt.prompt-set-aside.v1",
         _ => throw new ArgumentException($"PipelineSerializer cannot serialize {o.GetType().FullName}"),
     };
 
     public override byte[] ToBinary(object obj) => obj switch
     {
-        PromptIssued or PromptReturned or StepRecorded or RolledBack or GroupScored or PromptSetAside => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Json),
+        PromptIssued or PromptReturned or StepRecorded or RolledBack or GroupScored or CheckpointCovered or CoordinatorSnapshot or PromptSetAside
+            => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Json),
         _ => throw new ArgumentException($"PipelineSerializer cannot serialize {obj.GetType().FullName}"),
     };
 
@@ -48,6 +51,8 @@ public sealed class PipelineSerializer(ExtendedActorSystem system) : SerializerW
         "hpt.step-recorded.v1" => Read<StepRecorded>(bytes, manifest),
         "hpt.rolled-back.v1" => Read<RolledBack>(bytes, manifest),
         "hpt.group-scored.v1" => Read<GroupScored>(bytes, manifest),
+        "hpt.checkpoint-covered.v1" => Read<CheckpointCovered>(bytes, manifest),
+        "hpt.coordinator-snapshot.v1" => Read<CoordinatorSnapshot>(bytes, manifest),
         "hpt.prompt-set-aside.v1" => Read<PromptSetAside>(bytes, manifest),
         _ => throw new System.Runtime.Serialization.SerializationException(
             $"unknown stored record '{manifest}': the journal was written by a newer or different version of hpt " +

@@ -40,6 +40,7 @@ public sealed class RemoteMessageSerializer(ExtendedActorSystem system) : Serial
         [typeof(DuplicateDropped)] = "hpt.duplicate-dropped.v1",
         [typeof(WatchRun)] = "hpt.watch-run.v1",
         [typeof(RunCompleted)] = "hpt.run-completed.v1",
+        [typeof(RunStalled)] = "hpt.run-stalled.v1",
         [typeof(GetRunStatus)] = "hpt.get-run-status.v1",
         [typeof(RunStatus)] = "hpt.run-status.v1",
         [typeof(RunProgress)] = "hpt.run-progress.v1",

@@ -24,6 +24,17 @@ public sealed record PipelineSettings
     /// <summary>hpt.pipeline.verifiers: size of the verifier pool.</summary>
     public int Verifiers { get; init; } = 2;
 
+    /// <summary>
+    /// hpt.pipeline.work-timeout: an issued prompt whose verified group has not come back after this long (a verifier
+    /// node died with the check in flight, a message was lost on a partition) is issued again, with a journaled event.
+    /// </summary>
+    public TimeSpan WorkTimeout { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>hpt.pipeline.stall-warning: no step completed for this long prints what every role is doing.</summary>
+    public TimeSpan StallWarning { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>hpt.pipeline.stall-abort: no step for this long stops the run with an error and a checkpoint (zero = never).</summary>
+    public TimeSpan StallAbort { get; init; } = TimeSpan.FromHours(2);
     /// <summary>hpt.pipeline.max-attempts: failed generations of one prompt before it is set aside (or the run fails).</summary>
     public int MaxAttempts { get; init; } = 5;
 
@@ -45,6 +56,9 @@ public sealed record PipelineSettings
             StaleSamples = r.Enum<StaleSampleHandling>("stale-samples"),
             VerifierTimeout = r.Duration("verifier-timeout"),
             Verifiers = r.Int("verifiers", min: 1),
+            WorkTimeout = r.Duration("work-timeout"),
+            StallWarning = r.Duration("stall-warning"),
+            StallAbort = r.Duration("stall-abort"),
             MaxAttempts = r.Int("max-attempts", min: 1),
             AfterMaxAttempts = r.Enum<MaxAttemptsAction>("after-max-attempts"),
         };
@@ -61,6 +75,10 @@ public sealed record PipelineSettings
         Require(Verifiers >= 1, "hpt.pipeline.verifiers", Verifiers, "must be at least 1");
         Require(MaxAttempts >= 1, "hpt.pipeline.max-attempts", MaxAttempts, "must be at least 1");
         Require(VerifierTimeout > TimeSpan.Zero, "hpt.pipeline.verifier-timeout", VerifierTimeout, "must be positive");
+        Require(WorkTimeout > TimeSpan.Zero, "hpt.pipeline.work-timeout", WorkTimeout, "must be positive");
+        Require(StallWarning > TimeSpan.Zero, "hpt.pipeline.stall-warning", StallWarning, "must be positive");
+        Require(StallAbort == TimeSpan.Zero || StallAbort > StallWarning, "hpt.pipeline.stall-abort", StallAbort,
+            "must be 0 (never) or longer than hpt.pipeline.stall-warning");
     }
 
     private static void Require(bool ok, string key, object value, string rule)

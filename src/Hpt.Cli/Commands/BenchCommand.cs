@@ -16,7 +16,42 @@ public static class BenchCommand
         command.Subcommands.Add(BenchModelCommand.Create());
         command.Subcommands.Add(BenchRolloutCommand.Create());
         command.Subcommands.Add(Publish());
+        command.Subcommands.Add(Soak());
         command.Subcommands.Add(BenchMemoryCommand.Create());
+        return command;
+    }
+
+    private static Command Soak()
+    {
+        var defaults = new SoakOptions();
+        var steps = new Option<int>("--steps") { Description = "Training steps of the run.", DefaultValueFactory = _ => defaults.Steps };
+        var early = new Option<int>("--early-step") { Description = "Step of the early measurement.", DefaultValueFactory = _ => defaults.EarlyStep };
+        var snapshots = new Option<int>("--snapshot-every-steps") { Description = "hpt.persistence.snapshot-every-steps (0 = none, for comparison).", DefaultValueFactory = _ => defaults.SnapshotEverySteps };
+        var prompts = new Option<int>("--prompts") { Description = "Prompts per training step (B).", DefaultValueFactory = _ => defaults.Prompts };
+        var samples = new Option<int>("--samples") { Description = "Rollouts per prompt (n).", DefaultValueFactory = _ => defaults.Samples };
+        var tokens = new Option<int>("--max-new-tokens") { Description = "Longest response.", DefaultValueFactory = _ => defaults.MaxNewTokens };
+        var set = new Option<string[]>("--set", "-s") { Description = "Override one setting (repeatable; the options above win).", AllowMultipleArgumentsPerToken = false };
+        var command = new Command("soak",
+            "A long run of the real pipeline on the tiny model: journal size, RSS and resume time early and at the end.")
+        {
+            steps, early, snapshots, prompts, samples, tokens, set,
+        };
+        command.SetAction(parsed =>
+        {
+            var options = defaults with
+            {
+                Steps = parsed.GetValue(steps),
+                EarlyStep = parsed.GetValue(early),
+                SnapshotEverySteps = parsed.GetValue(snapshots),
+                Prompts = parsed.GetValue(prompts),
+                Samples = parsed.GetValue(samples),
+                MaxNewTokens = parsed.GetValue(tokens),
+                Overrides = parsed.GetValue(set) ?? [],
+            };
+            var result = SoakBenchmark.RunAsync(options, Console.Out).GetAwaiter().GetResult();
+            Console.WriteLine(result.ToJson());
+            return 0;
+        });
         return command;
     }
 

@@ -15,7 +15,7 @@ public static class NodeCommand
         };
         var seeds = new Option<string[]>("--seed-nodes")
         {
-            Description = "Address of a node to join, e.g. akka.tcp://hpt@10.0.0.1:4053 (repeatable or comma-separated). " +
+            Description = "Address of a node to join, e.g. akka.ssl.tcp://hpt@10.0.0.1:4053 (akka.tcp:// without TLS; repeatable or comma-separated). " +
                           "None: this node starts the cluster (it needs the learner role).",
             AllowMultipleArgumentsPerToken = true,
         };

@@ -11,7 +11,7 @@ public sealed class ClusterSettingsTests
         var settings = ClusterSettings.Create(HptConfig.Reference);
         Assert.Equal(["learner", "rollout", "verifier"], settings.Roles);
         Assert.Empty(settings.SeedNodes);
-        Assert.Equal(32L * 1024 * 1024, settings.MaximumFrameSize);
+        Assert.Equal(8L * 1024 * 1024, settings.MaximumFrameSize);
         Assert.Equal(TimeSpan.FromSeconds(20), settings.StableAfter);
         Assert.Equal(Path.Combine("runs", "x", "weights"), settings.ResolveWeightsDirectory(Path.Combine("runs", "x")));
     }
@@ -35,6 +35,46 @@ public sealed class ClusterSettingsTests
     {
         var e = Assert.Throws<SettingsException>(() => ClusterSettings.Create(HptConfig.Load(overrides: [assignment])));
         Assert.Contains(key, e.Message);
+    }
+
+    [Fact]
+    public void A_node_that_reaches_beyond_loopback_refuses_to_start_without_tls_unless_insecure()
+    {
+        var e = Assert.Throws<SettingsException>(() => ClusterSettings.Create(HptConfig.Load(overrides: ["cluster.hostname=10.0.0.5"])));
+        Assert.Contains("hpt.cluster.tls.certificate", e.Message);
+        Assert.Contains("hpt.cluster.insecure", e.Message);
+        var joining = Assert.Throws<SettingsException>(() => ClusterSettings.Create(HptConfig.Load(overrides:
+            ["cluster.roles=[rollout]", "cluster.seed-nodes=[\"akka.tcp://hpt@10.0.0.1:4053\"]"])));
+        Assert.Contains("hpt.cluster.tls.certificate", joining.Message);
+        var allowed = ClusterSettings.Create(HptConfig.Load(overrides: ["cluster.hostname=10.0.0.5", "cluster.insecure=on"]));
+        Assert.Null(allowed.Tls);
+        Assert.True(ClusterSettings.Create(HptConfig.Reference).IsLoopbackOnly());
+    }
+
+    [Fact]
+    public void With_tls_the_node_needs_both_files_and_ssl_seed_addresses()
+    {
+        var dir = Directory.CreateTempSubdirectory("hpt-tls-settings-").FullName;
+        try
+        {
+            var tls = TestCertificates.Create(dir, "hpt-cluster");
+            var half = Assert.Throws<SettingsException>(() => ClusterSettings.Create(HptConfig.Load(overrides: [$"cluster.tls.certificate=\"{tls.Certificate}\""])));
+            Assert.Contains("hpt.cluster.tls.key", half.Message);
+            string[] both = [$"cluster.tls.certificate=\"{tls.Certificate}\"", $"cluster.tls.key=\"{tls.Key}\""];
+            var plainSeed = Assert.Throws<SettingsException>(() => ClusterSettings.Create(HptConfig.Load(overrides:
+                [.. both, "cluster.roles=[rollout]", "cluster.seed-nodes=[\"akka.tcp://hpt@10.0.0.1:4053\"]"])));
+            Assert.Contains("akka.ssl.tcp://hpt@", plainSeed.Message);
+            var settings = ClusterSettings.Create(HptConfig.Load(overrides:
+                [.. both, "cluster.hostname=10.0.0.5", "cluster.roles=[rollout]", "cluster.seed-nodes=[\"akka.ssl.tcp://hpt@10.0.0.1:4053\"]"]));
+            Assert.NotNull(settings.Tls);
+            Assert.True(ClusterConfig.Build(settings).GetBoolean("akka.remote.dot-netty.tcp.enable-ssl"));
+            var missing = Assert.Throws<SettingsException>(() => ClusterTls.LoadCertificate(settings.Tls! with { Key = Path.Combine(dir, "nope.key") }));
+            Assert.Contains("hpt.cluster.tls.key", missing.Message);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public abstract class ClusterSpec(ITestOutputHelper output) : IAsyncLifetime
             .WithFallback(ClusterConfig.Build(settings))
             .WithFallback(extra ?? Config.Empty)
             .WithFallback(TestConfig.Default);
-        var system = ActorSystem.Create(ClusterSettings.SystemName, config);
+        var system = ActorSystem.Create(ClusterSettings.SystemName, ClusterTls.Setup(settings, config));
         _systems.Add(system);
         return system;
     }

@@ -49,6 +49,7 @@ public sealed class RemoteMessageSerializerTests(ITestOutputHelper output)
         yield return new ResumeFrom(2);
         yield return SaveCheckpointNow.Instance;
         yield return new CheckpointSaved(2, null);
+        yield return new RunStalled("no step for 7200s");
         yield return Fixtures.Work(5);
         yield return Fixtures.Rollout("10", 3);
         yield return new TrainRow(null, "10", 1, 0, 1);

@@ -11,7 +11,9 @@ namespace Hpt.Cli.Tests.Cluster;
 /// <summary>
 /// The cluster promise with real processes: a learner and two rollout nodes (`hpt node`) on loopback train the tiny
 /// model; one rollout process is killed with SIGKILL mid-run; the run completes and its journal shows every prompt
-/// of the run trained exactly once.
+/// of the run trained exactly once. And a learner failover: the active learner process is killed, the standby learner
+/// process takes the singleton over from the shared PostgreSQL journal and the newest checkpoint, and every node sees the
+/// run complete.
 /// </summary>
 public sealed class ClusterProcessTests(ITestOutputHelper output) : IDisposable
 {
@@ -101,5 +103,53 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IDisposable
         var trained = steps.SelectMany(s => s.Seqs).Order().ToArray();
         Assert.Equal(Enumerable.Range(0, Steps * PromptsPerStep).Select(i => (long)i), trained);
         await system.Terminate();
+    }
+
+    [Fact]
+    public async Task The_learner_moves_to_a_standby_process_on_postgresql_and_every_prompt_is_trained_exactly_once()
+    {
+        if (Environment.GetEnvironmentVariable("HPT_TEST_POSTGRES") is null)
+            throw new InvalidOperationException("HPT_TEST_POSTGRES is not set: run the tests with `bash tools/test.sh`");
+        const int steps = Steps;
+        var runId = $"failover-{Guid.NewGuid():N}"[..20];
+        var runDir = Path.Combine(_root, "shared-run");
+        string[] shared =
+        [
+            "--run-dir", runDir, "--set", $"run.id={runId}",
+            "--set", "persistence.store=postgresql", "--set", "persistence.connection-string=env:HPT_TEST_POSTGRES",
+            "--set", "checkpoint.every-steps=1",
+        ];
+        // Two learner nodes and a rollout node: every node counts, so the two survivors are the majority. All three
+        // need it (with the default, the learners alone count: a tie that the lowest address, possibly the dead one, wins).
+        string[] everyNode = ["--set", "cluster.majority-role=\"\""];
+        var port = FreePort();
+        var seed = $"akka.tcp://hpt@127.0.0.1:{port}";
+        var active = Start("learner-a", ["--roles", "learner", "--port", port.ToString(), .. shared, .. everyNode]);
+        Assert.True(active.WaitForOutput("joined the cluster", TimeSpan.FromSeconds(90)), "learner-a did not start");
+        var standby = Start("learner-b", ["--roles", "learner", "--seed-nodes", seed, .. shared, .. everyNode]);
+        var rollout = Start("rollout", ["--roles", "rollout", "--seed-nodes", seed, "--run-dir", Path.Combine(_root, "r"), .. everyNode]);
+        Assert.True(standby.WaitForOutput("joined the cluster", TimeSpan.FromSeconds(90)), "learner-b did not join");
+        Assert.True(rollout.WaitForOutput("joined the cluster", TimeSpan.FromSeconds(90)), "the rollout node did not join");
+
+        Assert.True(active.WaitForOutput("step 3/", TimeSpan.FromSeconds(120)), "no progress before the kill");
+        active.Kill();
+        Log("killed learner-a (SIGKILL) after step 3");
+
+        Assert.True(standby.WaitForExit(TimeSpan.FromSeconds(240)), "the run did not complete on learner-b");
+        Assert.Equal(0, standby.ExitCode);
+        Assert.Contains($"the run is complete at step {steps}", standby.Output);
+        Assert.Matches(@"journal at step [3-9]; loaded the checkpoint of step [3-9]", standby.Output); // resumed, not restarted
+        Assert.True(rollout.WaitForExit(TimeSpan.FromSeconds(30)), "the rollout node did not stop with the run");
+        Assert.Equal(0, rollout.ExitCode);
+
+        // The shared journal is the record: the standby resumed it, and every prompt is in exactly one effective step.
+        var persistence = PersistenceConfig.Build(
+            new PersistenceSettings { Store = JournalStore.PostgreSql, ConnectionString = "env:HPT_TEST_POSTGRES" }, runDir);
+        using var system = ActorSystem.Create("journal-check", persistence.WithFallback("akka.loglevel = WARNING"));
+        var view = await JournalReader.ReadViewAsync(system, runId, TimeSpan.FromSeconds(30));
+        await system.Terminate();
+        Assert.Equal(steps, view.State.Step);
+        var trained = JournalReader.EffectiveSteps(view.Events).SelectMany(s => s.Seqs).Order().ToArray();
+        Assert.Equal(Enumerable.Range(0, steps * PromptsPerStep).Select(i => (long)i), trained);
     }
 }

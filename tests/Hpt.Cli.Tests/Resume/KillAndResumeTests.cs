@@ -10,7 +10,8 @@ namespace Hpt.Cli.Tests.Resume;
 /// <summary>
 /// The persistence promise, end to end: a training process killed with SIGKILL at random points and started again
 /// with the same command ends with the same weights (bitwise) and the same effective journal as a run that was never
-/// interrupted, on SQLite and on PostgreSQL.
+/// interrupted, on SQLite and on PostgreSQL. Snapshots are taken every 3 steps and the journal they cover is deleted,
+/// so the kills also land around snapshots and deletions.
 /// </summary>
 public sealed class KillAndResumeTests(ITestOutputHelper output) : IDisposable
 {
@@ -38,7 +39,7 @@ public sealed class KillAndResumeTests(ITestOutputHelper output) : IDisposable
             "--set", "pipeline.total-steps=8", "--set", "rollout.max-new-tokens=24", "--set", "checkpoint.every-steps=2",
             // Bitwise equality needs batch-invariant sampling: continuous batching is reproducible only up to rounding.
             "--set", "rollout.batching=group",
-            "--set", $"persistence.store={store}", "--set", $"algorithm.gate.policy={gate}",
+            "--set", $"persistence.store={store}", "--set", "persistence.snapshot-every-steps=3", "--set", $"algorithm.gate.policy={gate}",
         };
         if (gate == "target-ratio") args.AddRange(["--set", "algorithm.gate.gamma=0.25", "--set", "algorithm.gate.target-offline-ratio=0.2"]);
         if (store == "postgresql")
@@ -93,12 +94,36 @@ public sealed class KillAndResumeTests(ITestOutputHelper output) : IDisposable
         var resumedWeights = await File.ReadAllBytesAsync(FinalWeights(killedDir));
         Assert.True(referenceWeights.AsSpan().SequenceEqual(resumedWeights), "final weights differ from the uninterrupted run");
 
-        var referenceSteps = await EffectiveJournal(store, referenceDir, referenceId);
-        var resumedSteps = await EffectiveJournal(store, killedDir, killedId);
-        Assert.Equal(8, referenceSteps.Count);
-        Assert.Contains(referenceSteps, s => s.Metrics.OfflinePromptRatio < 1); // some prompts went to RL, not only SFT
-        if (gate == "target-ratio") Assert.True(referenceSteps.Select(s => s.GateState!["gamma"]).Distinct().Count() > 1, "gamma never moved");
+        var reference = await EffectiveJournal(store, referenceDir, referenceId);
+        var resumed = await EffectiveJournal(store, killedDir, killedId);
+        // Snapshots replaced the early events in both journals: the trained prompts and the data cursor must be the
+        // same exactly, and so must every step both journals still hold (at least the last two: the newest snapshot
+        // is at step 6 at the latest).
+        Assert.NotNull(reference.Snapshot);
+        Assert.NotNull(resumed.Snapshot);
+        Assert.Equal(6, reference.Snapshot!.Current.Step);
+        Assert.DoesNotContain(reference.Events, e => e is StepRecorded { Step: <= 6 });
+        Assert.Equal(8, reference.State.Step);
+        Assert.Equal(32, reference.State.Trained.Count);
+        Assert.Equal(reference.State.Trained.Order(), resumed.State.Trained.Order());
+        Assert.Equal(reference.State.NextSeq, resumed.State.NextSeq);
+        Assert.Equal(reference.State.PolicyVersion, resumed.State.PolicyVersion);
+        var referenceSteps = reference.StepsAfterSnapshot;
+        var resumedSteps = resumed.StepsAfterSnapshot.Where(s => referenceSteps.Any(r => r.Step == s.Step)).ToArray();
+        Assert.Equal([7, 8], referenceSteps.Select(s => s.Step));
+        if (gate == "target-ratio")
+        {
+            // The gate's state survives snapshots exactly, and it moved during the run (the journal before the
+            // snapshot is gone, so the per-prompt provenance records the gammas the gate decided with).
+            Assert.Equal(Gate(reference.State.GateState), Gate(resumed.State.GateState));
+            var gammas = File.ReadLines(Path.Combine(referenceDir, "provenance.jsonl"))
+                .Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("gamma"))
+                .Where(g => g.ValueKind == System.Text.Json.JsonValueKind.Number).Select(g => g.GetDouble());
+            Assert.True(gammas.Distinct().Count() > 1, "gamma never moved");
+        }
         Assert.Equal(referenceSteps.Select(Describe), resumedSteps.Select(Describe));
+        // Some prompts went to RL, not only SFT (the RL path is part of what must resume exactly).
+        Assert.Contains(Hpt.Cli.Reporting.MetricsLog.ReadMetrics(referenceDir), m => m.OfflinePromptRatio < 1);
     }
 
     private void RunToCompletion(string[] arguments, string label)
@@ -113,7 +138,7 @@ public sealed class KillAndResumeTests(ITestOutputHelper output) : IDisposable
     private static string FinalWeights(string runDir) => Path.Combine(runDir, "checkpoints", "step-00000008", "model.safetensors");
 
     /// <summary>Step, version, prompts and every non-timing metric of each effective step.</summary>
-    private static async Task<IReadOnlyList<StepRecorded>> EffectiveJournal(string store, string runDir, string runId)
+    private static async Task<JournalView> EffectiveJournal(string store, string runDir, string runId)
     {
         var settings = new PersistenceSettings
         {
@@ -124,14 +149,16 @@ public sealed class KillAndResumeTests(ITestOutputHelper output) : IDisposable
             .WithFallback(ConfigurationFactory.ParseString("akka.loglevel = WARNING")));
         try
         {
-            var events = await JournalReader.ReadAsync(system, runId, TimeSpan.FromSeconds(30));
-            return JournalReader.EffectiveSteps(events);
+            return await JournalReader.ReadViewAsync(system, runId, TimeSpan.FromSeconds(30));
         }
         finally
         {
             await system.Terminate();
         }
     }
+
+    private static string Gate(IReadOnlyDictionary<string, double>? state) =>
+        string.Join(",", (state ?? new Dictionary<string, double>()).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value:R}"));
 
     private static string Describe(StepRecorded s)
     {
