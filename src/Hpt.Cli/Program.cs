@@ -11,6 +11,7 @@ root.Subcommands.Add(CompareCommand.Create());
 root.Subcommands.Add(NodeCommand.Create());
 root.Subcommands.Add(StatusCommand.Create());
 root.Subcommands.Add(ExportCommand.Create());
+root.Subcommands.Add(EvalCommand.Create());
 // New commands register here, one line each (one file per command under Commands/).
 
 return CliRunner.Run(root, args);

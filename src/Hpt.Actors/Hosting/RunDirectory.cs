@@ -17,7 +17,8 @@ public sealed class RunDirectory
         "hpt.pipeline.max-attempts", "hpt.pipeline.after-max-attempts", "hpt.pipeline.work-timeout", "hpt.pipeline.stall-warning", "hpt.pipeline.stall-abort"];
 
     /// <summary>Entries that run.json files of older builds lack: absent there, they are not compared.</summary>
-    private static readonly string[] AddedLater = [RunIdKey, DataFileKey, "hpt.pipeline.max-attempts", "hpt.pipeline.after-max-attempts"];
+    private static readonly string[] AddedLater = [RunIdKey, DataFileKey, "hpt.pipeline.max-attempts", "hpt.pipeline.after-max-attempts",
+        "hpt.task.eval-protocol"];
 
     /// <summary>The run's id (hpt.run.id, or the directory's name): a resume under another id would start a second journal.</summary>
     public const string RunIdKey = "hpt.run.id";

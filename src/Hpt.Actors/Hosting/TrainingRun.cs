@@ -62,7 +62,7 @@ public static class TrainingRun
         RunAssembly.ReportData(task, taskSettings, observer);
         var store = new CheckpointStore(dir.Checkpoints, checkpointSettings.Keep, w => observer.Message($"warning: {w}"),
             policy.WriteCheckpointCompanions, run.Id);
-        var evaluation = EvaluationProtocol.Small(samples: taskSettings.EvalSamples, maxNewTokens: rollout.MaxNewTokens);
+        var evaluation = EvaluationChoice.ForTraining(taskSettings.EvalProtocol, taskSettings.EvalSamples, rollout.MaxNewTokens);
 
         RunAssembly.EnsureBaseModel(policy, task, taskSettings, pipelineSettings, learnerSettings, run, store, configHash, observer);
 

@@ -11,6 +11,9 @@ public sealed record TaskSettings(string Name, int TrainSize, int EvalSize, int 
     /// </summary>
     public const int DemoWarmupSteps = 300;
 
+    /// <summary>hpt.task.eval-protocol: small or paper (<see cref="Hpt.Actors.Hosting.EvaluationChoice.ForTraining"/>).</summary>
+    public string EvalProtocol { get; init; } = "small";
+
     /// <summary>True when <see cref="Name"/> is a file rather than a built-in task.</summary>
     public bool IsDataFile => !Hpt.Tasks.Builtin.BuiltinTasks.Names.Contains(Name, StringComparer.OrdinalIgnoreCase);
 
@@ -22,7 +25,13 @@ public sealed record TaskSettings(string Name, int TrainSize, int EvalSize, int 
         var r = new SettingsReader(root, "hpt.task");
         return new TaskSettings(r.String("name"), r.Int("train-size", min: 1), r.Int("eval-size", min: 0), r.Int("eval-samples", min: 1, max: 1024),
             r.String("difficulty"), ResolveWarmupSteps(r, new SettingsReader(root, "hpt.model").String("path")),
-            r.Double("warmup-learning-rate", min: 0), DataFileSettings.Create(root));
+            r.Double("warmup-learning-rate", min: 0), DataFileSettings.Create(root)) { EvalProtocol = EvalProtocolOf(r) };
+    }
+
+    private static string EvalProtocolOf(SettingsReader r)
+    {
+        var protocol = r.String("eval-protocol").Trim().ToLowerInvariant();
+        return protocol is "small" or "paper" ? protocol : throw new SettingsException(r.Key("eval-protocol"), $"'{protocol}' is not one of small, paper");
     }
 
     private static int ResolveWarmupSteps(SettingsReader r, string modelPath)
