@@ -8,6 +8,7 @@ using Hpt.Actors.Settings;
 using Hpt.Core.Configuration;
 using Hpt.Core.Gating;
 using Hpt.Model;
+using Hpt.Model.Benchmarks;
 using Hpt.Model.Sampling;
 using Hpt.Model.Weights;
 using Hpt.Tasks;
@@ -55,7 +56,7 @@ public static class PipelineBenchmark
             new(SyncAllCores, 0, cores, Actors: true),
         ];
 
-        var loadStart = LoadAverage();
+        var loadStart = MachineLoad.OneMinute();
         using var setup = Setup.Create(options, log);
         log.WriteLine($"machine: {cores} cores; torch threads {split} per phase (split) or {cores} (all cores); load average {Format(loadStart)}");
         log.WriteLine($"learning rate {setup.RunLearnerSettings.LearningRate:g3} (warm-up {setup.WarmupLearnerSettings.LearningRate:g3}); " +
@@ -100,7 +101,7 @@ public static class PipelineBenchmark
         }
         var (directMicros, boundedMicros) = VerifierCheckCost(setup);
 
-        var result = Summarise(options, setup, runs, cores, split, loadStart, LoadAverage()) with
+        var result = Summarise(options, setup, runs, cores, split, loadStart, MachineLoad.OneMinute()) with
         {
             BaseHeldOutAccuracy = baseHeldOut?.AverageAtK,
             BaseHeldOutGreedy = baseHeldOut?.GreedyAccuracy,
@@ -115,7 +116,7 @@ public static class PipelineBenchmark
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        var loadBefore = LoadAverage();
+        var loadBefore = MachineLoad.OneMinute();
         var timeline = new RunTimeline();
         var settings = setup.Pipeline with { MaxStaleness = schedule.MaxStaleness };
         var algorithm = setup.NewAlgorithm(settings);
@@ -125,7 +126,7 @@ public static class PipelineBenchmark
             requeued = await RunActors(setup, settings, schedule, repeat, learner, algorithm.Gate, timeline);
         else
             await OnDedicatedThread(schedule.TorchThreads, () => RunLoop(setup, settings, learner, algorithm.Gate, timeline));
-        var loadAfter = LoadAverage();
+        var loadAfter = MachineLoad.OneMinute();
 
         BenchmarkResult? heldOut = null;
         if (evaluate)
@@ -289,19 +290,6 @@ public static class PipelineBenchmark
         return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
-    /// <summary>The 1-minute load average (Linux), or null where there is none.</summary>
-    internal static double? LoadAverage()
-    {
-        try
-        {
-            var text = File.ReadAllText("/proc/loadavg");
-            return double.Parse(text.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
-        {
-            return null;
-        }
-    }
 
     internal static string Format(double? load) => load is { } l ? l.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) : "n/a";
 

@@ -6,6 +6,7 @@ using Hpt.Actors.Hosting;
 using Hpt.Actors.Persistence;
 using Hpt.Actors.Protocol;
 using Hpt.Actors.Settings;
+using Hpt.Model.Benchmarks;
 using Hpt.Tasks.Evaluation;
 using Microsoft.Data.Sqlite;
 
@@ -33,7 +34,7 @@ public static class SoakBenchmark
             var pipeline = PipelineSettings.Create(config);
             log.WriteLine($"soak: {options.Steps} steps x {pipeline.PromptsPerStep} prompts x {pipeline.SamplesPerPrompt} samples, tiny model " +
                           $"(hidden {options.Hidden}, {options.Layers} layer(s)), max {options.MaxNewTokens} new tokens, " +
-                          $"snapshot every {persistence.SnapshotEverySteps} steps, load average {Format(PipelineBenchmark.LoadAverage())}");
+                          $"snapshot every {persistence.SnapshotEverySteps} steps, load average {Format(MachineLoad.OneMinute())}");
             var copies = Directory.CreateDirectory(Path.Combine(runDir, "copies")).FullName;
             var observer = new Probe(options, runDir, copies, log);
             var clock = Stopwatch.StartNew();
@@ -50,7 +51,7 @@ public static class SoakBenchmark
             log.WriteLine(early.Describe());
             log.WriteLine(late.Describe());
             var result = new SoakResult(options.Steps, pipeline.PromptsPerStep, pipeline.SamplesPerPrompt, persistence.SnapshotEverySteps,
-                early, late, wall, PipelineBenchmark.LoadAverage());
+                early, late, wall, MachineLoad.OneMinute());
             foreach (var line in result.Describe()) log.WriteLine(line);
             return result;
         }

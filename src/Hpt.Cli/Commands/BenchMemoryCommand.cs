@@ -47,7 +47,7 @@ public static class BenchMemoryCommand
                 plan.AddRange(parsed.GetValue(lengths)!.Select(t => model with { ResponseTokens = t, Checkpointing = checkpointing }));
             plan.AddRange(parsed.GetValue(keepLengths)!.Select(t => model with { ResponseTokens = t, Scorer = VocabBackward.KeepGraph }));
 
-            var loadBefore = LoadAverage();
+            var loadBefore = MachineLoad.OneMinute() ?? double.NaN;
             Console.WriteLine($"model d_model {model.DModel}, {model.Layers} layers, vocab {model.Vocab}, {model.DType}, batch {model.Batch} x (prompt {model.PromptTokens} + T); torch threads {get_num_threads()}; load average {loadBefore:F2}");
             var results = new List<MemoryCaseResult>();
             foreach (var c in plan)
@@ -56,7 +56,7 @@ public static class BenchMemoryCommand
                 results.Add(r);
                 Console.WriteLine($"{r.Scorer,-10} checkpointing {(r.Checkpointing ? "on " : "off")} T {r.ResponseTokens,6}: peak {r.PeakBytes / 1e6,9:F1} MB (baseline {r.BaselineBytes / 1e6:F1} MB), step {r.StepSeconds:F2} s");
             }
-            var report = MemoryBenchmarkReport.Build(model, results, get_num_threads(), loadBefore, LoadAverage());
+            var report = MemoryBenchmarkReport.Build(model, results, get_num_threads(), loadBefore, MachineLoad.OneMinute() ?? double.NaN);
             foreach (var s in report.Series)
                 Console.WriteLine($"{s.Scorer,-10} checkpointing {(s.Checkpointing ? "on " : "off")}: {s.PeakBytesPerToken / 1e3:F1} KB per token (T {s.ResponseTokens[^2]}..{s.ResponseTokens[^1]}) vs activations {s.ActivationBytesPerToken / 1e3:F1} KB per token: {s.SlopeOverActivation:F2}x");
             Console.WriteLine($"step time with / without checkpointing at T {report.RatioAt}: {report.CheckpointingStepTimeRatio:F2}x");
@@ -83,6 +83,4 @@ public static class BenchMemoryCommand
         return MemoryCaseResult.FromJson(last);
     }
 
-    private static double LoadAverage() =>
-        File.Exists("/proc/loadavg") ? double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) : double.NaN;
 }

@@ -73,7 +73,7 @@ public static class RolloutBenchmark
     public static RolloutBenchmarkResult Run(RolloutBenchmarkOptions o, TextWriter log)
     {
         var options = new ModelOptions(o.Device, o.DType);
-        var loadBefore = LoadAverage();
+        var loadBefore = MachineLoad.OneMinute() ?? -1;
         log.WriteLine($"device {o.Device}, dtype {o.DType}, torch threads {get_num_threads()}, load average {loadBefore:F1} (the machine may be shared)");
         var config = new ModelConfig
         {
@@ -163,7 +163,7 @@ public static class RolloutBenchmark
                       $"tail idle {tailIdle:P1} of slot-steps, {counters.DecodeSteps} decode steps");
 
         var forwardTps = o.MaxSequences * (forwardLen + 1) / forwardSeconds;
-        var loadAfter = LoadAverage();
+        var loadAfter = MachineLoad.OneMinute() ?? -1;
         log.WriteLine($"forward (scorer) {o.MaxSequences} x {forwardLen + 1} tokens: {forwardTps:F0} tokens/s");
         log.WriteLine($"continuous/group {continuousTps / groupTps:F2}x (floor 2.5x); rollout/forward {continuousTps / forwardTps:F2} (floor 0.6); load average after {loadAfter:F1}");
 
@@ -174,15 +174,4 @@ public static class RolloutBenchmark
             Math.Round(same / (double)lengths.Length, 4));
     }
 
-    /// <summary>The 1-minute load average (Linux), or -1 where there is none.</summary>
-    private static double LoadAverage()
-    {
-        try
-        {
-            var first = File.ReadAllText("/proc/loadavg").Split(' ')[0];
-            return double.Parse(first, System.Globalization.CultureInfo.InvariantCulture);
-        }
-        catch (IOException) { return -1; }
-        catch (UnauthorizedAccessException) { return -1; }
-    }
 }
