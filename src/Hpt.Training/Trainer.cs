@@ -152,7 +152,6 @@ public sealed class Trainer
         using var scope = NewDisposeScope();
         var score = _scorer.Score(micro.Select(r => (IReadOnlyList<int>)r.Prompt).ToArray(),
             micro.Select(r => (IReadOnlyList<int>)r.Response).ToArray(), withGrad: true, withEntropy: true);
-        var b = micro.Count;
         var t = (int)score.LogProbs.shape[1];
         var device = score.LogProbs.device;
 
@@ -161,17 +160,11 @@ public sealed class Trainer
         var old = current;
         if (micro.Any(r => r.ProximalLogProbs is not null))
         {
-            var proximalHost = new float[b * t];
-            for (var r = 0; r < b; r++)
-                if (micro[r].ProximalLogProbs is { } lp) Array.Copy(lp, 0, proximalHost, r * t, Math.Min(lp.Length, t));
             var stored = tensor(micro.Select(r => r.ProximalLogProbs is not null).ToArray(), device: device).unsqueeze(1);
-            old = where(stored, tensor(proximalHost, [b, t], device: device).to_type(current.dtype), current);
+            old = where(stored, PerRowLogProbs(micro, r => r.ProximalLogProbs, t, current), current);
         }
-        var behaviourHost = new float[b * t];
-        for (var r = 0; r < b; r++)
-            if (micro[r].BehaviourLogProbs is { } lp) Array.Copy(lp, 0, behaviourHost, r * t, Math.Min(lp.Length, t));
         var isExpert = tensor(micro.Select(r => r.IsExpert).ToArray(), device: device);
-        var behaviour = where(isExpert.unsqueeze(1), old, tensor(behaviourHost, [b, t], device: device).to_type(current.dtype));
+        var behaviour = where(isExpert.unsqueeze(1), old, PerRowLogProbs(micro, r => r.BehaviourLogProbs, t, current));
 
         var upge = new UpgeBatch(
             score.LogProbs,
@@ -190,6 +183,18 @@ public sealed class Trainer
         result.Loss.backward();
         AutogradHandoff.Release(); // the custom backwards' last gradient handles
         return result.Metrics;
+    }
+
+    /// <summary>
+    /// Per-row host log-probs as a (rows, <paramref name="t"/>) tensor like <paramref name="like"/> (device, dtype),
+    /// zero where a row has none or is shorter; the caller's masks select what counts.
+    /// </summary>
+    private static Tensor PerRowLogProbs(IReadOnlyList<LearnerRow> micro, Func<LearnerRow, float[]?> select, int t, Tensor like)
+    {
+        var host = new float[micro.Count * t];
+        for (var r = 0; r < micro.Count; r++)
+            if (select(micro[r]) is { } lp) Array.Copy(lp, 0, host, r * t, Math.Min(lp.Length, t));
+        return tensor(host, [micro.Count, t], device: like.device).to_type(like.dtype);
     }
 
     /// <summary>The scorer's tensor size for a micro-batch: rows x the longest prompt + response.</summary>
