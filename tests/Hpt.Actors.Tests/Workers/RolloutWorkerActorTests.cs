@@ -120,12 +120,13 @@ public sealed class RolloutWorkerActorTests(ITestOutputHelper output) : TestKit(
             return e;
         }, "w0"));
         coordinator.ExpectMsg<RequestWork>();
+        // Between decode steps the worker may top up its credits (a non-fresh RequestWork) at any time, even before
+        // the crash is scripted: the hand-back and the fresh request after the restart are what this test is about.
+        // The filter goes in before any work is sent, so no top-up can already sit in the probe's queue.
+        coordinator.IgnoreMessages<RequestWork>(r => !r.Fresh);
         worker.Tell(new GenerateRollouts(Fixtures.Work(10), 1, 2, 0));
         worker.Tell(new GenerateRollouts(Fixtures.Work(11), 3, 2, 0));
         AwaitCondition(() => engines[0].Submitted.Count == 2);
-        // Between decode steps the worker may top up its credits (a non-fresh RequestWork) before the crash: the
-        // hand-back and the fresh request after the restart are what this test is about.
-        coordinator.IgnoreMessages<RequestWork>(r => !r.Fresh);
         EventFilter.Exception<InvalidOperationException>().ExpectOne(() => worker.Tell(new GenerateRollouts(Fixtures.Work(12), 1, 2, 0)));
 
         var failed = new[] { coordinator.ExpectMsg<RolloutsFailed>(), coordinator.ExpectMsg<RolloutsFailed>(), coordinator.ExpectMsg<RolloutsFailed>() };
