@@ -20,6 +20,7 @@ public static class ReproCommand
         command.Subcommands.Add(Train());
         command.Subcommands.Add(Eval());
         command.Subcommands.Add(Pick());
+        command.Subcommands.Add(Report());
         return command;
     }
 
@@ -95,6 +96,23 @@ public static class ReproCommand
         {
             var chosen = ReproSelection.Best((parsed.GetValue(candidates) ?? []).Select(ReproSelection.ParseCandidate).ToArray());
             Console.WriteLine(chosen);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Report()
+    {
+        var root = new Option<DirectoryInfo>("--root") { Description = "The driver's output folder (plan.tsv, bases, runs, evaluations).", Required = true };
+        var output = new Option<FileInfo>("--output", "-o") { Description = "Markdown to write (plots go to results/ beside it).", Required = true };
+        var header = new Option<FileInfo?>("--header") { Description = "Markdown put first (the regime's description)." };
+        var footer = new Option<FileInfo?>("--footer") { Description = "Markdown put last (regime A, caveats)." };
+        var command = new Command("report", "Tables, paired bootstrap verdicts and curves of the reproduction regime.") { root, output, header, footer };
+        command.SetAction(parsed =>
+        {
+            var path = ReproReport.Write(parsed.GetValue(root)!.FullName, parsed.GetValue(output)!.FullName,
+                parsed.GetValue(header)?.FullName, parsed.GetValue(footer)?.FullName);
+            Console.WriteLine($"written: {path}");
             return 0;
         });
         return command;
