@@ -40,7 +40,8 @@ OUT="${OUT:-runs/repro}"
 mkdir -p "$OUT"; echo "$MODE" > "$OUT/mode"
 
 # The regime runs on its own copy of the build, so rebuilding the checkout meanwhile cannot change it mid-way.
-if [ -z "${REPORT_ONLY:-}" ] || [ ! -f "$OUT/bin/hpt.dll" ]; then
+# NO_BUILD=1 reuses $OUT/bin as it is: a second driver on the same $OUT (other ALGORITHMS) must not replace it.
+if { [ -z "${REPORT_ONLY:-}" ] && [ -z "${NO_BUILD:-}" ]; } || [ ! -f "$OUT/bin/hpt.dll" ]; then
   dotnet build src/Hpt.Cli -c Release -v quiet -nologo >/dev/null
   rm -rf "$OUT/bin"; cp -r src/Hpt.Cli/bin/Release/net10.0 "$OUT/bin"
   git rev-parse --short HEAD > "$OUT/commit"
@@ -89,12 +90,21 @@ if [ -z "${REPORT_ONLY:-}" ]; then
   for seed in $SEEDS; do
     for entry in $BASES; do
       strength="${entry%%:*}"; warmup="${entry#*:}"; base="$OUT/bases/$strength-s$seed"
-      if [ ! -f "$base/model.safetensors" ]; then
-        log "base $strength seed $seed ($warmup warm-up steps on levels $WARMUP_LEVELS)"
-        "${hpt[@]}" repro base "${common[@]}" --set run.seed="$seed" --levels "$WARMUP_LEVELS" --steps "$warmup" --out "$base" >> "$OUT/driver.log" 2>&1
+      # One driver makes (and scores) a base; another driver on the same $OUT waits for it.
+      mkdir -p "$OUT/bases"
+      if [ ! -f "$base/ready" ]; then
+        if mkdir "$base.lock" 2>/dev/null; then
+          if [ ! -f "$base/model.safetensors" ]; then
+            log "base $strength seed $seed ($warmup warm-up steps on levels $WARMUP_LEVELS)"
+            "${hpt[@]}" repro base "${common[@]}" --set run.seed="$seed" --levels "$WARMUP_LEVELS" --steps "$warmup" --out "$base" >> "$OUT/driver.log" 2>&1
+          fi
+          evaluate "$base" id "$EVAL_PROBLEMS" "$N" "$base/repro-id.json"
+          evaluate "$base" ood "$EVAL_PROBLEMS" "$N" "$base/repro-ood.json"
+          touch "$base/ready"; rmdir "$base.lock"
+        else
+          while [ ! -f "$base/ready" ]; do sleep 10; done
+        fi
       fi
-      evaluate "$base" id "$EVAL_PROBLEMS" "$N" "$base/repro-id.json"
-      evaluate "$base" ood "$EVAL_PROBLEMS" "$N" "$base/repro-ood.json"
       for algorithm in $ALGORITHMS; do
         if [ "$seed" = "$first" ]; then
           picks=()
