@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Hpt.Tasks.Datasets;
 using Parquet.Serialization;
 
-namespace Hpt.Tasks.Tests;
+namespace Hpt.Tasks.Tests.Datasets;
 
 public sealed class FieldMappingDetectorTests : IDisposable
 {

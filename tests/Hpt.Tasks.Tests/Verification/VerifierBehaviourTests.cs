@@ -1,6 +1,6 @@
 using Hpt.Tasks.Verification;
 
-namespace Hpt.Tasks.Tests;
+namespace Hpt.Tasks.Tests.Verification;
 
 /// <summary>Specific rules the verifier promises, each stated as a pair of gold and response.</summary>
 public sealed class VerifierBehaviourTests

@@ -1,7 +1,7 @@
 using Hpt.Tasks.Verification;
 using Xunit.Abstractions;
 
-namespace Hpt.Tasks.Tests;
+namespace Hpt.Tasks.Tests.Verification;
 
 /// <summary>Agreement with the outcomes that public checker test suites and issue threads assert.</summary>
 public sealed class VerifierAgreementTests(ITestOutputHelper output)

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Hpt.Tasks.Tests;
+namespace Hpt.Tasks.Tests.Verification;
 
 /// <summary>One line of verifier-cases.jsonl: a gold, a prediction and the outcome its source asserts.</summary>
 internal sealed record VerifierCase(string Id, string Gold, string Pred, bool Equal, bool DefaultOptions, bool AnswerInput)

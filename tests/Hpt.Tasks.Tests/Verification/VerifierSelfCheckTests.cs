@@ -2,7 +2,7 @@ using System.Text.Json;
 using Hpt.Tasks.Verification;
 using Xunit.Abstractions;
 
-namespace Hpt.Tasks.Tests;
+namespace Hpt.Tasks.Tests.Verification;
 
 /// <summary>Every reference solution must verify against its own gold answer (a verifier that fails this is broken).</summary>
 public sealed class VerifierSelfCheckTests(ITestOutputHelper output)

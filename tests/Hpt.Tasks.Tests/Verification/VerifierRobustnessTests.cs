@@ -1,12 +1,26 @@
-using System.Diagnostics;
 using System.Text;
 using Hpt.Tasks.Verification;
 
-namespace Hpt.Tasks.Tests;
+namespace Hpt.Tasks.Tests.Verification;
 
-/// <summary>Pathological inputs return a verdict quickly and never throw (reference checkers hang or crash here).</summary>
+/// <summary>
+/// Pathological inputs return a verdict and never throw (reference checkers hang or crash here). The bound under test
+/// is the verifier's deterministic step budget: the wall-clock backstop is switched off, so a verdict proves the work
+/// is bounded on any machine, loaded or not. A generous guard turns a regression (an unbounded loop) into a failure
+/// instead of a stalled test run; it is not a speed assertion.
+/// </summary>
 public sealed class VerifierRobustnessTests
 {
+    private static readonly VerifierOptions StepBudgetOnly = VerifierOptions.Default with { MaxTime = TimeSpan.FromDays(1) };
+    private static readonly TimeSpan HangGuard = TimeSpan.FromMinutes(2);
+
+    private static VerificationResult VerifyWithinGuard(string? gold, string response)
+    {
+        var verification = Task.Run(() => new MathVerifier(StepBudgetOnly).Verify(gold, response));
+        Assert.True(verification.Wait(HangGuard), $"no verdict within {HangGuard}: the step budget does not bound this input");
+        return verification.Result;
+    }
+
     public static TheoryData<string, string, string> PathologicalInputs()
     {
         var data = new TheoryData<string, string, string>
@@ -31,28 +45,22 @@ public sealed class VerifierRobustnessTests
 
     [Theory]
     [MemberData(nameof(PathologicalInputs))]
-    public void PathologicalInputGivesAVerdictWithinTwoSeconds(string name, string gold, string response)
+    public void Pathological_input_gets_a_verdict_within_the_step_budget(string name, string gold, string response)
     {
-        var verifier = new MathVerifier();
-        var watch = Stopwatch.StartNew();
-        var result = verifier.Verify(gold, response);
-        watch.Stop();
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"{name} took {watch.Elapsed}");
+        var result = VerifyWithinGuard(gold, response);
         Assert.NotEqual(VerificationOutcome.Error, result.Outcome);
         if (name.StartsWith("huge")) Assert.False(result.IsCorrect, $"{name}: overflowing values must not compare equal");
     }
 
     [Fact]
-    public void OneMegabyteResponseWithAFinalBoxIsGradedQuicklyAndCorrectly()
+    public void One_megabyte_response_with_a_final_box_is_graded_correctly_within_the_step_budget()
     {
         var sb = new StringBuilder();
         var random = new Random(7);
         while (sb.Length < 1_000_000)
             sb.Append("We compute $x_").Append(random.Next(100)).Append(" = ").Append(random.Next(1000)).Append("$ and continue. ");
         sb.Append("So the answer is \\boxed{42}.");
-        var watch = Stopwatch.StartNew();
-        var result = new MathVerifier().Verify("42", sb.ToString());
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"took {watch.Elapsed}");
+        var result = VerifyWithinGuard("42", sb.ToString());
         Assert.True(result.IsCorrect);
     }
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Hpt.Tasks.Verification;
 
-namespace Hpt.Tasks.Tests;
+namespace Hpt.Tasks.Tests.Verification;
 
 /// <summary>
 /// The verifier gaps seen on harder MATH cases (issue 16 item 4): units with an exponent, an "or" of inequalities,

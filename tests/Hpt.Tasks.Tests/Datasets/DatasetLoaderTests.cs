@@ -1,7 +1,7 @@
 using Hpt.Tasks.Datasets;
 using Parquet.Serialization;
 
-namespace Hpt.Tasks.Tests;
+namespace Hpt.Tasks.Tests.Datasets;
 
 public sealed class DatasetLoaderTests : IDisposable
 {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Hpt.Tasks.Verification;
 
-namespace Hpt.Tasks.Tests;
+namespace Hpt.Tasks.Tests.Verification;
 
 public sealed class VerifyJsonlTests
 {

@@ -1,7 +1,7 @@
 using Hpt.Tasks.Builtin;
 using Xunit.Abstractions;
 
-namespace Hpt.Tasks.Tests;
+namespace Hpt.Tasks.Tests.Builtin;
 
 public sealed class BuiltinTaskTests(ITestOutputHelper output)
 {

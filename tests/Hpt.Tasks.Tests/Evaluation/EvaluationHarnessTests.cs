@@ -2,7 +2,7 @@ using System.Text.Json;
 using Hpt.Tasks.Builtin;
 using Hpt.Tasks.Evaluation;
 
-namespace Hpt.Tasks.Tests;
+namespace Hpt.Tasks.Tests.Evaluation;
 
 public sealed class EvaluationHarnessTests
 {
