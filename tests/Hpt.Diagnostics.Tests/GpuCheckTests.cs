@@ -1,7 +1,8 @@
 using System.Text.Json;
-using Hpt.Model.Diagnostics;
+using Hpt.Diagnostics;
+using Hpt.Model;
 
-namespace Hpt.Model.Tests.Diagnostics;
+namespace Hpt.Diagnostics.Tests;
 
 /// <summary>The SDPA check flips libtorch's process-wide flash/math switches, so these run alone, after the parallel tests.</summary>
 [CollectionDefinition(nameof(GpuCheckTests), DisableParallelization = true)]
@@ -29,7 +30,7 @@ public sealed class GpuCheckTests
         DecodeBatch = 2,
         DecodePrompt = 4,
         DecodeSteps = 6,
-        TempDir = TestModels.TempDir(),
+        TempDir = TestDirs.TempDir(),
     };
 
     /// <summary>One full CPU run shared by the tests that only read it.</summary>
@@ -170,13 +171,13 @@ public sealed class GpuCheckTests
     [Fact]
     public void Libtorch_version_is_read_from_pytorch_libtorch_and_nuget_layouts()
     {
-        var torchDir = Path.Combine(TestModels.TempDir(), "site-packages", "torch");
+        var torchDir = Path.Combine(TestDirs.TempDir(), "site-packages", "torch");
         Directory.CreateDirectory(Path.Combine(torchDir, "lib"));
         File.WriteAllText(Path.Combine(torchDir, "version.py"),
             "from typing import Optional\n__version__ = '2.11.0+cu130'\ndebug = False\ncuda: Optional[str] = '13.0'\ngit_version = 'abc'\n");
         Assert.Equal(("2.11.0+cu130 (PyTorch)", "13.0"), NativeInfo.LibTorchVersionAt(Path.Combine(torchDir, "lib", "libtorch_cpu.so")));
 
-        var zip = Path.Combine(TestModels.TempDir(), "libtorch");
+        var zip = Path.Combine(TestDirs.TempDir(), "libtorch");
         Directory.CreateDirectory(Path.Combine(zip, "lib"));
         File.WriteAllText(Path.Combine(zip, "build-version"), "2.10.0+cpu\n");
         Assert.Equal(("2.10.0+cpu (libtorch)", (string?)null), NativeInfo.LibTorchVersionAt(Path.Combine(zip, "lib", "libtorch_cpu.so")));

@@ -1,4 +1,4 @@
-namespace Hpt.Actors.Benchmarks;
+namespace Hpt.Benchmarks;
 
 /// <summary>
 /// Settings of <c>hpt bench pipeline</c>. Everything else (model size, task, algorithm, sampling) comes from the
@@ -23,7 +23,7 @@ public sealed record PipelineBenchmarkOptions
 
     /// <summary>
     /// AdamW learning rate of the measured runs; null = <c>hpt.learner.learning-rate</c>. The warm-up uses
-    /// <c>hpt.task.warmup-learning-rate</c>, as <see cref="Hosting.TrainingRun"/> does.
+    /// <c>hpt.task.warmup-learning-rate</c>, as <see cref="Hpt.Actors.Hosting.TrainingRun"/> does.
     /// </summary>
     public double? LearningRate { get; init; }
 

@@ -1,6 +1,6 @@
-using Hpt.Actors.Benchmarks;
+using Hpt.Benchmarks;
 
-namespace Hpt.Actors.Tests.Benchmarks;
+namespace Hpt.Benchmarks.Tests.Pipeline;
 
 public sealed class PublishBenchmarkTests
 {

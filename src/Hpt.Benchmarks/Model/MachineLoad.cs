@@ -1,4 +1,6 @@
-namespace Hpt.Model.Benchmarks;
+using Hpt.Model;
+
+namespace Hpt.Benchmarks;
 
 /// <summary>
 /// The machine's load while a benchmark runs: every benchmark prints it, because figures from a shared machine are

@@ -8,7 +8,7 @@ using Hpt.Actors.Settings;
 using Hpt.Core.Configuration;
 using Hpt.Core.Gating;
 using Hpt.Model;
-using Hpt.Model.Benchmarks;
+using Hpt.Benchmarks;
 using Hpt.Model.Sampling;
 using Hpt.Model.Weights;
 using Hpt.Tasks;
@@ -18,7 +18,7 @@ using Hpt.Training.Engines;
 using Hpt.Training.Engines.Torch;
 using TorchSharp;
 
-namespace Hpt.Actors.Benchmarks;
+namespace Hpt.Benchmarks;
 
 /// <summary>
 /// <c>hpt bench pipeline</c>: the same model, task, base policy and seeds trained under four schedules in one process:
@@ -277,7 +277,7 @@ public static class PipelineBenchmark
         }
         Time(w => setup.Scorer.Score(w, w.Demonstration ?? w.Answer)); // JIT
         var direct = Time(w => setup.Scorer.Score(w, w.Demonstration ?? w.Answer));
-        using var checks = new Verification.BoundedCheck();
+        using var checks = new Hpt.Actors.Verification.BoundedCheck();
         var bounded = Time(w => checks.Run(() => setup.Scorer.Score(w, w.Demonstration ?? w.Answer), timeout));
         return (direct, bounded);
     }

@@ -6,8 +6,9 @@ using Hpt.Model.Precision;
 using Hpt.Model.Scoring;
 using TorchSharp;
 using static TorchSharp.torch;
+using Hpt.Model;
 
-namespace Hpt.Model.Benchmarks;
+namespace Hpt.Benchmarks;
 
 /// <summary>The model and step of one <see cref="MemoryBenchmark"/> case. Defaults: a small-width model with Qwen's vocabulary.</summary>
 public sealed record MemoryCaseOptions

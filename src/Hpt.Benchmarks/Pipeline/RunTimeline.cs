@@ -3,7 +3,7 @@ using Hpt.Training.Engines;
 using Hpt.Actors.Protocol;
 using TorchSharp;
 
-namespace Hpt.Actors.Benchmarks;
+namespace Hpt.Benchmarks;
 
 /// <summary>
 /// What one measured run did, recorded by the engine wrappers below from whichever thread drives them: when each

@@ -7,8 +7,9 @@ using Hpt.Model.Weights;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
+using Hpt.Model;
 
-namespace Hpt.Model.Diagnostics;
+namespace Hpt.Diagnostics;
 
 /// <summary>
 /// <c>hpt gpu-check</c>: does this binary, with the libtorch the loader finds, work on this machine's GPU? In order:

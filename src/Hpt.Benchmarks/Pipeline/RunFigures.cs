@@ -1,7 +1,7 @@
 using System.Globalization;
 using Hpt.Tasks.Evaluation;
 
-namespace Hpt.Actors.Benchmarks;
+namespace Hpt.Benchmarks;
 
 /// <summary>
 /// The figures of one measured run. The window runs from the end of training step 1 to the end of the last step;

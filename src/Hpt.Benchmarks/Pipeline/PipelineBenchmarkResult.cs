@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Hpt.Actors.Benchmarks;
+namespace Hpt.Benchmarks;
 
 /// <summary>
 /// The figures of <c>hpt bench pipeline</c>; <see cref="ToJson"/> is its final line. Rates are trained samples per

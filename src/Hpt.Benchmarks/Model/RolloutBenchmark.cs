@@ -4,8 +4,9 @@ using System.Text.Json.Serialization;
 using Hpt.Model.Sampling;
 using Hpt.Model.Scoring;
 using static TorchSharp.torch;
+using Hpt.Model;
 
-namespace Hpt.Model.Benchmarks;
+namespace Hpt.Benchmarks;
 
 /// <summary>Sizes for <see cref="RolloutBenchmark"/>: the model (d512, 4 layers, vocab 32k, fp32) and a long-tailed workload.</summary>
 public sealed record RolloutBenchmarkOptions

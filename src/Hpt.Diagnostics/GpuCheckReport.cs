@@ -1,7 +1,8 @@
 using System.Text;
 using System.Text.Json;
+using Hpt.Model;
 
-namespace Hpt.Model.Diagnostics;
+namespace Hpt.Diagnostics;
 
 /// <summary>All results of one <see cref="GpuCheck.Run"/> plus the environment; <see cref="ToJson"/> is the command's final line.</summary>
 public sealed record GpuCheckReport(

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using Hpt.Model;
 
-namespace Hpt.Model.Diagnostics;
+namespace Hpt.Diagnostics;
 
 public enum CheckStatus { Pass, Fail, Skipped }
 

@@ -1,4 +1,6 @@
-namespace Hpt.Model.Diagnostics;
+using Hpt.Model;
+
+namespace Hpt.Diagnostics;
 
 /// <summary>
 /// What <see cref="GpuCheck"/> runs and at which sizes. The defaults are the GPU-machine run (seconds on an H100);

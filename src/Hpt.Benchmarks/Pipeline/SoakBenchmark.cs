@@ -6,11 +6,11 @@ using Hpt.Actors.Hosting;
 using Hpt.Actors.Persistence;
 using Hpt.Actors.Protocol;
 using Hpt.Actors.Settings;
-using Hpt.Model.Benchmarks;
+using Hpt.Benchmarks;
 using Hpt.Tasks.Evaluation;
 using Microsoft.Data.Sqlite;
 
-namespace Hpt.Actors.Benchmarks;
+namespace Hpt.Benchmarks;
 
 /// <summary>
 /// <c>hpt bench soak</c>: one long run of the real pipeline (<see cref="TrainingRun"/>: SQLite journal, snapshots,

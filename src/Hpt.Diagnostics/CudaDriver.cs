@@ -1,7 +1,8 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using Hpt.Model;
 
-namespace Hpt.Model.Diagnostics;
+namespace Hpt.Diagnostics;
 
 /// <summary>What the NVIDIA driver (libcuda.so.1) reports, independent of libtorch; all fields empty when there is no driver.</summary>
 /// <param name="Error">Why nothing was read (no driver library, cuInit failed); null on success.</param>

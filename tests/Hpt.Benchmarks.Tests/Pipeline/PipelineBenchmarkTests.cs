@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Hpt.Actors.Benchmarks;
+using Hpt.Benchmarks;
 
-namespace Hpt.Actors.Tests.Benchmarks;
+namespace Hpt.Benchmarks.Tests.Pipeline;
 
 /// <summary>
 /// The benchmark sets libtorch's process-wide thread count (1, then 2) while it runs; this collection keeps it from

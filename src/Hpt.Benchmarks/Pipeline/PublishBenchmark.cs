@@ -8,7 +8,7 @@ using Hpt.Model;
 using Hpt.Model.Weights;
 using TorchSharp;
 
-namespace Hpt.Actors.Benchmarks;
+namespace Hpt.Benchmarks;
 
 /// <summary>
 /// Weight-publish time against model size: the in-process path (a rollout engine copying from the learner under the

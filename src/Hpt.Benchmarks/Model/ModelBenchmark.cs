@@ -5,8 +5,9 @@ using Hpt.Model.Sampling;
 using Hpt.Model.Scoring;
 using TorchSharp;
 using static TorchSharp.torch;
+using Hpt.Model;
 
-namespace Hpt.Model.Benchmarks;
+namespace Hpt.Benchmarks;
 
 /// <summary>Sizes for <see cref="ModelBenchmark"/>. Defaults: a d512 Qwen2-shaped model that a 2-core CPU runs in about a minute.</summary>
 public sealed record ModelBenchmarkOptions

@@ -3,8 +3,9 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using TorchSharp;
+using Hpt.Model;
 
-namespace Hpt.Model.Diagnostics;
+namespace Hpt.Diagnostics;
 
 /// <summary>
 /// Facts about the native side, read without TorchSharp where TorchSharp binds nothing: the build's backend (assembly
