@@ -46,9 +46,11 @@ public static class ReproReport
         var commit = ReadText(Path.Combine(root, "commit")) ?? "?";
         var log = File.Exists(Path.Combine(root, "driver.log")) ? File.ReadAllLines(Path.Combine(root, "driver.log")) : [];
         var stamps = log.Where(l => l.StartsWith('[') && l.Length > 10 && l[9] == ']').Select(l => l[1..9]).ToArray();
-        var finished = log.LastOrDefault(l => l.Contains("finished in", StringComparison.Ordinal));
+        // Several drivers may have shared the folder (different ALGORITHMS); each logs its own end.
+        var finished = log.Where(l => l.Contains("finished in", StringComparison.Ordinal)).Select(l => l[(l.IndexOf(']') + 2)..]).ToArray();
         md.AppendLine(string.Create(Inv, $"- Mode: **{mode}**, build {commit}. Driver log from {(stamps.Length > 0 ? stamps[0] : "?")} to " +
-                                         $"{(stamps.Length > 0 ? stamps[^1] : "?")} UTC; {(finished is null ? "**the regime did not finish**: only the runs listed below completed" : finished[(finished.IndexOf(']') + 2)..])}."));
+                                         $"{(stamps.Length > 0 ? stamps[^1] : "?")} UTC (wall time); " +
+                                         $"{(finished.Length == 0 ? "**no driver finished**: only the runs counted below completed" : string.Join("; ", finished))}."));
         md.AppendLine(string.Create(Inv, $"- Runs completed: {all.Count} trained ({all.Count(r => r.Evals.ContainsKey("validation"))} scored on validation for the " +
                                          $"learning-rate sweep), {finals.Count} final runs scored on the held-out splits."));
         var sample = finals.FirstOrDefault(r => r.Evals.ContainsKey("id"))?.Evals["id"];
@@ -136,7 +138,8 @@ public static class ReproReport
         md.AppendLine("### The paper's claims: paired differences with 95% bootstrap intervals").AppendLine();
         md.AppendLine("Paired by seed (both runs from that seed's base) and, for held-out metrics, by problem; the bootstrap resamples " +
                       "seeds and problems (10,000 resamples). A claim **holds** only when its interval lies above 0, is **contradicted** " +
-                      "when it lies below 0, and is **not shown** otherwise.").AppendLine();
+                      "when it lies below 0, and is **not shown** otherwise. With one seed a held-out interval covers the choice of problems only, " +
+                      "not the seed-to-seed spread of training, and a per-seed statistic (offline ratio, entropy) is untested.").AppendLine();
         if (claims.Count == 0)
         {
             md.AppendLine("No claim could be tested: no pair of completed runs.").AppendLine();

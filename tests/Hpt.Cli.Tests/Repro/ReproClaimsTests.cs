@@ -70,4 +70,12 @@ public sealed class ReproClaimsTests
         var e = Assert.Throws<ArgumentException>(() => ReproSelection.Best([low, ("3e-4", Eval("id", 8, 8))]));
         Assert.Contains("validation only", e.Message);
     }
+
+    [Fact]
+    public void A_per_seed_statistic_from_one_seed_is_untested_however_large()
+    {
+        var one = new ReproClaim("c", "a", "entropy", new Hpt.Tasks.Evaluation.PairedBootstrap.Interval(0.3, 0.3, 0.3), Seeds: 1, Problems: 0);
+        Assert.Equal("untested (one seed)", one.Verdict);
+        Assert.Equal("holds", (one with { Seeds = 2 }).Verdict);
+    }
 }
