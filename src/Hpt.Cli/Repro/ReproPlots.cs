@@ -9,7 +9,7 @@ public static class ReproPlots
 {
     public static readonly (string File, string Title, Func<StepMetrics, double> Metric)[] Curves =
     [
-        ("offline_ratio", "Offline data ratio (expert samples / all samples, the paper's Figure 6)", s => s.OfflineSampleRatio),
+        ("offline_ratio", "Offline ratio: expert / all samples (Fig. 6)", s => s.OfflineSampleRatio),
         ("entropy", "Mean token entropy", s => s.Entropy),
         ("response_length", "Mean response length (tokens)", s => s.ResponseLengthMean),
         ("reward", "Training reward (mean over rollouts)", s => s.RewardMean),
@@ -37,7 +37,7 @@ public static class ReproPlots
     public static void Curve(string path, string title, Func<StepMetrics, double> metric, IEnumerable<(string Label, IReadOnlyList<ReproRun> Runs)> series)
     {
         using var plot = new Plot();
-        plot.Title(title + " (mean over seeds, moving average)");
+        plot.Title(title + ", seed mean");
         plot.XLabel("step");
         foreach (var (label, runs) in series)
         {

@@ -157,11 +157,13 @@ public static class ReproReport
     {
         var groups = runs.GroupBy(r => r.Algorithm).OrderBy(g => Array.IndexOf(Order, g.Key)).ToArray();
         md.AppendLine($"### Curves, {strength} base").AppendLine();
+        md.AppendLine("Held-out pass@k for k = 1, 2, 4, ..., n; training curves are the mean over seeds of each step's value, " +
+                      "smoothed by a moving average over a tenth of the steps.").AppendLine();
         var bases = Directory.Exists(Path.Combine(root, "bases"))
             ? Directory.GetDirectories(Path.Combine(root, "bases"), $"{strength}-s*").Select(ReproRun.ReadEvals).Where(e => e.ContainsKey("id")).Select(e => e["id"]).ToArray()
             : [];
         var passFile = $"{strength}-pass_at_k.png";
-        ReproPlots.PassAtK(Path.Combine(plotDir, passFile), $"Held-out (id) pass@k, {strength} base, mean over seeds",
+        ReproPlots.PassAtK(Path.Combine(plotDir, passFile), $"Held-out (id) pass@k, {strength} base, seed mean",
             new[] { ("base model", (IReadOnlyList<ReproEvalResult>)bases) }.Concat(groups.Select(g =>
                 (g.Key, (IReadOnlyList<ReproEvalResult>)g.Where(r => r.Evals.ContainsKey("id")).Select(r => r.Evals["id"]).ToArray()))));
         md.AppendLine($"![pass@k, {strength} base](results/regime-b/{passFile})");
