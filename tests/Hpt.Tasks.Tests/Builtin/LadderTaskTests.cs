@@ -1,6 +1,6 @@
 using Hpt.Tasks.Builtin;
 
-namespace Hpt.Tasks.Tests;
+namespace Hpt.Tasks.Tests.Builtin;
 
 public sealed class LadderTaskTests
 {

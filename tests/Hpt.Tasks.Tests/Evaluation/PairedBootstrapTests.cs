@@ -1,6 +1,6 @@
 using Hpt.Tasks.Evaluation;
 
-namespace Hpt.Tasks.Tests;
+namespace Hpt.Tasks.Tests.Evaluation;
 
 public sealed class PairedBootstrapTests
 {
