@@ -5,8 +5,6 @@ using Akka.Routing;
 using Hpt.Training.Engines;
 using Hpt.Actors.Hosting;
 using Hpt.Actors.Protocol;
-using Hpt.Actors.Verification;
-using Hpt.Actors.Workers;
 
 namespace Hpt.Actors.Cluster;
 
@@ -94,11 +92,10 @@ public sealed class ClusterNode
         if (settings.EffectiveRoles.Contains(ClusterSettings.Verifier))
         {
             var scorer = parts.Scorer ?? throw new ArgumentException("a verifier node needs NodeParts.Scorer", nameof(parts));
-            verifiers = system.ActorOf(VerifierActor.Props(scorer, proxy, parts.VerifierTimeout)
-                .WithRouter(new RoundRobinPool(Math.Max(1, parts.Verifiers))), VerifierPoolName);
+            verifiers = PipelineActors.StartVerifiers(system, scorer, proxy, parts.Verifiers, parts.VerifierTimeout, VerifierPoolName);
         }
 
-        var workers = new List<IActorRef>();
+        IReadOnlyList<IActorRef> workers = [];
         if (settings.Has(ClusterSettings.Rollout))
         {
             if (parts.RolloutEngines.Count == 0) throw new ArgumentException("a rollout node needs at least one rollout engine", nameof(parts));
@@ -107,17 +104,12 @@ public sealed class ClusterNode
                     new ClusterRouterGroupSettings(10_000, [$"/user/{VerifierPoolName}"], allowLocalRoutees: true, useRole: ClusterSettings.Verifier))
                 .Props(), VerifierRouterName);
             var self = cluster.SelfAddress;
-            for (var i = 0; i < parts.RolloutEngines.Count; i++)
-            {
-                var props = RolloutWorkerActor.Props(proxy, router, parts.RolloutEngines[i], $"{self.Host}:{self.Port}/rollout-{i}",
-                    parts.RegisterEvery);
-                workers.Add(system.ActorOf(parts.ComputeDispatcher is null ? props : props.WithDispatcher(parts.ComputeDispatcher), $"rollout-{i}"));
-            }
+            workers = PipelineActors.StartWorkers(system, parts.RolloutEngines, proxy, router, i => $"{self.Host}:{self.Port}/rollout-{i}",
+                parts.ComputeDispatcher, parts.RegisterEvery);
         }
         return new ClusterNode(system, proxy, verifiers, workers);
     }
 
-    /// <summary>Completes when the coordinator reports the run's last step.</summary>
     /// <summary>
     /// Completes when the coordinator reports the run's last step, also after the learner singleton moved to another
     /// node (see <see cref="RunWatcher"/>); fails with <see cref="RunStalledException"/> when the run stalled.
