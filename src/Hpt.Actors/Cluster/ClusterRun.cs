@@ -1,16 +1,11 @@
 using Akka.Actor;
 using Akka.Configuration;
-using Hpt.Actors.Checkpoints;
-using Hpt.Actors.Coordinator;
 using Hpt.Training.Engines;
 using Hpt.Training.Engines.Torch;
 using Hpt.Actors.Hosting;
 using Hpt.Actors.Persistence;
 using Hpt.Actors.Protocol;
 using Hpt.Actors.Settings;
-using Hpt.Core.Configuration;
-using Hpt.Model.Sampling;
-using Hpt.Model.Weights;
 using TorchSharp;
 
 namespace Hpt.Actors.Cluster;

@@ -1,7 +1,6 @@
 using Hpt.Actors.Checkpoints;
 using Hpt.Actors.Coordinator;
 using Hpt.Actors.Settings;
-using Hpt.Core.Gating;
 using Hpt.Model.Weights;
 using Hpt.Training;
 using Hpt.Training.Engines;

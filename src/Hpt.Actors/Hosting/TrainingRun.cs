@@ -1,17 +1,13 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Hpt.Actors.Checkpoints;
+using Hpt.Actors.Persistence;
 using Akka.Actor;
 using Akka.Configuration;
-using Hpt.Actors.Checkpoints;
-using Hpt.Actors.Coordinator;
 using Hpt.Training.Engines;
 using Hpt.Training.Engines.Torch;
-using Hpt.Actors.Persistence;
 using Hpt.Actors.Protocol;
 using Hpt.Actors.Settings;
-using Hpt.Core.Configuration;
-using Hpt.Model.Sampling;
-using Hpt.Model.Weights;
 using Hpt.Tasks.Evaluation;
 using TorchSharp;
 

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Hosting;
 using Hpt.Actors.Hosting;
 using Hpt.Actors.Persistence;
 using Hpt.Actors.Settings;
