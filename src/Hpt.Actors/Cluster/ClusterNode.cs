@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster.Routing;
-using Akka.Cluster.Tools.Singleton;
+using Akka.Cluster.Hosting;
+using Akka.Hosting;
 using Akka.Routing;
 using Hpt.Training.Engines;
 using Hpt.Actors.Hosting;
@@ -43,7 +44,6 @@ public sealed record NodeParts
 public sealed class ClusterNode
 {
     public const string LearnerManagerName = "hpt-learner";
-    public const string LearnerProxyName = "hpt-learner-proxy";
     public const string VerifierPoolName = "hpt-verifiers";
     public const string VerifierRouterName = "hpt-verifier-router";
     private const string SingletonName = "root";
@@ -64,9 +64,28 @@ public sealed class ClusterNode
     public IActorRef? Verifiers { get; }
     public IReadOnlyList<IActorRef> Workers { get; }
 
+    /// <summary>The <see cref="ActorRegistry"/> key of the learner singleton's proxy (every node has one).</summary>
+    public sealed class LearnerSingleton;
+
     /// <summary>
-    /// Starts this node's actors once it is a member (Up) of the cluster: join first (seed nodes in the configuration,
-    /// or <c>Cluster.JoinAsync</c>). Completes when every actor of the node's roles is started.
+    /// Adds the learner singleton to a node's Akka host: on a `learner` node its manager (the singleton, a
+    /// <see cref="LearnerRootActor"/>, runs on the oldest learner node) and a proxy, elsewhere only the proxy; the proxy
+    /// is registered as <see cref="LearnerSingleton"/>.
+    /// </summary>
+    public static AkkaConfigurationBuilder Configure(AkkaConfigurationBuilder builder, ClusterSettings settings, NodeParts parts)
+    {
+        var options = new ClusterSingletonOptions { Role = ClusterSettings.Learner, LogSingletonIdentificationFailure = false };
+        if (!settings.Has(ClusterSettings.Learner))
+            return builder.WithSingletonProxy<LearnerSingleton>(LearnerManagerName, SingletonName, options);
+        var learner = parts.Learner ?? throw new ArgumentException("a learner node needs NodeParts.Learner", nameof(parts));
+        return builder.WithSingleton<LearnerSingleton>(LearnerManagerName, SingletonName,
+            LearnerRootActor.Props(learner, parts.ComputeDispatcher, parts.RecoveryTimeout), options, createProxyToo: true);
+    }
+
+    /// <summary>
+    /// Starts this node's other actors once it is a member (Up) of the cluster: join first (seed nodes in the
+    /// configuration, or <c>Cluster.JoinAsync</c>). The system must come from a host set up with <see cref="Configure"/>.
+    /// Completes when every actor of the node's roles is started.
     /// </summary>
     public static async Task<ClusterNode> StartAsync(ActorSystem system, ClusterSettings settings, NodeParts parts, CancellationToken cancel = default)
     {
@@ -74,19 +93,7 @@ public sealed class ClusterNode
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         cluster.RegisterOnMemberUp(() => up.TrySetResult());
         await up.Task.WaitAsync(cancel);
-
-        if (settings.Has(ClusterSettings.Learner))
-        {
-            var learner = parts.Learner ?? throw new ArgumentException("a learner node needs NodeParts.Learner", nameof(parts));
-            system.ActorOf(ClusterSingletonManager.Props(
-                    LearnerRootActor.Props(learner, parts.ComputeDispatcher, parts.RecoveryTimeout),
-                    PoisonPill.Instance,
-                    ClusterSingletonManagerSettings.Create(system).WithRole(ClusterSettings.Learner).WithSingletonName(SingletonName)),
-                LearnerManagerName);
-        }
-        var proxy = system.ActorOf(ClusterSingletonProxy.Props($"/user/{LearnerManagerName}",
-                ClusterSingletonProxySettings.Create(system).WithRole(ClusterSettings.Learner).WithSingletonName(SingletonName)),
-            LearnerProxyName);
+        var proxy = await ActorRegistry.For(system).GetAsync<LearnerSingleton>(cancel);
 
         IActorRef? verifiers = null;
         if (settings.EffectiveRoles.Contains(ClusterSettings.Verifier))

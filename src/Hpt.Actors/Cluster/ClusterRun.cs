@@ -77,7 +77,7 @@ public static class ClusterRun
 
         var host = await AkkaHost.StartAsync(ClusterSettings.SystemName, config, akka =>
         {
-            akka.WithRunJournal(journal, dir.Path).WithClusterNode(cluster);
+            ClusterNode.Configure(akka.WithRunJournal(journal, dir.Path).WithClusterNode(cluster), cluster, parts);
             if (isLearner) akka.WithRunServices(observer, dir.StatusFile);
         }, ClusterTls.SslSetup(cluster));
         var system = host.System;
