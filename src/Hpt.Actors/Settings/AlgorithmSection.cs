@@ -43,11 +43,16 @@ public static class AlgorithmSection
         var r = new SettingsReader(root, Section);
         var name = r.Choice(AlgorithmSettings.PresetKey, AlgorithmPresets.All.Keys.ToArray());
         var keys = HptConfig.Paths(root.GetConfig(Section) ?? Config.Empty).Where(k => k != AlgorithmSettings.PresetKey).ToArray();
-        foreach (var key in keys.Where(k => AlgorithmSettings.Find(k) is null))
-            throw new SettingsException(r.Key(key),
-                $"unknown key; the keys of {Section} are {AlgorithmSettings.PresetKey}, {string.Join(", ", AlgorithmSettings.Keys.Select(k => k.Name))}");
+        foreach (var key in keys.Where(k => !IsKey(k))) throw new SettingsException(r.Key(key), $"unknown key; {KeyList}");
         return AlgorithmSettings.Apply(AlgorithmPresets.All[name], keys, new Values(r));
     }
+
+    /// <summary>True when <paramref name="name"/> (relative to the section) is the preset or a key of the algorithm.</summary>
+    public static bool IsKey(string name) => name == AlgorithmSettings.PresetKey || AlgorithmSettings.Find(name) is not null;
+
+    /// <summary>The valid keys, for an error about an unknown one.</summary>
+    public static string KeyList =>
+        $"the keys of {Section} are {AlgorithmSettings.PresetKey}, {string.Join(", ", AlgorithmSettings.Keys.Select(k => k.Name))}";
 
     /// <summary>The typed reads of <see cref="AlgorithmSettings.Keys"/>, each checked and named by <see cref="SettingsReader"/>.</summary>
     private sealed class Values(SettingsReader reader) : IAlgorithmValues

@@ -143,4 +143,14 @@ public sealed class AlgorithmSectionTests
         Assert.Equal(key, error.Key);
         Assert.Contains(detail, error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void An_unknown_algorithm_key_is_refused_as_the_configuration_loads_on_every_node()
+    {
+        // A rollout node never builds the algorithm: the typo must be caught where every key is, at load.
+        var error = Assert.Throws<SettingsException>(() => HptConfig.Load(overrides: ["algorithm.gate.gama=0.2"]));
+        Assert.Equal("hpt.algorithm.gate.gama", error.Key);
+        Assert.Contains("gate.gamma", error.Message, StringComparison.Ordinal);
+        HptConfig.Load(overrides: ["algorithm.gate.gamma=0.2", "algorithm.preset=hpt"]);
+    }
 }
