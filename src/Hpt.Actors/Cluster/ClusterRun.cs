@@ -33,7 +33,7 @@ public static class ClusterRun
         if (cluster.Has(ClusterSettings.Rollout))
             foreach (var device in rollout.Devices.Distinct()) StartupChecks.Device("hpt.rollout.devices", device);
         // Only the learner node journals; the others get the in-memory plugin.
-        var journal = isLearner ? settings.Persistence : new PersistenceSettings { Store = JournalStore.Memory };
+        var journal = isLearner ? settings.Persistence : settings.Persistence with { Store = JournalStore.Memory };
         if (isLearner) StartupChecks.Journal(journal, dir.Path);
         // Rollout-only nodes need no data: prompts arrive in messages.
         var policy = PolicyFactory.Create(settings.Model, PromptSettings.Create(config), taskSettings.DemonstrationTokenLimit);

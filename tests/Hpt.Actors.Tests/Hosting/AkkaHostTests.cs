@@ -19,7 +19,7 @@ public sealed class AkkaHostTests
     {
         var config = HptConfig.Load(overrides: ["persistence.store=memory"]);
         await using var host = await AkkaHost.StartAsync("hpt", config,
-            akka => akka.WithRunJournal(new PersistenceSettings { Store = JournalStore.Memory }, Path.GetTempPath()));
+            akka => akka.WithRunJournal(PersistenceSettings.Default with { Store = JournalStore.Memory }, Path.GetTempPath()));
         var akka = host.System.Settings.Config;
 
         Assert.Equal("Hpt.Actors.Hosting.FailFastGuardian, Hpt.Actors", akka.GetString("akka.actor.guardian-supervisor-strategy"));
