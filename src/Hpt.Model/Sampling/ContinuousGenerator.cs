@@ -235,7 +235,10 @@ public sealed class ContinuousGenerator : IDisposable
                 tensor(visible, [m, 1, 1, attend], device: device), cache);
             for (var r = 0; r < m; r++) rows[r].KvLength++;
             inputs.Add(hidden.select(1, 0));
+            Counters.DecodeAttendSlotSteps += (long)m * attend;
+            Counters.DecodeKvSlotSteps += rows.Take(m).Sum(r => (long)r.KvLength);
         }
+        var forwardEnd = clock.Elapsed.TotalSeconds;
         Tensor logits;
         if (m == n) logits = model.LmHead(inputs[0]);
         else
@@ -247,7 +250,12 @@ public sealed class ContinuousGenerator : IDisposable
             for (var r = 0; r < n; r++) pick[r] = r < m ? r : m + rows[r].Fresh;
             if (fresh.Count != n - m) logits = logits.index_select(0, tensor(pick, device: model.Device));
         }
-        Sample(logits.to(ScalarType.Float32), rows);
+        logits = logits.to(ScalarType.Float32);
+        var headEnd = clock.Elapsed.TotalSeconds;
+        Sample(logits, rows);
+        Counters.DecodeForwardSeconds += forwardEnd;
+        Counters.LmHeadSeconds += headEnd - forwardEnd;
+        Counters.SampleSeconds += clock.Elapsed.TotalSeconds - headEnd;
         for (var r = m; r < n; r++) rows[r].Fresh = -1;
         Counters.DecodeSteps++;
         Counters.DecodeRows += n;
