@@ -113,7 +113,7 @@ public sealed class RolloutWorkerActorTests(ITestOutputHelper output) : TestKit(
     public async Task Over_provisioned_worker_keeps_decoding_a_carried_over_prompt_across_the_step_and_nothing_is_issued_twice()
     {
         // A real coordinator (B 2, eta 0, one extra prompt) feeding a continuous worker with three slots.
-        var settings = new PipelineSettings { PromptsPerStep = 2, SamplesPerPrompt = 2, MaxStaleness = 0, TotalSteps = 2, OverProvision = 1 };
+        var settings = PipelineSettings.Default with { PromptsPerStep = 2, SamplesPerPrompt = 2, MaxStaleness = 0, TotalSteps = 2, OverProvision = 1 };
         var coordinator = Sys.ActorOf(CoordinatorActor.Props("op-worker", settings, Fixtures.Problems(10), seed: 1));
         var verifiers = CreateTestProbe();
         var release = false;
