@@ -144,7 +144,7 @@ public static class PipelineBenchmark
         var rollout = (Func<IRolloutEngine>)(() => new TimedRolloutEngine(setup.NewRolloutEngine(), timeline));
         var parts = new PipelineParts($"bench-{schedule.Name}-{repeat}", setup.Seed, settings, setup.Problems, [rollout],
             new TimedLearnerEngine(learner, timeline), setup.Scorer, gate);
-        var akka = PersistenceConfig.Build(new PersistenceSettings { Store = JournalStore.Memory }, Path.GetTempPath())
+        var akka = PersistenceConfig.Build(PersistenceSettings.Default with { Store = JournalStore.Memory }, Path.GetTempPath())
             .WithFallback(setup.Config);
         var system = ActorSystem.Create("hpt-bench", akka);
         try
