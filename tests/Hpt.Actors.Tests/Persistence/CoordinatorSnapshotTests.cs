@@ -185,7 +185,7 @@ public sealed class CoordinatorSnapshotTests : IDisposable
     public async Task Prompt_set_aside_before_a_snapshot_stays_set_aside_and_replaced_after_a_restart(string store)
     {
         var runId = Guid.NewGuid().ToString("N");
-        var settings = new PipelineSettings { PromptsPerStep = 2, MaxStaleness = 0, TotalSteps = 2, MaxAttempts = 1 };
+        var settings = PipelineSettings.Default with { PromptsPerStep = 2, MaxStaleness = 0, TotalSteps = 2, MaxAttempts = 1 };
         var everyStep = new SnapshotPolicy(EverySteps: 1, KeepCheckpoints: 2);
         IActorRef StartOne(ActorSystem sys) => sys.ActorOf(CoordinatorActor.Props(runId, settings, Fixtures.Problems(7), seed: 4, snapshots: everyStep));
         async Task<GenerateRollouts> Issue(ActorSystem sys, IActorRef coordinator, TestProbeLike worker)

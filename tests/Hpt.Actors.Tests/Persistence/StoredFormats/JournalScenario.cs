@@ -21,7 +21,7 @@ public static class JournalScenario
 {
     public const string RunId = "stored-formats";
 
-    public static readonly PipelineSettings Settings = new() { PromptsPerStep = 2, MaxStaleness = 1, TotalSteps = 40, MaxAttempts = 2 };
+    public static readonly PipelineSettings Settings = PipelineSettings.Default with { PromptsPerStep = 2, MaxStaleness = 1, TotalSteps = 40, MaxAttempts = 2 };
 
     public static readonly SnapshotPolicy Snapshots = new(EverySteps: 4, KeepCheckpoints: 3);
 

@@ -27,7 +27,7 @@ public sealed class V1JournalFixtureTests : IDisposable
     public async Task Journal_written_in_v1_resumes_as_the_build_that_wrote_it_resumed()
     {
         File.Copy(Path.Combine(Here(), "v1-journal.db"), Path.Combine(_runDir, "journal.db"));
-        var config = PersistenceConfig.Build(new PersistenceSettings { Store = JournalStore.Sqlite }, _runDir)
+        var config = PersistenceConfig.Build(PersistenceSettings.Default with { Store = JournalStore.Sqlite }, _runDir)
             .WithFallback(ConfigurationFactory.ParseString("akka.loglevel = WARNING"));
         using var sys = ActorSystem.Create("v1", config);
         try
