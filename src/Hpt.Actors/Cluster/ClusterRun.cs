@@ -40,6 +40,11 @@ public static class ClusterRun
         if (isLearner) StartupChecks.Device("hpt.learner.device", learnerSettings.Device);
         if (cluster.Has(ClusterSettings.Rollout))
             foreach (var device in rollout.Devices.Distinct()) StartupChecks.Device("hpt.rollout.devices", device);
+        if (isLearner) // the learner writes the journal, checkpoints and weight files; other nodes only read
+        {
+            StorageCheck.Writable("hpt.run.dir", dir.Path, run.MinFreeSpace);
+            StorageCheck.Writable("hpt.cluster.weights-dir", cluster.ResolveWeightsDirectory(dir.Path), run.MinFreeSpace);
+        }
         var journal = isLearner
             ? StartupChecks.Journal(PersistenceSettings.Create(config), dir.Path)
             : ConfigurationFactory.ParseString("akka.persistence.journal.plugin = \"akka.persistence.journal.inmem\"");

@@ -45,6 +45,7 @@ public static class TrainingRun
         foreach (var device in rollout.Devices.Distinct()) StartupChecks.Device("hpt.rollout.devices", device);
         var dir = new RunDirectory(run.Directory);
         var resuming = !dir.IsNew;
+        StorageCheck.Writable("hpt.run.dir", dir.Path, run.MinFreeSpace);
         var journal = StartupChecks.Journal(persistence, dir.Path);
         var policy = PolicyFactory.Create(modelSettings, PromptSettings.Create(config), taskSettings.DemonstrationTokenLimit);
         var task = TrainingTask.Create(taskSettings, run.Seed, policy.Codec);
