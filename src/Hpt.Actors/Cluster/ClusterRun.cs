@@ -95,7 +95,8 @@ public static class ClusterRun
             var failure = RunFailureWatch.Start(system);
             var member = Akka.Cluster.Cluster.Get(system);
             if (cluster.SeedNodes.Count == 0) await member.JoinAsync(member.SelfAddress, cancel);
-            observer.Message($"node {member.SelfAddress} [{string.Join(", ", cluster.EffectiveRoles)}]; weights in {weights.Directory}");
+            observer.Message($"node {member.SelfAddress} [{string.Join(", ", cluster.PlayedRoles)}]; " +
+                             $"hpt {NodeAdmission.Version}; weights in {weights.Directory}");
             if (isLearner)
             {
                 system.ActorOf(ProgressForwarder.Props(observer), "progress");
@@ -104,6 +105,7 @@ public static class ClusterRun
             var node = await failure.Guard(ClusterNode.StartAsync(system, cluster, parts, cancel));
             observer.Message("joined the cluster");
             if (!isLearner) system.ActorOf(LearnerPresence.Props(), "learner-presence");
+            system.ActorOf(AdmissionGuard.Props(), "admission-guard"); // a node of another build or settings leaves
             // Downed by the split-brain resolver (e.g. the learner side became unreachable): the system terminates by itself.
             var removed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
             member.RegisterOnMemberRemoved(() => removed.TrySetResult(
