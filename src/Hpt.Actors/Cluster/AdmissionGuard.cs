@@ -40,7 +40,7 @@ public sealed class AdmissionGuard : ReceiveActor, IWithTimers
             {
                 // The newcomer sees the same mismatch and leaves by itself with its own error line; downing it is the
                 // fallback for one that does not (another build), after it had the time to.
-                log.Warning("node {0} [{1}] joined with another {2}; it gets no work and is removed from the cluster",
+                log.Warning("node {0} [{1}] does not match this node: the {2} differ; it gets no work and is removed from the cluster",
                     member.Address, Functional(member), mismatch);
                 Timers.StartSingleTimer(member.UniqueAddress, new DownIfStillMember(member.UniqueAddress), LeaveGrace);
             }
