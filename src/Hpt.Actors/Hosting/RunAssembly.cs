@@ -32,7 +32,7 @@ public static class RunAssembly
 
     /// <summary>What a rollout of this policy can hold: ids of the model's vocabulary, a prompt within its context.</summary>
     public static IntakeLimits Intake(PolicyFactory policy, RolloutSettings rollout) =>
-        new(policy.Config.VocabSize, policy.Config.MaxPositionEmbeddings, rollout.MaxNewTokens);
+        new(policy.Config.VocabSize, policy.Config.MaxPositionEmbeddings, rollout.MaxNewTokens) { EncodePrompt = policy.Codec.EncodePrompt };
 
     /// <summary>Start-up lines about the data (warnings included) and the summary for the report.</summary>
     public static void ReportData(TrainingTask task, TaskSettings settings, IRunObserver observer)
