@@ -2,7 +2,10 @@ using Hpt.Actors.Settings;
 
 namespace Hpt.Actors.Cluster;
 
-/// <summary>`hpt.cluster`: which roles this node plays, how it finds the cluster, and where weight files live.</summary>
+/// <summary>
+/// `hpt.cluster`: which roles this node plays, how it finds the cluster, and where weight files live. Every default is
+/// in hocon/cluster.conf: each member is required, so no value is taken from code.
+/// </summary>
 public sealed record ClusterSettings
 {
     public const string Learner = "learner";
@@ -12,28 +15,31 @@ public sealed record ClusterSettings
     /// <summary>Every node of one training cluster uses this ActorSystem name (seed addresses contain it).</summary>
     public const string SystemName = "hpt";
 
-    public IReadOnlyList<string> Roles { get; init; } = [Learner, Rollout, Verifier];
-    public IReadOnlyList<string> SeedNodes { get; init; } = [];
-    public string Hostname { get; init; } = "127.0.0.1";
-    public int Port { get; init; }
+    public required IReadOnlyList<string> Roles { get; init; }
+    public required IReadOnlyList<string> SeedNodes { get; init; }
+    public required string Hostname { get; init; }
+    public required int Port { get; init; }
     /// <summary>Empty: the run directory's `weights` folder (fine when every node shares one machine or file system).</summary>
-    public string WeightsDirectory { get; init; } = "";
-    public int KeepWeights { get; init; } = 3;
-    public bool LearnerHostsVerifiers { get; init; } = true;
-    public TimeSpan StableAfter { get; init; } = TimeSpan.FromSeconds(20);
+    public required string WeightsDirectory { get; init; }
+    public required int KeepWeights { get; init; }
+    public required bool LearnerHostsVerifiers { get; init; }
+    public required TimeSpan StableAfter { get; init; }
     /// <summary>keep-majority counts only nodes with this role (empty: every node).</summary>
-    public string MajorityRole { get; init; } = Learner;
-    public TimeSpan AcceptableHeartbeatPause { get; init; } = TimeSpan.FromSeconds(10);
-    public long MaximumFrameSize { get; init; } = 8L * 1024 * 1024;
+    public required string MajorityRole { get; init; }
+    public required TimeSpan AcceptableHeartbeatPause { get; init; }
+    public required long MaximumFrameSize { get; init; }
 
     /// <summary>Mutual TLS of the transport; null = plain TCP (loopback only unless <see cref="Insecure"/>).</summary>
-    public ClusterTlsSettings? Tls { get; init; }
+    public required ClusterTlsSettings? Tls { get; init; }
 
     /// <summary>hpt.cluster.insecure: allow a node that reaches other machines without TLS.</summary>
-    public bool Insecure { get; init; }
+    public required bool Insecure { get; init; }
 
     /// <summary>The address scheme of this transport: <c>akka.ssl.tcp</c> with TLS, <c>akka.tcp</c> without.</summary>
     public string Scheme => Tls is null ? "akka.tcp" : "akka.ssl.tcp";
+
+    /// <summary>The settings hocon/ gives with nothing overridden (every role on one loopback node).</summary>
+    public static ClusterSettings Default => Create(HptConfig.Reference);
 
     public bool Has(string role) => Roles.Contains(role, StringComparer.Ordinal);
 
@@ -63,9 +69,9 @@ public sealed record ClusterSettings
         if ((certificate.Length == 0) != (key.Length == 0))
             throw new SettingsException(r.Key(certificate.Length == 0 ? "tls.certificate" : "tls.key"),
                 "is empty: TLS needs both the certificate and its private key");
-        var tls = certificate.Length == 0
-            ? null
-            : new ClusterTlsSettings(certificate, key, r.StringList("tls.trusted-thumbprints").Select(t => t.Replace(":", "").Trim()).ToArray());
+        // Read with or without TLS, so a bad list is an error even before the certificate is set.
+        var trusted = r.StringList("tls.trusted-thumbprints").Select(t => t.Replace(":", "").Trim()).ToArray();
+        var tls = certificate.Length == 0 ? null : new ClusterTlsSettings(certificate, key, trusted);
         var scheme = tls is null ? "akka.tcp" : "akka.ssl.tcp";
         var seeds = r.StringList("seed-nodes");
         foreach (var seed in seeds)
@@ -84,7 +90,7 @@ public sealed record ClusterSettings
             StableAfter = r.Duration("stable-after"),
             MajorityRole = r.String("majority-role").Trim(),
             AcceptableHeartbeatPause = r.Duration("acceptable-heartbeat-pause"),
-            MaximumFrameSize = ReadBytes(root, r.Key("maximum-frame-size")),
+            MaximumFrameSize = r.Bytes("maximum-frame-size", min: 128_000, max: int.MaxValue),
             Tls = tls,
             Insecure = r.Bool("insecure"),
             AdmissionRoles = NodeAdmission.Roles(root, roles.Contains(Learner)),
@@ -117,11 +123,4 @@ public sealed record ClusterSettings
     private static bool IsLoopback(string host) =>
         host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
         || (System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var ip) && System.Net.IPAddress.IsLoopback(ip));
-
-    private static long ReadBytes(Akka.Configuration.Config root, string key)
-    {
-        var v = root.GetByteSize(key) ?? throw new SettingsException(key, "is missing");
-        if (v < 128_000 || v > int.MaxValue) throw new SettingsException(key, $"{v} bytes is out of range [128000, {int.MaxValue}]");
-        return v;
-    }
 }

@@ -79,7 +79,7 @@ public sealed class RunDirectory
         foreach (var path in HptConfig.Paths(config).Where(p => FingerprintSections.Any(s => p == s || p.StartsWith(s + ".", StringComparison.Ordinal))))
             result[path] = config.GetValue(path).ToString();
         result[RunIdKey] = RunSettings.Create(config).Id;
-        var data = config.GetString("hpt.task.name", "");
+        var data = new SettingsReader(config, "hpt.task").String("name");
         if (File.Exists(data)) result[DataFileKey] = DataFileFingerprint.Of(data);
         return result;
     }

@@ -13,24 +13,27 @@ public enum JournalStore
     PostgreSql,
 }
 
-/// <summary>Where the coordinator's journal and snapshots live (`hpt.persistence`).</summary>
+/// <summary>Where the coordinator's journal and snapshots live (`hpt.persistence`; every default in hocon/persistence.conf).</summary>
 public sealed record PersistenceSettings
 {
     /// <summary>hpt.persistence.store: memory | sqlite | postgresql.</summary>
-    public JournalStore Store { get; init; } = JournalStore.Sqlite;
+    public required JournalStore Store { get; init; }
 
     /// <summary>
     /// hpt.persistence.connection-string. For sqlite, empty means `journal.db` in the run directory. For postgresql it
     /// is required; `env:NAME` reads it from the environment variable NAME so secrets stay out of committed files.
     /// </summary>
-    public string ConnectionString { get; init; } = "";
+    public required string ConnectionString { get; init; }
 
     /// <summary>
     /// hpt.persistence.snapshot-every-steps: the coordinator saves a snapshot of its state every this many steps and
     /// deletes the journal events and older snapshots it covers, so the journal and a resume stay the same size
     /// however long the run is. 0 = never (the journal keeps every event).
     /// </summary>
-    public int SnapshotEverySteps { get; init; } = 10;
+    public required int SnapshotEverySteps { get; init; }
+
+    /// <summary>The settings hocon/ gives with nothing overridden (tests start from it with <c>with</c>).</summary>
+    public static PersistenceSettings Default => Create(HptConfig.Reference);
 
     public static PersistenceSettings Create(Config root)
     {

@@ -9,7 +9,9 @@ namespace Hpt.Actors.Settings;
 /// </summary>
 public static class AlgorithmSection
 {
-    public const string Prefix = "hpt.algorithm.";
+    public const string Section = "hpt.algorithm";
+
+    public const string Prefix = Section + ".";
 
     /// <summary>The algorithm as this configuration's pipeline runs it, checked against the pipeline (<see cref="AlgorithmPipelineCheck"/>).</summary>
     public static AlgorithmConfig Create(Config root)
@@ -32,21 +34,35 @@ public static class AlgorithmSection
     public static bool SamplesCanBeStale(PipelineSettings pipeline) =>
         pipeline.MaxStaleness > 0 || pipeline.StaleSamples == StaleSampleHandling.Train;
 
-    /// <summary>The preset and the user's overrides, as written (auto values unresolved).</summary>
+    /// <summary>
+    /// The preset and the keys set next to it, as written (auto values unresolved). Each key is read with its own type
+    /// (<see cref="AlgorithmSettings.Keys"/>), so a bad value or an unknown key is an error naming it.
+    /// </summary>
     public static AlgorithmConfig Read(Config root)
     {
-        var section = root.GetConfig("hpt.algorithm") ?? Config.Empty;
-        var settings = HptConfig.Paths(section)
-            .Select(path => new KeyValuePair<string, string>("algorithm." + path, section.GetString(path)))
-            .ToArray();
-        try
-        {
-            return AlgorithmSettings.FromSettings(settings);
-        }
-        catch (Exception e) when (e is ArgumentException or FormatException)
-        {
-            var key = settings.Select(s => s.Key).FirstOrDefault(k => e.Message.Contains(k, StringComparison.Ordinal)) ?? "algorithm";
-            throw new SettingsException("hpt." + key, e.Message);
-        }
+        var r = new SettingsReader(root, Section);
+        var name = r.Choice(AlgorithmSettings.PresetKey, AlgorithmPresets.All.Keys.ToArray());
+        var keys = HptConfig.Paths(root.GetConfig(Section) ?? Config.Empty).Where(k => k != AlgorithmSettings.PresetKey).ToArray();
+        foreach (var key in keys.Where(k => !IsKey(k))) throw new SettingsException(r.Key(key), $"unknown key; {KeyList}");
+        return AlgorithmSettings.Apply(AlgorithmPresets.All[name], keys, new Values(r));
+    }
+
+    /// <summary>True when <paramref name="name"/> (relative to the section) is the preset or a key of the algorithm.</summary>
+    public static bool IsKey(string name) => name == AlgorithmSettings.PresetKey || AlgorithmSettings.Find(name) is not null;
+
+    /// <summary>The valid keys, for an error about an unknown one.</summary>
+    public static string KeyList =>
+        $"the keys of {Section} are {AlgorithmSettings.PresetKey}, {string.Join(", ", AlgorithmSettings.Keys.Select(k => k.Name))}";
+
+    /// <summary>The typed reads of <see cref="AlgorithmSettings.Keys"/>, each checked and named by <see cref="SettingsReader"/>.</summary>
+    private sealed class Values(SettingsReader reader) : IAlgorithmValues
+    {
+        public double Number(string key) => reader.Double(key);
+
+        public long Integer(string key, long min, long max) => reader.Long(key, min, max);
+
+        public string Text(string key) => reader.String(key);
+
+        public string Choice(string key, IReadOnlyList<string> values) => reader.Choice(key, values);
     }
 }

@@ -89,8 +89,12 @@ public static class HptConfig
         var known = new HashSet<string>(Paths(Reference), StringComparer.Ordinal);
         foreach (var path in Paths(layer).Where(p => p.StartsWith("hpt.", StringComparison.Ordinal)))
         {
-            // hpt.algorithm.* is checked by the algorithm's own key list (AlgorithmSection), which knows every preset field.
-            if (path.StartsWith(AlgorithmSection.Prefix, StringComparison.Ordinal)) continue;
+            // hpt.algorithm holds only the preset in hocon/: its other keys are the algorithm's own list (every preset field).
+            if (path.StartsWith(AlgorithmSection.Prefix, StringComparison.Ordinal))
+            {
+                if (AlgorithmSection.IsKey(path[AlgorithmSection.Prefix.Length..])) continue;
+                throw new SettingsException(path, $"unknown key (in {source}); {AlgorithmSection.KeyList}");
+            }
             if (known.Contains(path) || known.Any(k => k.StartsWith(path + ".", StringComparison.Ordinal))) continue;
             var hint = Suggest(path, known);
             throw new SettingsException(path, $"unknown key (in {source}){(hint is null ? "" : $"; did you mean '{hint}'?")}");

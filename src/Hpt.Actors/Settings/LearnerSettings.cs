@@ -9,7 +9,7 @@ public sealed record LearnerSettings(
     double Beta2,
     int MiniBatches,
     int MicroBatchTokens,
-    bool ActivationCheckpointing = false)
+    bool ActivationCheckpointing)
 {
     /// <summary>What the trainer needs of these settings.</summary>
     public Hpt.Training.TrainerOptions Trainer => new(LearningRate, WeightDecay, Beta1, Beta2, MiniBatches, MicroBatchTokens, ActivationCheckpointing);

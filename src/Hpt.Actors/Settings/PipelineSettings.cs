@@ -1,48 +1,61 @@
 namespace Hpt.Actors.Settings;
 
-/// <summary>How the pipeline schedules work. Built from the `hpt.pipeline` HOCON section (see hocon/pipeline.conf).</summary>
+/// <summary>
+/// How the pipeline schedules work. Built from the `hpt.pipeline` HOCON section (see hocon/pipeline.conf), which holds
+/// every default: each member is required, so no value is taken from code.
+/// </summary>
 public sealed record PipelineSettings
 {
     /// <summary>hpt.pipeline.prompts-per-step: prompts whose rows make one training step (B).</summary>
-    public int PromptsPerStep { get; init; } = 8;
+    public required int PromptsPerStep { get; init; }
 
     /// <summary>hpt.pipeline.samples-per-prompt: rollouts per prompt (n); the gate's accuracy P is measured on them.</summary>
-    public int SamplesPerPrompt { get; init; } = 8;
+    public required int SamplesPerPrompt { get; init; }
 
     /// <summary>hpt.pipeline.max-staleness: eta, how many policy versions a sample may lag (0 = synchronous on-policy).</summary>
-    public int MaxStaleness { get; init; } = 1;
+    public required int MaxStaleness { get; init; }
 
     /// <summary>hpt.pipeline.total-steps: training steps of the run.</summary>
-    public long TotalSteps { get; init; } = 10;
+    public required long TotalSteps { get; init; }
 
     /// <summary>hpt.pipeline.stale-samples: "requeue" (issue the prompt again) or "train" (train with truncated importance weights).</summary>
-    public StaleSampleHandling StaleSamples { get; init; } = StaleSampleHandling.Requeue;
+    public required StaleSampleHandling StaleSamples { get; init; }
 
     /// <summary>hpt.pipeline.verifier-timeout: a check slower than this scores 0 with a warning.</summary>
-    public TimeSpan VerifierTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    public required TimeSpan VerifierTimeout { get; init; }
 
     /// <summary>hpt.pipeline.verifiers: size of the verifier pool.</summary>
-    public int Verifiers { get; init; } = 2;
+    public required int Verifiers { get; init; }
 
     /// <summary>
     /// hpt.pipeline.work-timeout: an issued prompt whose verified group has not come back after this long (a verifier
     /// node died with the check in flight, a message was lost on a partition) is issued again, with a journaled event.
     /// </summary>
-    public TimeSpan WorkTimeout { get; init; } = TimeSpan.FromMinutes(30);
+    public required TimeSpan WorkTimeout { get; init; }
 
     /// <summary>hpt.pipeline.stall-warning: no step completed for this long prints what every role is doing.</summary>
-    public TimeSpan StallWarning { get; init; } = TimeSpan.FromMinutes(15);
+    public required TimeSpan StallWarning { get; init; }
 
     /// <summary>hpt.pipeline.stall-abort: no step for this long stops the run with an error and a checkpoint (zero = never).</summary>
-    public TimeSpan StallAbort { get; init; } = TimeSpan.FromHours(2);
+    public required TimeSpan StallAbort { get; init; }
+
     /// <summary>hpt.pipeline.max-attempts: failed generations of one prompt before it is set aside (or the run fails).</summary>
-    public int MaxAttempts { get; init; } = 5;
+    public required int MaxAttempts { get; init; }
 
     /// <summary>hpt.pipeline.after-max-attempts: what happens to a prompt that used up its attempts.</summary>
-    public MaxAttemptsAction AfterMaxAttempts { get; init; } = MaxAttemptsAction.SetAside;
+    public required MaxAttemptsAction AfterMaxAttempts { get; init; }
 
-    /// <summary>hpt.pipeline.dispatcher: dispatcher of the blocking tensor actors (rollout workers, learner).</summary>
-    public string ComputeDispatcher { get; init; } = "hpt.compute-dispatcher";
+    /// <summary>
+    /// The dispatcher of the blocking tensor actors (rollout workers, learner): hocon/akka.conf's
+    /// <c>hpt.compute-dispatcher</c>, which Akka reads when an actor is created on it. Not a setting: the name is fixed.
+    /// </summary>
+    public const string ComputeDispatcherPath = "hpt.compute-dispatcher";
+
+    /// <inheritdoc cref="ComputeDispatcherPath"/>
+    public string ComputeDispatcher => ComputeDispatcherPath;
+
+    /// <summary>The settings hocon/ gives with nothing overridden (tests and benchmarks start from it with <c>with</c>).</summary>
+    public static PipelineSettings Default => Create(HptConfig.Reference);
 
     public static PipelineSettings Create(Akka.Configuration.Config root)
     {

@@ -1,11 +1,10 @@
-using Hpt.Model.Tokenizers;
-
 namespace Hpt.Actors.Settings;
 
 /// <summary>`hpt.task.chat-template` and `hpt.task.system-prompt`: how prompts are rendered for a model folder.</summary>
 public sealed record PromptSettings(string ChatTemplate, string SystemPrompt)
 {
-    public static PromptSettings Default { get; } = new("auto", PromptFormat.PaperSystemPrompt);
+    /// <summary>The settings hocon/ gives with nothing overridden: the folder's chat template and the paper's system prompt.</summary>
+    public static PromptSettings Default => Create(HptConfig.Reference);
 
     public static PromptSettings Create(Akka.Configuration.Config root)
     {

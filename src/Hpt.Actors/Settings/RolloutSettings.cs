@@ -9,23 +9,26 @@ namespace Hpt.Actors.Settings;
 /// </summary>
 public sealed record RolloutSettings(IReadOnlyList<string> Devices, double Temperature, double TopP, int TopK, int MaxNewTokens)
 {
+    /// <summary>The settings hocon/ gives with nothing overridden (no model folder: plain sampling 1, 1, 0).</summary>
+    public static RolloutSettings Default => Create(HptConfig.Reference);
+
     /// <summary>The keys whose value came from generation_config.json (for the start-up line).</summary>
     public IReadOnlyList<string> FromGenerationConfig { get; init; } = [];
 
     /// <summary>hpt.rollout.batching: continuous (several prompts in one decode batch) or group (one prompt at a time).</summary>
-    public RolloutBatching Batching { get; init; } = RolloutBatching.Continuous;
+    public required RolloutBatching Batching { get; init; }
 
     /// <summary>hpt.rollout.max-sequences: sequences in flight per worker (continuous batching).</summary>
-    public int MaxSequences { get; init; } = 32;
+    public required int MaxSequences { get; init; }
 
     /// <summary>hpt.rollout.max-prompt-tokens: longest prompt a slot holds; longer ones are generated alone.</summary>
-    public int MaxPromptTokens { get; init; } = 256;
+    public required int MaxPromptTokens { get; init; }
 
     /// <summary>hpt.rollout.prefill-chunk-tokens: prompt tokens prefilled between two decode steps.</summary>
-    public int PrefillChunkTokens { get; init; } = 128;
+    public required int PrefillChunkTokens { get; init; }
 
     /// <summary>hpt.rollout.kv-after-update: keep or recompute a running sequence's KV cache when the weights change.</summary>
-    public KvAfterUpdate KvAfterUpdate { get; init; } = KvAfterUpdate.Keep;
+    public required KvAfterUpdate KvAfterUpdate { get; init; }
 
     public static RolloutSettings Create(Akka.Configuration.Config root)
     {

@@ -4,7 +4,7 @@ namespace Hpt.Actors.Settings;
 public sealed record RunSettings(string Id, string Directory, int Seed, int TorchThreads)
 {
     /// <summary>hpt.run.allow-empty-journal: start again from step 0 although the directory has later checkpoints.</summary>
-    public bool AllowEmptyJournal { get; init; }
+    public required bool AllowEmptyJournal { get; init; }
 
     /// <summary>hpt.run.min-free-space: bytes that must be free in the run and weights directories at start.</summary>
     public long MinFreeSpace { get; init; } = 1L << 30;

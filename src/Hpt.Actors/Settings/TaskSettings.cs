@@ -12,7 +12,7 @@ public sealed record TaskSettings(string Name, int TrainSize, int EvalSize, int 
     public const int DemoWarmupSteps = 300;
 
     /// <summary>hpt.task.eval-protocol: small or paper (<see cref="Hpt.Actors.Hosting.EvaluationChoice.ForTraining"/>).</summary>
-    public string EvalProtocol { get; init; } = "small";
+    public required string EvalProtocol { get; init; }
 
     /// <summary>True when <see cref="Name"/> is a file rather than a built-in task.</summary>
     public bool IsDataFile => !Hpt.Tasks.Builtin.BuiltinTasks.Names.Contains(Name, StringComparer.OrdinalIgnoreCase);

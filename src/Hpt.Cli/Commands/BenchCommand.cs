@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Hpt.Actors.Benchmarks;
+using Hpt.Benchmarks;
 
 namespace Hpt.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
-using Hpt.Model.Benchmarks;
+using Hpt.Benchmarks;
 using Hpt.Model.Scoring;
 using static TorchSharp.torch;
 

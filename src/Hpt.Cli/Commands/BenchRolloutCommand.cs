@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Hpt.Model.Benchmarks;
+using Hpt.Benchmarks;
 
 namespace Hpt.Cli.Commands;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Hpt.Model.Diagnostics;
+using Hpt.Diagnostics;
 
 namespace Hpt.Cli.Commands;
 

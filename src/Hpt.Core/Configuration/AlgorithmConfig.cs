@@ -3,7 +3,7 @@ using Hpt.Core.Upge;
 namespace Hpt.Core.Configuration;
 
 /// <summary>
-/// Every knob of an algorithm (keys <c>algorithm.*</c>, listed with their meaning in <see cref="AlgorithmSettings"/>).
+/// Every knob of an algorithm (keys <c>hpt.algorithm.*</c>, listed with their meaning in <see cref="AlgorithmSettings"/>).
 /// A preset is one of these (<see cref="AlgorithmPresets"/>); a new algorithm is a new record, not new code.
 /// The defaults are GRPO with a PPO clip, which no preset relies on: every preset states its parts.
 /// </summary>

@@ -14,10 +14,6 @@ public static class AlgorithmFactory
         return new Algorithm(config, Gate(config, advantage), advantage, Loss(config), GradientGuard(config));
     }
 
-    /// <summary>Creates from a preset name or key = value settings (see <see cref="AlgorithmSettings"/>).</summary>
-    public static Algorithm Create(IEnumerable<KeyValuePair<string, string>> settings) =>
-        Create(AlgorithmSettings.FromSettings(settings));
-
     public static IAdvantageEstimator Advantage(AlgorithmConfig c) => c.Advantage switch
     {
         AdvantageKind.Sft => new ConstantAdvantage(),

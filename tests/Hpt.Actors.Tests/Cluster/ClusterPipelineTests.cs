@@ -20,7 +20,7 @@ public sealed class ClusterPipelineTests(ITestOutputHelper output) : ClusterSpec
     [Fact]
     public async Task A_rollout_node_crash_loses_no_prompt_and_a_late_node_gets_the_current_policy_and_work()
     {
-        var settings = new PipelineSettings { PromptsPerStep = 3, SamplesPerPrompt = 2, MaxStaleness = 1, TotalSteps = 8 };
+        var settings = PipelineSettings.Default with { PromptsPerStep = 3, SamplesPerPrompt = 2, MaxStaleness = 1, TotalSteps = 8 };
         var store = new SharedWeightStore(Weights, keep: 3);
         var learner = new CountingLearnerEngine();
         var victimBusy = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -97,7 +97,7 @@ public sealed class ClusterPipelineTests(ITestOutputHelper output) : ClusterSpec
     [Fact]
     public async Task One_node_with_every_role_trains_the_run_through_weight_files()
     {
-        var settings = new PipelineSettings { PromptsPerStep = 2, SamplesPerPrompt = 2, MaxStaleness = 0, TotalSteps = 3 };
+        var settings = PipelineSettings.Default with { PromptsPerStep = 2, SamplesPerPrompt = 2, MaxStaleness = 0, TotalSteps = 3 };
         var store = new SharedWeightStore(Weights, keep: 2);
         var learner = new CountingLearnerEngine();
         var engines = new[] { new FileCheckingRolloutEngine(), new FileCheckingRolloutEngine() };

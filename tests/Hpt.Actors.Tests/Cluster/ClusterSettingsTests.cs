@@ -117,7 +117,7 @@ public sealed class ClusterSettingsTests
     [Fact]
     public void The_akka_configuration_has_the_downing_frame_size_and_serialization_lock_down()
     {
-        var config = ClusterConfig.Build(new ClusterSettings { Roles = ["rollout"], SeedNodes = ["akka.tcp://hpt@10.0.0.1:4053"], MaximumFrameSize = 4_000_000 });
+        var config = ClusterConfig.Build(ClusterSettings.Default with { Roles = ["rollout"], SeedNodes = ["akka.tcp://hpt@10.0.0.1:4053"], MaximumFrameSize = 4_000_000 });
         Assert.Equal("cluster", config.GetString("akka.actor.provider"));
         Assert.Equal(4_000_000, config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size"));
         Assert.Equal("keep-majority", config.GetString("akka.cluster.split-brain-resolver.active-strategy"));

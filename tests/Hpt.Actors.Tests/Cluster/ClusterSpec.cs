@@ -27,7 +27,7 @@ public abstract class ClusterSpec(ITestOutputHelper output) : IAsyncLifetime
     protected readonly string Weights = Path.Combine(Path.GetTempPath(), $"hpt-cluster-{Guid.NewGuid():N}");
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
-    protected static readonly ClusterSettings Base = new()
+    protected static readonly ClusterSettings Base = ClusterSettings.Default with
     {
         Port = 0,
         StableAfter = TimeSpan.FromSeconds(3),

@@ -21,10 +21,10 @@ public sealed class LearnerFailoverTests(ITestOutputHelper output) : ClusterSpec
     [Fact]
     public async Task When_the_learner_node_dies_the_singleton_resumes_on_the_next_learner_node_from_the_shared_journal()
     {
-        var settings = new PipelineSettings { PromptsPerStep = 3, SamplesPerPrompt = 2, MaxStaleness = 1, TotalSteps = 6 };
+        var settings = PipelineSettings.Default with { PromptsPerStep = 3, SamplesPerPrompt = 2, MaxStaleness = 1, TotalSteps = 6 };
         var store = new SharedWeightStore(Weights, keep: 3);
         // One journal both learner nodes reach (PostgreSQL across machines; a SQLite file here).
-        var journal = PersistenceConfig.Build(new PersistenceSettings { Store = JournalStore.Sqlite }, Path.Combine(Weights, "run"));
+        var journal = PersistenceConfig.Build(PersistenceSettings.Default with { Store = JournalStore.Sqlite }, Path.Combine(Weights, "run"));
         NodeParts Learner(CountingLearnerEngine engine) => LearnerParts("failover", settings, engine, store) with
         {
             Learner = () => LearnerParts("failover", settings, engine, store).Learner!() with

@@ -18,7 +18,7 @@ namespace Hpt.Actors.Tests.Coordinator;
 public sealed class BoundedRetriesTests(ITestOutputHelper output) : TestKit(TestConfig.Default, output: output)
 {
     private static readonly PipelineSettings Settings =
-        new() { PromptsPerStep = 2, SamplesPerPrompt = 2, MaxStaleness = 0, TotalSteps = 3, MaxAttempts = 3 };
+        PipelineSettings.Default with { PromptsPerStep = 2, SamplesPerPrompt = 2, MaxStaleness = 0, TotalSteps = 3, MaxAttempts = 3 };
 
     private IActorRef Start(PipelineSettings settings, string runId) =>
         Sys.ActorOf(CoordinatorActor.Props(runId, settings, Fixtures.Problems(10), seed: 1));

@@ -11,7 +11,7 @@ namespace Hpt.Actors.Tests.Coordinator;
 
 public sealed class CoordinatorActorTests(ITestOutputHelper output) : TestKit(TestConfig.Default, output: output)
 {
-    private static readonly PipelineSettings TwoPerStep = new() { PromptsPerStep = 2, SamplesPerPrompt = 2, MaxStaleness = 0, TotalSteps = 3 };
+    private static readonly PipelineSettings TwoPerStep = PipelineSettings.Default with { PromptsPerStep = 2, SamplesPerPrompt = 2, MaxStaleness = 0, TotalSteps = 3 };
 
     private IActorRef Start(PipelineSettings settings, string runId) =>
         Sys.ActorOf(CoordinatorActor.Props(runId, settings, Fixtures.Problems(10), seed: 1));

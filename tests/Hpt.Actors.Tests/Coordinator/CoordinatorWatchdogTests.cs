@@ -12,7 +12,7 @@ namespace Hpt.Actors.Tests.Coordinator;
 /// <summary>Nothing stalls silently: lost verdicts are re-issued after the work deadline, and a run without steps is reported and stopped.</summary>
 public sealed class CoordinatorWatchdogTests(ITestOutputHelper output) : TestKit(TestConfig.Default, output: output)
 {
-    private static readonly PipelineSettings Settings = new()
+    private static readonly PipelineSettings Settings = PipelineSettings.Default with
     {
         PromptsPerStep = 2, SamplesPerPrompt = 2, MaxStaleness = 0, TotalSteps = 3,
         WorkTimeout = TimeSpan.FromMilliseconds(400), StallWarning = TimeSpan.FromMinutes(10), StallAbort = TimeSpan.Zero,

@@ -15,7 +15,7 @@ namespace Hpt.Actors.Tests.Coordinator;
 /// <summary>A stateful gate's state travels with the decisions, is journaled with the step and comes back on resume.</summary>
 public sealed class GateStateJournalTests(ITestOutputHelper output) : TestKit(TestConfig.Default, output: output)
 {
-    private static readonly PipelineSettings TwoPerStep = new() { PromptsPerStep = 2, SamplesPerPrompt = 2, MaxStaleness = 0, TotalSteps = 4 };
+    private static readonly PipelineSettings TwoPerStep = PipelineSettings.Default with { PromptsPerStep = 2, SamplesPerPrompt = 2, MaxStaleness = 0, TotalSteps = 4 };
 
     private IActorRef Start(string runId) => Sys.ActorOf(CoordinatorActor.Props(runId, TwoPerStep, Fixtures.Problems(10), seed: 1));
 

@@ -16,7 +16,7 @@ namespace Hpt.Actors.Tests.Coordinator;
 /// </summary>
 public sealed class IntakeTests(ITestOutputHelper output) : TestKit(TestConfig.Default, output: output)
 {
-    private static readonly PipelineSettings Settings = new() { PromptsPerStep = 2, SamplesPerPrompt = 1, MaxStaleness = 0, TotalSteps = 3 };
+    private static readonly PipelineSettings Settings = PipelineSettings.Default with { PromptsPerStep = 2, SamplesPerPrompt = 1, MaxStaleness = 0, TotalSteps = 3 };
     private static readonly IntakeLimits Limits = new(VocabSize: 100, MaxPromptTokens: 16, MaxNewTokens: 8);
 
     private (IActorRef Coordinator, TestProbe Gate, TestProbe Worker) Start(string runId)

@@ -22,7 +22,7 @@ public sealed class PipelineTests(ITestOutputHelper output) : TestKit(TestConfig
     [InlineData(2)]
     public async Task Pipeline_trains_every_prompt_of_the_run_exactly_once(int eta)
     {
-        var settings = new PipelineSettings { PromptsPerStep = 3, SamplesPerPrompt = 4, MaxStaleness = eta, TotalSteps = 4 };
+        var settings = PipelineSettings.Default with { PromptsPerStep = 3, SamplesPerPrompt = 4, MaxStaleness = eta, TotalSteps = 4 };
         var learner = new CountingLearnerEngine();
         var pipeline = await Pipeline.StartAsync(Sys, Parts($"once{eta}", settings, learner,
             () => new ScriptedRolloutEngine(), () => new ScriptedRolloutEngine()), null, TimeSpan.FromSeconds(10));
@@ -37,7 +37,7 @@ public sealed class PipelineTests(ITestOutputHelper output) : TestKit(TestConfig
     [Fact]
     public async Task Pipeline_at_eta_zero_trains_each_step_on_the_prompts_of_that_step_only()
     {
-        var settings = new PipelineSettings { PromptsPerStep = 2, SamplesPerPrompt = 2, MaxStaleness = 0, TotalSteps = 3 };
+        var settings = PipelineSettings.Default with { PromptsPerStep = 2, SamplesPerPrompt = 2, MaxStaleness = 0, TotalSteps = 3 };
         var learner = new CountingLearnerEngine();
         var pipeline = await Pipeline.StartAsync(Sys, Parts("sync", settings, learner,
             () => new ScriptedRolloutEngine(), () => new ScriptedRolloutEngine()), null, TimeSpan.FromSeconds(10));
@@ -48,7 +48,7 @@ public sealed class PipelineTests(ITestOutputHelper output) : TestKit(TestConfig
     [Fact]
     public async Task Pipeline_survives_a_crashing_worker_and_loses_no_prompt()
     {
-        var settings = new PipelineSettings { PromptsPerStep = 2, SamplesPerPrompt = 2, MaxStaleness = 1, TotalSteps = 3 };
+        var settings = PipelineSettings.Default with { PromptsPerStep = 2, SamplesPerPrompt = 2, MaxStaleness = 1, TotalSteps = 3 };
         var learner = new CountingLearnerEngine();
         var crashes = 0;
         Func<IRolloutEngine> flaky = () => new ScriptedRolloutEngine(w => w.Seq == 2 && Interlocked.Increment(ref crashes) == 1);

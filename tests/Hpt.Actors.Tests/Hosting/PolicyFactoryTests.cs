@@ -57,7 +57,7 @@ public sealed class PolicyFactoryTests
             var policy = PolicyFactory.Create(Settings(dir));
             using var model = policy.NewModel("cpu", 1);
             var prompt = policy.Codec.EncodePrompt("What is 1+1?");
-            var samples = new Sampler(model).Generate([prompt, prompt, prompt], policy.Sampling(new RolloutSettings(["cpu"], 1.0, 1.0, 0, 24)) with { Seed = 9 });
+            var samples = new Sampler(model).Generate([prompt, prompt, prompt], policy.Sampling(RolloutSettings.Default with { MaxNewTokens = 24 }) with { Seed = 9 });
             Assert.All(samples.SelectMany(s => s.TokenIds), id => Assert.InRange(id, 0, 151_668));
             foreach (var s in samples) policy.Codec.DecodeResponse(s.TokenIds); // and they decode
         }
@@ -76,7 +76,7 @@ public sealed class PolicyFactoryTests
             var demo = policy.Codec.EncodeResponse("It is \\boxed{2}.");
             Assert.Equal(tok.TokenId("<|im_end|>"), demo[^1]);
             Assert.NotEqual(tok.EosId, demo[^1]); // this folder's eos is <|endoftext|>: the template's end of turn wins
-            Assert.Contains(tok.TokenId("<|im_end|>"), policy.Sampling(new RolloutSettings(["cpu"], 1.0, 1.0, 0, 8)).StopTokenIds);
+            Assert.Contains(tok.TokenId("<|im_end|>"), policy.Sampling(RolloutSettings.Default with { MaxNewTokens = 8 }).StopTokenIds);
             Assert.Equal("It is \\boxed{2}.", policy.Codec.DecodeResponse(demo));
 
             var bare = PolicyFactory.Create(Settings(dir), new PromptSettings("none", ""));

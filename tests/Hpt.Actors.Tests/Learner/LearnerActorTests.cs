@@ -10,7 +10,7 @@ namespace Hpt.Actors.Tests.Learner;
 
 public sealed class LearnerActorTests(ITestOutputHelper output) : TestKit(TestConfig.Default, output: output)
 {
-    private static readonly PipelineSettings Settings = new() { PromptsPerStep = 2, MaxStaleness = 1 };
+    private static readonly PipelineSettings Settings = PipelineSettings.Default with { PromptsPerStep = 2, MaxStaleness = 1 };
 
     [Fact]
     public void Learner_trains_when_a_step_of_prompts_is_in_and_publishes_the_policy_before_the_step()

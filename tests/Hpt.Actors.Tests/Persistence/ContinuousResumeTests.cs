@@ -36,7 +36,7 @@ public sealed class ContinuousResumeTests : IDisposable
     public async Task A_continuous_run_stopped_with_prompts_in_flight_resumes_losing_and_duplicating_nothing()
     {
         var runId = Guid.NewGuid().ToString("N");
-        var settings = new PipelineSettings { PromptsPerStep = 3, SamplesPerPrompt = 2, MaxStaleness = 1, TotalSteps = 6 };
+        var settings = PipelineSettings.Default with { PromptsPerStep = 3, SamplesPerPrompt = 2, MaxStaleness = 1, TotalSteps = 6 };
         var first = new CountingLearnerEngine();
         var system = StartSystem();
         try

@@ -30,7 +30,7 @@ public sealed class CoordinatorRecoveryTests : IDisposable
     public async Task Coordinator_journal_survives_a_new_actor_system_on_a_real_store(string store)
     {
         var runId = Guid.NewGuid().ToString("N");
-        var settings = new PipelineSettings { PromptsPerStep = 2, MaxStaleness = 0, TotalSteps = 5 };
+        var settings = PipelineSettings.Default with { PromptsPerStep = 2, MaxStaleness = 0, TotalSteps = 5 };
         long inFlightSeq;
 
         var first = StartSystem(store);

@@ -14,7 +14,7 @@ namespace Hpt.Actors.Tests.Persistence;
 /// </summary>
 public sealed class CoordinatorSnapshotTests : IDisposable
 {
-    private static readonly PipelineSettings Settings = new() { PromptsPerStep = 2, MaxStaleness = 1, TotalSteps = 40 };
+    private static readonly PipelineSettings Settings = PipelineSettings.Default with { PromptsPerStep = 2, MaxStaleness = 1, TotalSteps = 40 };
     private static readonly SnapshotPolicy EveryTwo = new(EverySteps: 2, KeepCheckpoints: 2);
     private readonly string _runDir = Directory.CreateTempSubdirectory("hpt-snap-").FullName;
 

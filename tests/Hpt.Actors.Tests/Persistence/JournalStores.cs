@@ -9,8 +9,8 @@ public static class JournalStores
 
     public static PersistenceSettings Settings(string store) => store switch
     {
-        "sqlite" => new PersistenceSettings { Store = JournalStore.Sqlite },
-        "postgresql" => new PersistenceSettings
+        "sqlite" => PersistenceSettings.Default with { Store = JournalStore.Sqlite },
+        "postgresql" => PersistenceSettings.Default with
         {
             Store = JournalStore.PostgreSql,
             ConnectionString = Environment.GetEnvironmentVariable("HPT_TEST_POSTGRES")

@@ -1,3 +1,4 @@
+using Akka.Configuration;
 using Hpt.Actors.Settings;
 using Hpt.Core.Configuration;
 using Hpt.Core.Upge;
@@ -94,5 +95,62 @@ public sealed class AlgorithmSectionTests
         var config = HptConfig.Load(overrides: ["algorithm.preset=luffy"]);
         Assert.Contains(AlgorithmSection.Notes(config), n => n.Contains("hpt.pipeline.samples-per-prompt = 8", StringComparison.Ordinal));
         Assert.Empty(AlgorithmSection.Notes(HptConfig.Load(overrides: ["algorithm.preset=luffy", "pipeline.samples-per-prompt=7"])));
+    }
+
+    [Fact]
+    public void Keys_set_next_to_the_preset_override_single_fields_with_their_own_types()
+    {
+        var c = AlgorithmSection.Read(HptConfig.Load(overrides:
+        [
+            "algorithm.preset=hpt-official", "algorithm.mask=ppo-clip", "algorithm.eps-high=0.28", "algorithm.gate.policy=threshold",
+            "algorithm.gate.gamma=0.25", "algorithm.advantage=\"reinforce++\"", "algorithm.kl=k3", "algorithm.gate.switch-step=7",
+        ]));
+        Assert.Equal(MaskKind.PpoClip, c.Mask);
+        Assert.Equal(0.28, c.EpsHigh);
+        Assert.Equal(GatePolicyKind.Threshold, c.Gate.Policy);
+        Assert.Equal(0.25, c.Gate.Gamma);
+        Assert.Equal(AdvantageKind.ReinforcePlusPlus, c.Advantage);
+        Assert.Equal(KlEstimator.K3, c.Kl);
+        Assert.Equal(7, c.Gate.SwitchStep);
+        Assert.Equal(0.001, c.EntropyCoef); // the preset's
+    }
+
+    public static TheoryData<string> Presets => new(AlgorithmPresets.All.Keys);
+
+    [Theory]
+    [MemberData(nameof(Presets))]
+    public void Every_preset_written_out_key_by_key_in_hocon_reads_back_equal(string preset)
+    {
+        var config = AlgorithmPresets.Get(preset);
+        // Start from another preset, so that every field must come from its key.
+        var start = preset == "grpo" ? "sft" : "grpo";
+        var text = $"hpt.algorithm {{\n  preset = {start}\n" +
+                   string.Concat(AlgorithmSettings.Keys.Select(k => $"  {k.Name} = {k.Format(config)}\n")) + "}";
+        Assert.Equal(config, AlgorithmSection.Read(ConfigurationFactory.ParseString(text).WithFallback(HptConfig.Reference)));
+    }
+
+    [Theory]
+    [InlineData("algorithm.clip=0.2", "hpt.algorithm.clip", "eps-low")]
+    [InlineData("algorithm.mask=clip", "hpt.algorithm.mask", "ppo-clip, dual-clip, cispo")]
+    [InlineData("algorithm.eps-high=wide", "hpt.algorithm.eps-high", "wide")]
+    [InlineData("algorithm.gate.max-correct=-1", "hpt.algorithm.gate.max-correct", "out of range")]
+    [InlineData("algorithm.gate.switch-step=1.5", "hpt.algorithm.gate.switch-step", "1.5")]
+    [InlineData("algorithm.aggregation-constant=budget", "hpt.algorithm.aggregation-constant", "budget")]
+    [InlineData("algorithm.preset=dapo", "hpt.algorithm.preset", "hpt-official")]
+    public void A_bad_algorithm_key_or_value_is_an_error_naming_the_key(string assignment, string key, string detail)
+    {
+        var error = Assert.Throws<SettingsException>(() => AlgorithmSection.Read(HptConfig.Load(overrides: [assignment])));
+        Assert.Equal(key, error.Key);
+        Assert.Contains(detail, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_algorithm_key_is_refused_as_the_configuration_loads_on_every_node()
+    {
+        // A rollout node never builds the algorithm: the typo must be caught where every key is, at load.
+        var error = Assert.Throws<SettingsException>(() => HptConfig.Load(overrides: ["algorithm.gate.gama=0.2"]));
+        Assert.Equal("hpt.algorithm.gate.gama", error.Key);
+        Assert.Contains("gate.gamma", error.Message, StringComparison.Ordinal);
+        HptConfig.Load(overrides: ["algorithm.gate.gamma=0.2", "algorithm.preset=hpt"]);
     }
 }

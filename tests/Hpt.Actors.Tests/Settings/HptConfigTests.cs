@@ -90,7 +90,7 @@ public sealed class HptConfigTests
     public void Postgresql_connection_string_can_come_from_the_environment()
     {
         Environment.SetEnvironmentVariable("HPT_TEST_CS_VAR", "Host=db;Database=x");
-        var settings = new PersistenceSettings { Store = JournalStore.PostgreSql, ConnectionString = "env:HPT_TEST_CS_VAR" };
+        var settings = PersistenceSettings.Default with { Store = JournalStore.PostgreSql, ConnectionString = "env:HPT_TEST_CS_VAR" };
         Assert.Equal("Host=db;Database=x", settings.ResolveConnectionString("/tmp"));
         var missing = settings with { ConnectionString = "env:HPT_TEST_CS_VAR_UNSET" };
         Assert.Throws<SettingsException>(() => missing.ResolveConnectionString("/tmp"));

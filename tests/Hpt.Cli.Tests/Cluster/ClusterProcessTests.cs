@@ -100,7 +100,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, survivor.ExitCode);
 
         // The journal is the record: every prompt of the run in exactly one effective step.
-        var persistence = PersistenceConfig.Build(new PersistenceSettings { Store = JournalStore.Sqlite }, runDir);
+        var persistence = PersistenceConfig.Build(PersistenceSettings.Default with { Store = JournalStore.Sqlite }, runDir);
         using var system = ActorSystem.Create("journal-check", persistence.WithFallback("akka.loglevel = WARNING"));
         var events = await JournalReader.ReadAsync(system, "run", TimeSpan.FromSeconds(30));
         var steps = JournalReader.EffectiveSteps(events);
@@ -153,7 +153,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IDisposable
 
         // The shared journal is the record: the standby resumed it, and every prompt is in exactly one effective step.
         var persistence = PersistenceConfig.Build(
-            new PersistenceSettings { Store = JournalStore.PostgreSql, ConnectionString = "env:HPT_TEST_POSTGRES" }, runDir);
+            PersistenceSettings.Default with { Store = JournalStore.PostgreSql, ConnectionString = "env:HPT_TEST_POSTGRES" }, runDir);
         using var system = ActorSystem.Create("journal-check", persistence.WithFallback("akka.loglevel = WARNING"));
         var view = await JournalReader.ReadViewAsync(system, runId, TimeSpan.FromSeconds(30));
         await system.Terminate();

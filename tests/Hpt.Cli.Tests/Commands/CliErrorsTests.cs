@@ -26,6 +26,9 @@ public sealed class CliErrorsTests
     [Theory]
     [InlineData("pipeline.max-stalenes=2", "hpt.pipeline.max-staleness")]
     [InlineData("pipeline.prompts-per-step=0", "hpt.pipeline.prompts-per-step")]
+    [InlineData("algorithm.mask=clip", "configuration key 'hpt.algorithm.mask': 'clip' is not one of: none, ppo-clip")]
+    [InlineData("algorithm.gate.gama=0.2", "configuration key 'hpt.algorithm.gate.gama': unknown key")]
+    [InlineData("algorithm.eps-high=wide", "configuration key 'hpt.algorithm.eps-high'")]
     public void Bad_setting_is_one_line_naming_the_key(string assignment, string key)
     {
         var (code, error) = Run("train", "--set", assignment, "--run-dir", Path.Combine(Path.GetTempPath(), "hpt-never-created"));

@@ -145,7 +145,7 @@ public sealed class KillAndResumeTests(ITestOutputHelper output) : IDisposable
     /// <summary>Step, version, prompts and every non-timing metric of each effective step.</summary>
     private static async Task<JournalView> EffectiveJournal(string store, string runDir, string runId)
     {
-        var settings = new PersistenceSettings
+        var settings = PersistenceSettings.Default with
         {
             Store = store == "sqlite" ? JournalStore.Sqlite : JournalStore.PostgreSql,
             ConnectionString = store == "sqlite" ? "" : "env:HPT_TEST_POSTGRES",

@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Hpt.Model.Sampling;
+using Hpt.Model.Scoring;
+using static TorchSharp.torch;
+using Hpt.Model;
+
+namespace Hpt.Benchmarks;
+
+/// <summary>Sizes for <see cref="RolloutBenchmark"/>: the model (d512, 4 layers, vocab 32k, fp32) and a long-tailed workload.</summary>
+public sealed record RolloutBenchmarkOptions
+{
+    public string Device { get; init; } = "cpu";
+    public string DType { get; init; } = "fp32";
+    public int DModel { get; init; } = 512;
+    public int Layers { get; init; } = 4;
+    public int Heads { get; init; } = 8;
+    public int KvHeads { get; init; } = 2;
+    public int Vocab { get; init; } = 32_000;
+    public int Prompts { get; init; } = 32;
+    public int Samples { get; init; } = 8;
+    /// <summary>Prompt lengths are uniform in [MinPromptTokens, MaxPromptTokens].</summary>
+    public int MinPromptTokens { get; init; } = 16;
+    public int MaxPromptTokens { get; init; } = 64;
+    /// <summary>
+    /// Mean response length. The untrained model's next-token distribution is close to uniform, so a stop set of
+    /// vocab / mean ids ends a response with probability about 1/mean per token: geometric lengths, from a few tokens
+    /// to a few hundred (the long tail), the same for both engines because both draw the same random numbers.
+    /// </summary>
+    public int MeanResponseTokens { get; init; } = 48;
+    public int MaxNewTokens { get; init; } = 384;
+    public int MaxSequences { get; init; } = 64;
+    public int PrefillChunkTokens { get; init; } = 128;
+    public int Repeats { get; init; } = 1;
+}
+
+/// <summary>Figures of one run; fractions are 0..1. <see cref="ToJson"/> is the benchmark's final line.</summary>
+public sealed record RolloutBenchmarkResult(
+    [property: JsonPropertyName("device")] string Device,
+    [property: JsonPropertyName("dtype")] string DType,
+    [property: JsonPropertyName("threads")] int Threads,
+    [property: JsonPropertyName("load_average_before")] double LoadBefore,
+    [property: JsonPropertyName("load_average_after")] double LoadAfter,
+    [property: JsonPropertyName("d_model")] int DModel,
+    [property: JsonPropertyName("layers")] int Layers,
+    [property: JsonPropertyName("vocab")] int Vocab,
+    [property: JsonPropertyName("prompts")] int Prompts,
+    [property: JsonPropertyName("samples")] int Samples,
+    [property: JsonPropertyName("max_sequences")] int MaxSequences,
+    [property: JsonPropertyName("response_tokens_mean")] double ResponseMean,
+    [property: JsonPropertyName("response_tokens_max")] int ResponseMax,
+    [property: JsonPropertyName("group_tokens_per_s")] double GroupTokensPerSecond,
+    [property: JsonPropertyName("continuous_tokens_per_s")] double ContinuousTokensPerSecond,
+    [property: JsonPropertyName("forward_tokens_per_s")] double ForwardTokensPerSecond,
+    [property: JsonPropertyName("continuous_over_group")] double ContinuousOverGroup,
+    [property: JsonPropertyName("rollout_over_forward")] double RolloutOverForward,
+    [property: JsonPropertyName("slot_occupancy")] double SlotOccupancy,
+    [property: JsonPropertyName("group_row_occupancy")] double GroupRowOccupancy,
+    [property: JsonPropertyName("prefill_share")] double PrefillShare,
+    [property: JsonPropertyName("tail_idle_fraction")] double TailIdleFraction,
+    [property: JsonPropertyName("same_tokens_fraction")] double SameTokensFraction)
+{
+    public string ToJson() => JsonSerializer.Serialize(this);
+}
+
+/// <summary>
+/// <c>hpt bench rollout</c>: the continuous-batching generator against today's per-prompt engine (each prompt's n
+/// samples as one static batch run until its longest row ends) on the same prompts and seeds, and against the
+/// teacher-forced forward at the same number of sequences (the compute limit for this model on this machine).
+/// </summary>
+public static class RolloutBenchmark
+{
+    public static RolloutBenchmarkResult Run(RolloutBenchmarkOptions o, TextWriter log)
+    {
+        var options = new ModelOptions(o.Device, o.DType);
+        var loadBefore = MachineLoad.OneMinute() ?? -1;
+        log.WriteLine($"device {o.Device}, dtype {o.DType}, torch threads {get_num_threads()}, load average {loadBefore:F1} (the machine may be shared)");
+        var config = new ModelConfig
+        {
+            ModelType = "qwen2", VocabSize = o.Vocab, HiddenSize = o.DModel, IntermediateSize = o.DModel * 4, NumHiddenLayers = o.Layers,
+            NumAttentionHeads = o.Heads, NumKeyValueHeads = o.KvHeads, MaxPositionEmbeddings = 4_096,
+        }.Validate();
+        using var model = CausalLM.Create(config, options, seed: 1);
+        log.WriteLine($"model            d_model {o.DModel}, {o.Layers} layers, {o.Heads}/{o.KvHeads} heads, vocab {o.Vocab}: {model.ParameterCount() / 1e6:F1}M params");
+
+        var rng = new Random(7);
+        var prompts = Enumerable.Range(0, o.Prompts)
+            .Select(_ => Enumerable.Range(0, rng.Next(o.MinPromptTokens, o.MaxPromptTokens + 1)).Select(_ => rng.Next(o.Vocab)).ToArray()).ToArray();
+        var stopCount = Math.Max(1, o.Vocab / Math.Max(1, o.MeanResponseTokens));
+        var sampling = new SamplingOptions { MaxNewTokens = o.MaxNewTokens, StopTokenIds = Enumerable.Range(0, stopCount).Select(i => o.Vocab - 1 - i).ToArray() };
+        ulong[] Seeds(int p) => Enumerable.Range(0, o.Samples).Select(i => RowRandom.RowSeed((ulong)p + 1, i)).ToArray();
+        var continuousOptions = new ContinuousOptions
+        {
+            MaxSequences = o.MaxSequences, MaxPromptTokens = o.MaxPromptTokens, PrefillChunkTokens = o.PrefillChunkTokens, Sampling = sampling,
+        };
+        log.WriteLine($"workload         {o.Prompts} prompts of {o.MinPromptTokens}..{o.MaxPromptTokens} tokens x {o.Samples} samples, " +
+                      $"{stopCount} stop ids (mean response ~{o.MeanResponseTokens}, at most {o.MaxNewTokens}), {o.MaxSequences} slots");
+
+        var sampler = new Sampler(model);
+        using var generator = new ContinuousGenerator(model, continuousOptions);
+        // Warm-up of both paths (allocator pools, JIT).
+        sampler.Generate([prompts[0], prompts[0]], sampling with { MaxNewTokens = 4 });
+        generator.Submit(new GenerationRequest(-1, prompts[0], Seeds(0), MaxNewTokens: 4));
+        generator.RunToCompletion();
+
+        // The teacher-forced forward at the same number of sequences, each as long as a mean prompt plus a mean response
+        // (geometric lengths: mean prompt + MeanResponseTokens). It runs right before and right after each continuous
+        // run and the two are averaged, so a shared machine's load changes the ratio as little as possible.
+        var forwardLen = (int)Math.Round((o.MinPromptTokens + o.MaxPromptTokens) / 2.0 + o.MeanResponseTokens);
+        var fwdPrompts = Enumerable.Range(0, o.MaxSequences).Select(_ => (IReadOnlyList<int>)[rng.Next(o.Vocab)]).ToArray();
+        var fwdResponses = Enumerable.Range(0, o.MaxSequences).Select(_ => (IReadOnlyList<int>)Enumerable.Range(0, forwardLen).Select(_ => rng.Next(o.Vocab)).ToArray()).ToArray();
+        var scorer = new Scorer(model);
+        scorer.Score(fwdPrompts, fwdResponses, withEntropy: false).Dispose();
+        double Forward()
+        {
+            var clock = Stopwatch.StartNew();
+            scorer.Score(fwdPrompts, fwdResponses, withEntropy: false).Dispose();
+            return clock.Elapsed.TotalSeconds;
+        }
+        var forwardSeconds = double.MaxValue;
+
+        double groupSeconds = double.MaxValue, continuousSeconds = double.MaxValue;
+        List<GeneratedSample[]> groupSamples = [];
+        Dictionary<long, GeneratedGroup> continuousGroups = [];
+        GeneratorCounters counters = new();
+        for (var repeat = 0; repeat < Math.Max(1, o.Repeats); repeat++)
+        {
+            var before = Forward();
+            var clock = Stopwatch.StartNew();
+            generator.ResetCounters();
+            for (var p = 0; p < prompts.Length; p++) generator.Submit(new GenerationRequest(p, prompts[p], Seeds(p)));
+            var groups = generator.RunToCompletion().ToDictionary(g => g.RequestId);
+            var seconds = clock.Elapsed.TotalSeconds;
+            var forward = (before + Forward()) / 2;
+            if (seconds < continuousSeconds) (continuousSeconds, continuousGroups, counters, forwardSeconds) = (seconds, groups, generator.Counters, forward);
+            log.WriteLine($"continuous       {counters.GeneratedTokens} tokens in {seconds:F2} s");
+
+            clock.Restart();
+            // Today's engine: one prompt at a time, its n samples as one static batch until the longest ends.
+            var perPrompt = prompts.Select((p, i) => sampler.Generate(Enumerable.Repeat<IReadOnlyList<int>>(p, o.Samples).ToArray(), sampling, rowSeeds: Seeds(i)).ToArray()).ToList();
+            seconds = clock.Elapsed.TotalSeconds;
+            if (seconds < groupSeconds) (groupSeconds, groupSamples) = (seconds, perPrompt);
+            log.WriteLine($"group            {perPrompt.Sum(g => g.Sum(s => s.TokenIds.Length))} tokens in {seconds:F2} s");
+        }
+
+        var groupTokens = groupSamples.Sum(g => g.Sum(s => s.TokenIds.Length));
+        var groupComputed = groupSamples.Sum(g => (long)g.Length * g.Max(s => s.TokenIds.Length));
+        var continuousTokens = counters.GeneratedTokens;
+        var lengths = continuousGroups.Values.SelectMany(g => g.Samples).Select(s => s.TokenIds.Length).ToArray();
+        var same = 0;
+        for (var p = 0; p < prompts.Length; p++)
+            for (var s = 0; s < o.Samples; s++)
+                if (groupSamples[p][s].TokenIds.AsSpan().SequenceEqual(continuousGroups[p].Samples[s].TokenIds)) same++;
+
+        var groupTps = groupTokens / groupSeconds;
+        var continuousTps = continuousTokens / continuousSeconds;
+        var occupancy = counters.DecodeSteps == 0 ? 0 : counters.DecodeRows / (double)(counters.DecodeSteps * o.MaxSequences);
+        var tailIdle = counters.DecodeSteps == 0 ? 0 : counters.TailIdleSlotSteps / (double)(counters.DecodeSteps * o.MaxSequences);
+        var prefillShare = counters.PrefillSeconds / (counters.PrefillSeconds + counters.DecodeSeconds);
+        log.WriteLine($"responses        mean {lengths.Average():F1} tokens, max {lengths.Max()}, {same}/{lengths.Length} samples identical in both engines");
+        log.WriteLine($"group engine     {groupTps:F0} tokens/s (rows doing useful work {groupTokens / (double)groupComputed:P0})");
+        log.WriteLine($"continuous       {continuousTps:F0} tokens/s, slot occupancy {occupancy:P0}, prefill {prefillShare:P1} of the time, " +
+                      $"tail idle {tailIdle:P1} of slot-steps, {counters.DecodeSteps} decode steps");
+
+        var forwardTps = o.MaxSequences * (forwardLen + 1) / forwardSeconds;
+        var loadAfter = MachineLoad.OneMinute() ?? -1;
+        log.WriteLine($"forward (scorer) {o.MaxSequences} x {forwardLen + 1} tokens: {forwardTps:F0} tokens/s");
+        log.WriteLine($"continuous/group {continuousTps / groupTps:F2}x (floor 2.5x); rollout/forward {continuousTps / forwardTps:F2} (floor 0.6); load average after {loadAfter:F1}");
+
+        return new RolloutBenchmarkResult(o.Device, o.DType, get_num_threads(), loadBefore, loadAfter, o.DModel, o.Layers, o.Vocab, o.Prompts, o.Samples,
+            o.MaxSequences, Math.Round(lengths.Average(), 1), lengths.Max(), Math.Round(groupTps, 1), Math.Round(continuousTps, 1), Math.Round(forwardTps, 1),
+            Math.Round(continuousTps / groupTps, 3), Math.Round(continuousTps / forwardTps, 3), Math.Round(occupancy, 4),
+            Math.Round(groupTokens / (double)groupComputed, 4), Math.Round(prefillShare, 4), Math.Round(tailIdle, 4),
+            Math.Round(same / (double)lengths.Length, 4));
+    }
+
+}
