@@ -7,7 +7,7 @@ public sealed record RunSettings(string Id, string Directory, int Seed, int Torc
     public required bool AllowEmptyJournal { get; init; }
 
     /// <summary>hpt.run.min-free-space: bytes that must be free in the run and weights directories at start.</summary>
-    public long MinFreeSpace { get; init; } = 1L << 30;
+    public required long MinFreeSpace { get; init; }
 
     public static RunSettings Create(Akka.Configuration.Config root)
     {
@@ -24,12 +24,10 @@ public sealed record RunSettings(string Id, string Directory, int Seed, int Torc
             throw new SettingsException(r.Key("id"), fromDir
                 ? $"the run directory's name '{id}' is not a usable run id (letters, digits, '-', '_' or '.'); set hpt.run.id"
                 : $"'{id}' must be non-empty letters, digits, '-', '_' or '.'");
-        var minFree = root.GetByteSize(r.Key("min-free-space")) ?? throw new SettingsException(r.Key("min-free-space"), "is missing");
-        if (minFree < 0) throw new SettingsException(r.Key("min-free-space"), $"{minFree} bytes must not be negative");
         return new RunSettings(id, dir, r.Int("seed"), r.Int("torch-threads", min: 0))
         {
             AllowEmptyJournal = r.Bool("allow-empty-journal"),
-            MinFreeSpace = minFree,
+            MinFreeSpace = r.Bytes("min-free-space", min: 0, max: long.MaxValue),
         };
     }
 }
