@@ -66,7 +66,7 @@ public sealed class PipelineTests(ITestOutputHelper output) : TestKit(TestConfig
     public async Task A_run_whose_only_worker_hangs_stops_within_the_stall_abort_limit_saying_which_prompt_it_holds()
     {
         // Work is never timed out here (30 min): only the stall detector can end this run.
-        var settings = new PipelineSettings
+        var settings = PipelineSettings.Default with
         {
             PromptsPerStep = 2, SamplesPerPrompt = 2, MaxStaleness = 0, TotalSteps = 5,
             WorkTimeout = TimeSpan.FromMinutes(30), StallWarning = TimeSpan.FromMilliseconds(300), StallAbort = TimeSpan.FromSeconds(1.5),

@@ -136,7 +136,7 @@ public sealed class FailoverLifecycleTests(ITestOutputHelper output) : IDisposab
         // from the stop or later that a restart resumes from. (The pipeline keeps training until the node has left, so
         // J may be a step past the one printed.)
         var persistence = PersistenceConfig.Build(
-            new PersistenceSettings { Store = JournalStore.PostgreSql, ConnectionString = "env:HPT_TEST_POSTGRES" }, runDir);
+            PersistenceSettings.Default with { Store = JournalStore.PostgreSql, ConnectionString = "env:HPT_TEST_POSTGRES" }, runDir);
         using var system = ActorSystem.Create("journal-check", persistence.WithFallback("akka.loglevel = WARNING"));
         var view = await JournalReader.ReadViewAsync(system, runId, TimeSpan.FromSeconds(30));
         await system.Terminate();

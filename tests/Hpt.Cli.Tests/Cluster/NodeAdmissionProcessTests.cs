@@ -109,7 +109,7 @@ public sealed class NodeAdmissionProcessTests(ITestOutputHelper output) : IDispo
         Assert.DoesNotContain(received, m => m is GenerateRollouts);
         Assert.DoesNotContain(received, m => m is UpdatePolicy);
 
-        var persistence = PersistenceConfig.Build(new PersistenceSettings { Store = JournalStore.Sqlite }, runDir);
+        var persistence = PersistenceConfig.Build(PersistenceSettings.Default with { Store = JournalStore.Sqlite }, runDir);
         using var system = ActorSystem.Create("journal-check", persistence.WithFallback("akka.loglevel = WARNING"));
         var events = await JournalReader.ReadAsync(system, "run", TimeSpan.FromSeconds(30));
         await system.Terminate();
