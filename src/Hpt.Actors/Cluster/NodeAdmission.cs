@@ -22,7 +22,8 @@ public static class NodeAdmission
 
     /// <summary>What the settings fingerprint covers, for the error message.</summary>
     public const string SettingsCovered =
-        "hpt.model, hpt.rollout.{temperature, top-p, top-k, max-new-tokens}, hpt.task.{chat-template, system-prompt} and hpt.cluster.maximum-frame-size";
+        "hpt.model (a model folder by its config and tokenizer files, not its path), hpt.rollout.{temperature, top-p, top-k, " +
+        "max-new-tokens}, hpt.task.{chat-template, system-prompt} and hpt.cluster.maximum-frame-size";
 
     private static readonly string[] GenerationKeys =
     [
@@ -38,9 +39,10 @@ public static class NodeAdmission
     public static IReadOnlyList<string> Roles(Config root, bool learner)
     {
         var generation = HptConfig.Paths(root)
-            .Where(p => p.StartsWith("hpt.model.", StringComparison.Ordinal) || GenerationKeys.Contains(p))
+            .Where(p => (p.StartsWith("hpt.model.", StringComparison.Ordinal) && p != ModelPathKey) || GenerationKeys.Contains(p))
             .Order(StringComparer.Ordinal)
-            .Select(p => $"{p}={root.GetValue(p)}");
+            .Select(p => $"{p}={root.GetValue(p)}")
+            .Append($"{ModelPathKey}={ModelIdentity(root.GetString(ModelPathKey, ""))}");
         List<string> roles = [VersionPrefix + Version, SettingsPrefix + Hash(generation)];
         if (learner)
         {
@@ -48,6 +50,20 @@ public static class NodeAdmission
             roles.Add(RunPrefix + Hash(run));
         }
         return roles;
+    }
+
+    private const string ModelPathKey = "hpt.model.path";
+
+    /// <summary>
+    /// A model folder by its content, not its path (every machine may mount it elsewhere): the SHA-256 of its
+    /// config.json and tokenizer files. The weights themselves come from the learner as files.
+    /// </summary>
+    private static string ModelIdentity(string path)
+    {
+        if (path.Length == 0) return "built-in";
+        var files = new[] { "config.json", "tokenizer.json", "tokenizer_config.json" }.Select(f => Path.Combine(path, f)).Where(File.Exists).ToArray();
+        if (files.Length == 0) return "missing:" + Path.GetFileName(Path.TrimEndingDirectorySeparator(path));
+        return string.Join(",", files.Select(f => $"{Path.GetFileName(f)}:{Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f)))[..16]}"));
     }
 
     /// <summary>

@@ -55,6 +55,34 @@ public sealed class ClusterSettingsTests
         Assert.Contains(named, mismatch);
     }
 
+    [Fact]
+    public void A_model_folder_is_compared_by_its_files_not_by_where_each_machine_mounts_it()
+    {
+        var root = Directory.CreateTempSubdirectory("hpt-admission-model-").FullName;
+        try
+        {
+            string Folder(string name, string config)
+            {
+                var folder = Directory.CreateDirectory(Path.Combine(root, name)).FullName;
+                File.WriteAllText(Path.Combine(folder, "config.json"), config);
+                File.WriteAllText(Path.Combine(folder, "tokenizer.json"), "{}");
+                return folder;
+            }
+            var here = Folder("a", "{\"hidden_size\": 64}");
+            var there = Folder("b", "{\"hidden_size\": 64}");
+            var other = Folder("c", "{\"hidden_size\": 96}");
+            // Rollout nodes (no run fingerprint: a learner's run.json does name the path).
+            IReadOnlyList<string> Rollout(string folder) => ClusterSettings.Create(HptConfig.Load(overrides:
+                ["cluster.roles=[rollout]", "cluster.seed-nodes=[\"akka.tcp://hpt@127.0.0.1:4053\"]", $"model.path=\"{folder}\""])).AdmissionRoles;
+            Assert.Null(NodeAdmission.Mismatch(Rollout(here), Rollout(there)));
+            Assert.Contains("generation settings", NodeAdmission.Mismatch(Rollout(here), Rollout(other)));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("rollout.devices=[\"cpu\", \"cpu\"]")]
     [InlineData("pipeline.total-steps=500")]
