@@ -32,9 +32,7 @@ public sealed class AdmissionGuard : ReceiveActor, IWithTimers
             {
                 if (reported) return;
                 reported = true;
-                Context.System.EventStream.Publish(new RunFailed(
-                    $"this node ({cluster.SelfAddress}) does not match node {member.Address} [{Functional(member)}], which was in the " +
-                    $"cluster first: the {mismatch} differ; start this node with the same hpt build and settings as the others"));
+                Context.System.EventStream.Publish(new RunFailed(Refusal(cluster, member, mismatch)));
             }
             else
             {
@@ -53,6 +51,27 @@ public sealed class AdmissionGuard : ReceiveActor, IWithTimers
         Receive<ClusterEvent.CurrentClusterState>(_ => { });
         cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberUp));
     }
+
+    /// <summary>
+    /// Waits until this node is up and returns why it may not take part (an older member it does not match), or null.
+    /// Called before the node starts its actors, so a mismatched node never registers workers or a verifier pool that
+    /// the others could route to.
+    /// </summary>
+    public static async Task<string?> RefusalAsync(Akka.Cluster.Cluster cluster, CancellationToken cancel)
+    {
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        cluster.RegisterOnMemberUp(() => up.TrySetResult());
+        await up.Task.WaitAsync(cancel);
+        var self = cluster.SelfMember;
+        foreach (var member in cluster.State.Members.Where(m => m.Status == MemberStatus.Up && m.Address != cluster.SelfAddress && m.IsOlderThan(self)))
+            if (NodeAdmission.Mismatch(cluster.SelfRoles, member.Roles) is { } mismatch)
+                return Refusal(cluster, member, mismatch);
+        return null;
+    }
+
+    private static string Refusal(Akka.Cluster.Cluster cluster, Member member, string mismatch) =>
+        $"this node ({cluster.SelfAddress}) does not match node {member.Address} [{Functional(member)}], which was in the " +
+        $"cluster first: the {mismatch} differ; start this node with the same hpt build and settings as the others";
 
     private static string Functional(Member member) =>
         string.Join(", ", member.Roles.Where(r => r is ClusterSettings.Learner or ClusterSettings.Rollout or ClusterSettings.Verifier).Order());

@@ -102,6 +102,7 @@ public static class ClusterRun
                 system.ActorOf(ProgressForwarder.Props(observer), "progress");
                 system.ActorOf(StatusFileWriter.Props(dir.StatusFile), "status-file");
             }
+            if (await AdmissionGuard.RefusalAsync(member, cancel) is { } refused) throw new RunFailedException(refused);
             var node = await failure.Guard(ClusterNode.StartAsync(system, cluster, parts, cancel));
             observer.Message("joined the cluster");
             if (!isLearner) system.ActorOf(LearnerPresence.Props(), "learner-presence");

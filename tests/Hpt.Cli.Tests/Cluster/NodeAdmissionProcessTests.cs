@@ -100,7 +100,13 @@ public sealed class NodeAdmissionProcessTests(ITestOutputHelper output) : IDispo
         Assert.Contains("hpt.run.id", strangerError);
 
         // The run is unaffected.
-        Assert.True(learner.WaitForExit(TimeSpan.FromSeconds(240)), "the run did not complete");
+        if (!learner.WaitForExit(TimeSpan.FromSeconds(240)))
+        {
+            using var status = HptProcess.Start("status", ["status", "--run-dir", runDir]);
+            status.WaitForExit(TimeSpan.FromSeconds(60));
+            _nodes.Log($"the run did not complete; hpt status:\n{status.Output}");
+            Assert.Fail("the run did not complete");
+        }
         Assert.Equal(0, learner.ExitCode);
         Assert.Contains($"the run is complete at step {Steps}", learner.Output);
         Assert.True(learner.Output.Contains("does not match this node"), "the learner did not log the mismatched nodes it removed");
