@@ -1,76 +1,80 @@
-using System.Globalization;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Hosting.SBR;
 using Akka.Configuration;
+using Akka.Hosting;
+using Akka.Remote.Hosting;
 using Hpt.Actors.Serialization;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Hpt.Actors.Cluster;
 
 /// <summary>
-/// The Akka HOCON of a cluster node: remoting, membership, split-brain resolver, failure detector, frame size, and
-/// the serialization lock-down (every pipeline message bound to <see cref="RemoteMessageSerializer"/>, the JSON
-/// fallback replaced by <see cref="RefusingJsonSerializer"/>). Every node of a cluster must use the same frame size.
+/// The Akka side of a cluster node, the Akka.Hosting way: remoting (address, frame size, TLS on/off), clustering
+/// (roles, seed nodes, the keep-majority split-brain resolver, the failure detector), and the serialization lock-down
+/// (every pipeline message bound to <see cref="RemoteMessageSerializer"/>, the JSON fallback replaced by
+/// <see cref="RefusingJsonSerializer"/>). Every node of a cluster must use the same frame size.
 /// </summary>
 public static class ClusterConfig
 {
+    /// <summary>Adds this node's remoting, clustering and serialization to an Akka host.</summary>
+    public static AkkaConfigurationBuilder WithClusterNode(this AkkaConfigurationBuilder builder, ClusterSettings s)
+    {
+        // Socket buffers hold at least one full frame.
+        var buffer = Math.Max(s.MaximumFrameSize + 1024 * 1024, 256_000);
+        return builder
+            .AddHocon(Serialization(), HoconAddMode.Prepend)
+            .WithRemoting(new RemoteOptions
+            {
+                HostName = s.Hostname,
+                Port = s.Port,
+                EnableSsl = s.Tls is not null, // the certificate comes as a setup (ClusterTls)
+                MaxFrameSize = s.MaximumFrameSize,
+                SendBufferSize = buffer,
+                ReceiveBufferSize = buffer,
+            })
+            .WithClustering(new ClusterOptions
+            {
+                Roles = s.EffectiveRoles.ToArray(),
+                SeedNodes = s.SeedNodes.ToArray(),
+                SplitBrainResolver = new KeepMajorityOption { Role = s.MajorityRole },
+                FailureDetector = new PhiAccrualFailureDetectorOptions { AcceptableHeartbeatPause = s.AcceptableHeartbeatPause },
+            })
+            // What the typed options do not cover.
+            .AddHocon(ConfigurationFactory.ParseString($$"""
+                akka.cluster {
+                  split-brain-resolver.stable-after = {{(long)s.StableAfter.TotalMilliseconds}}ms
+                  singleton-proxy.log-singleton-identification-failure = false
+                }
+                """), HoconAddMode.Prepend);
+    }
+
+    /// <summary>The same settings as HOCON, for an ActorSystem made without a host (tests).</summary>
     public static Config Build(ClusterSettings settings) =>
-        ConfigurationFactory.ParseString(Text(settings)).WithFallback(Serialization());
+        // The host sets the provider when it creates the system (WithClustering selects it), not in the HOCON.
+        ConfigurationFactory.ParseString("akka.actor.provider = cluster").WithFallback(
+            new AkkaConfigurationBuilder(new ServiceCollection(), ClusterSettings.SystemName).WithClusterNode(settings)
+                .Configuration.GetOrElse(Config.Empty));
 
     /// <summary>The serializer bindings alone (also used by the serializer's own tests on a local system).</summary>
     public static Config Serialization()
     {
-        var bindings = string.Join("\n", RemoteMessageSerializer.Manifests.Keys
-            .Select(t => $"    \"{t.FullName}, {t.Assembly.GetName().Name}\" = hpt-remote"));
+        var bindings = string.Join("\n", RemoteMessageSerializer.Manifests.Keys.Select(t => $"    \"{Name(t)}\" = hpt-remote"));
         return ConfigurationFactory.ParseString($$"""
             akka.actor {
               serializers {
-                hpt-remote = "{{typeof(RemoteMessageSerializer).FullName}}, {{typeof(RemoteMessageSerializer).Assembly.GetName().Name}}"
-                json = "{{typeof(RefusingJsonSerializer).FullName}}, {{typeof(RefusingJsonSerializer).Assembly.GetName().Name}}"
+                hpt-remote = "{{Name(typeof(RemoteMessageSerializer))}}"
+                json = "{{Name(typeof(RefusingJsonSerializer))}}"
               }
               serialization-bindings {
             {{bindings}}
               }
               serialization-identifiers {
-                "{{typeof(RemoteMessageSerializer).FullName}}, {{typeof(RemoteMessageSerializer).Assembly.GetName().Name}}" = {{RemoteMessageSerializer.Id}}
+                "{{Name(typeof(RemoteMessageSerializer))}}" = {{RemoteMessageSerializer.Id}}
               }
               serialization-settings.allow-unregistered-types = false
             }
             """);
     }
 
-    private static string Text(ClusterSettings s)
-    {
-        var roles = string.Join(", ", s.EffectiveRoles.Select(Quote));
-        var seeds = string.Join(", ", s.SeedNodes.Select(Quote));
-        var frame = s.MaximumFrameSize.ToString(CultureInfo.InvariantCulture) + "b";
-        // Socket buffers hold at least one full frame.
-        var buffer = Math.Max(s.MaximumFrameSize + 1024 * 1024, 256_000).ToString(CultureInfo.InvariantCulture) + "b";
-        return $$"""
-            akka {
-              actor.provider = cluster
-              remote.dot-netty.tcp {
-                hostname = {{Quote(s.Hostname)}}
-                port = {{s.Port}}
-                enable-ssl = {{(s.Tls is null ? "off" : "on")}}
-                maximum-frame-size = {{frame}}
-                send-buffer-size = {{buffer}}
-                receive-buffer-size = {{buffer}}
-              }
-              cluster {
-                roles = [{{roles}}]
-                seed-nodes = [{{seeds}}]
-                downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
-                split-brain-resolver {
-                  active-strategy = keep-majority
-                  keep-majority.role = {{Quote(s.MajorityRole)}}
-                  stable-after = {{Ms(s.StableAfter)}}
-                }
-                failure-detector.acceptable-heartbeat-pause = {{Ms(s.AcceptableHeartbeatPause)}}
-                singleton-proxy.log-singleton-identification-failure = false
-              }
-            }
-            """;
-    }
-
-    private static string Ms(TimeSpan t) => ((long)t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms";
-
-    private static string Quote(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+    private static string Name(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
 }

@@ -1,12 +1,11 @@
 using Akka.Actor;
 using Akka.Cluster.Routing;
-using Akka.Cluster.Tools.Singleton;
+using Akka.Cluster.Hosting;
+using Akka.Hosting;
 using Akka.Routing;
 using Hpt.Training.Engines;
 using Hpt.Actors.Hosting;
 using Hpt.Actors.Protocol;
-using Hpt.Actors.Verification;
-using Hpt.Actors.Workers;
 
 namespace Hpt.Actors.Cluster;
 
@@ -45,7 +44,6 @@ public sealed record NodeParts
 public sealed class ClusterNode
 {
     public const string LearnerManagerName = "hpt-learner";
-    public const string LearnerProxyName = "hpt-learner-proxy";
     public const string VerifierPoolName = "hpt-verifiers";
     public const string VerifierRouterName = "hpt-verifier-router";
     private const string SingletonName = "root";
@@ -66,9 +64,28 @@ public sealed class ClusterNode
     public IActorRef? Verifiers { get; }
     public IReadOnlyList<IActorRef> Workers { get; }
 
+    /// <summary>The <see cref="ActorRegistry"/> key of the learner singleton's proxy (every node has one).</summary>
+    public sealed class LearnerSingleton;
+
     /// <summary>
-    /// Starts this node's actors once it is a member (Up) of the cluster: join first (seed nodes in the configuration,
-    /// or <c>Cluster.JoinAsync</c>). Completes when every actor of the node's roles is started.
+    /// Adds the learner singleton to a node's Akka host: on a `learner` node its manager (the singleton, a
+    /// <see cref="LearnerRootActor"/>, runs on the oldest learner node) and a proxy, elsewhere only the proxy; the proxy
+    /// is registered as <see cref="LearnerSingleton"/>.
+    /// </summary>
+    public static AkkaConfigurationBuilder Configure(AkkaConfigurationBuilder builder, ClusterSettings settings, NodeParts parts)
+    {
+        var options = new ClusterSingletonOptions { Role = ClusterSettings.Learner, LogSingletonIdentificationFailure = false };
+        if (!settings.Has(ClusterSettings.Learner))
+            return builder.WithSingletonProxy<LearnerSingleton>(LearnerManagerName, SingletonName, options);
+        var learner = parts.Learner ?? throw new ArgumentException("a learner node needs NodeParts.Learner", nameof(parts));
+        return builder.WithSingleton<LearnerSingleton>(LearnerManagerName, SingletonName,
+            LearnerRootActor.Props(learner, parts.ComputeDispatcher, parts.RecoveryTimeout), options, createProxyToo: true);
+    }
+
+    /// <summary>
+    /// Starts this node's other actors once it is a member (Up) of the cluster: join first (seed nodes in the
+    /// configuration, or <c>Cluster.JoinAsync</c>). The system must come from a host set up with <see cref="Configure"/>.
+    /// Completes when every actor of the node's roles is started.
     /// </summary>
     public static async Task<ClusterNode> StartAsync(ActorSystem system, ClusterSettings settings, NodeParts parts, CancellationToken cancel = default)
     {
@@ -76,29 +93,16 @@ public sealed class ClusterNode
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         cluster.RegisterOnMemberUp(() => up.TrySetResult());
         await up.Task.WaitAsync(cancel);
-
-        if (settings.Has(ClusterSettings.Learner))
-        {
-            var learner = parts.Learner ?? throw new ArgumentException("a learner node needs NodeParts.Learner", nameof(parts));
-            system.ActorOf(ClusterSingletonManager.Props(
-                    LearnerRootActor.Props(learner, parts.ComputeDispatcher, parts.RecoveryTimeout),
-                    PoisonPill.Instance,
-                    ClusterSingletonManagerSettings.Create(system).WithRole(ClusterSettings.Learner).WithSingletonName(SingletonName)),
-                LearnerManagerName);
-        }
-        var proxy = system.ActorOf(ClusterSingletonProxy.Props($"/user/{LearnerManagerName}",
-                ClusterSingletonProxySettings.Create(system).WithRole(ClusterSettings.Learner).WithSingletonName(SingletonName)),
-            LearnerProxyName);
+        var proxy = await ActorRegistry.For(system).GetAsync<LearnerSingleton>(cancel);
 
         IActorRef? verifiers = null;
         if (settings.EffectiveRoles.Contains(ClusterSettings.Verifier))
         {
             var scorer = parts.Scorer ?? throw new ArgumentException("a verifier node needs NodeParts.Scorer", nameof(parts));
-            verifiers = system.ActorOf(VerifierActor.Props(scorer, proxy, parts.VerifierTimeout)
-                .WithRouter(new RoundRobinPool(Math.Max(1, parts.Verifiers))), VerifierPoolName);
+            verifiers = PipelineActors.StartVerifiers(system, scorer, proxy, parts.Verifiers, parts.VerifierTimeout, VerifierPoolName);
         }
 
-        var workers = new List<IActorRef>();
+        IReadOnlyList<IActorRef> workers = [];
         if (settings.Has(ClusterSettings.Rollout))
         {
             if (parts.RolloutEngines.Count == 0) throw new ArgumentException("a rollout node needs at least one rollout engine", nameof(parts));
@@ -107,17 +111,12 @@ public sealed class ClusterNode
                     new ClusterRouterGroupSettings(10_000, [$"/user/{VerifierPoolName}"], allowLocalRoutees: true, useRole: ClusterSettings.Verifier))
                 .Props(), VerifierRouterName);
             var self = cluster.SelfAddress;
-            for (var i = 0; i < parts.RolloutEngines.Count; i++)
-            {
-                var props = RolloutWorkerActor.Props(proxy, router, parts.RolloutEngines[i], $"{self.Host}:{self.Port}/rollout-{i}",
-                    parts.RegisterEvery);
-                workers.Add(system.ActorOf(parts.ComputeDispatcher is null ? props : props.WithDispatcher(parts.ComputeDispatcher), $"rollout-{i}"));
-            }
+            workers = PipelineActors.StartWorkers(system, parts.RolloutEngines, proxy, router, i => $"{self.Host}:{self.Port}/rollout-{i}",
+                parts.ComputeDispatcher, parts.RegisterEvery);
         }
         return new ClusterNode(system, proxy, verifiers, workers);
     }
 
-    /// <summary>Completes when the coordinator reports the run's last step.</summary>
     /// <summary>
     /// Completes when the coordinator reports the run's last step, also after the learner singleton moved to another
     /// node (see <see cref="RunWatcher"/>); fails with <see cref="RunStalledException"/> when the run stalled.

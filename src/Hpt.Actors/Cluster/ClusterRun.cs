@@ -1,16 +1,11 @@
 using Akka.Actor;
 using Akka.Configuration;
-using Hpt.Actors.Checkpoints;
-using Hpt.Actors.Coordinator;
 using Hpt.Training.Engines;
 using Hpt.Training.Engines.Torch;
 using Hpt.Actors.Hosting;
 using Hpt.Actors.Persistence;
 using Hpt.Actors.Protocol;
 using Hpt.Actors.Settings;
-using Hpt.Core.Configuration;
-using Hpt.Model.Sampling;
-using Hpt.Model.Weights;
 using TorchSharp;
 
 namespace Hpt.Actors.Cluster;
@@ -26,12 +21,9 @@ public static class ClusterRun
     public static async Task<(long Steps, bool Completed)> RunAsync(Config config, IRunObserver observer, CancellationToken cancel)
     {
         var cluster = ClusterSettings.Create(config);
-        var run = RunSettings.Create(config);
-        var pipelineSettings = PipelineSettings.Create(config);
-        var rollout = RolloutSettings.Create(config);
-        var learnerSettings = LearnerSettings.Create(config);
-        var modelSettings = ModelSettings.Create(config);
-        var taskSettings = TaskSettings.Create(config);
+        var settings = RunConfiguration.From(config);
+        var (run, pipelineSettings, rollout, learnerSettings, taskSettings) =
+            (settings.Run, settings.Pipeline, settings.Rollout, settings.Learner, settings.Task);
         pipelineSettings.Validate();
 
         var isLearner = cluster.Has(ClusterSettings.Learner);
@@ -45,11 +37,11 @@ public static class ClusterRun
             StorageCheck.Writable("hpt.run.dir", dir.Path, run.MinFreeSpace);
             StorageCheck.Writable("hpt.cluster.weights-dir", cluster.ResolveWeightsDirectory(dir.Path), run.MinFreeSpace);
         }
-        var journal = isLearner
-            ? StartupChecks.Journal(PersistenceSettings.Create(config), dir.Path)
-            : ConfigurationFactory.ParseString("akka.persistence.journal.plugin = \"akka.persistence.journal.inmem\"");
+        // Only the learner node journals; the others get the in-memory plugin.
+        var journal = isLearner ? settings.Persistence : settings.Persistence with { Store = JournalStore.Memory };
+        if (isLearner) StartupChecks.Journal(journal, dir.Path);
         // Rollout-only nodes need no data: prompts arrive in messages.
-        var policy = PolicyFactory.Create(modelSettings, PromptSettings.Create(config), taskSettings.DemonstrationTokenLimit);
+        var policy = PolicyFactory.Create(settings.Model, PromptSettings.Create(config), taskSettings.DemonstrationTokenLimit);
         var task = isLearner || cluster.EffectiveRoles.Contains(ClusterSettings.Verifier) ? TrainingTask.Create(taskSettings, run.Seed, policy.Codec) : null;
         if (task is not null) TaskChecks.Check(task, taskSettings.Name, policy.Codec, policy.Config.MaxPositionEmbeddings);
         if (isLearner)
@@ -59,9 +51,8 @@ public static class ClusterRun
         }
         var weights = new SharedWeightStore(cluster.ResolveWeightsDirectory(dir.Path), cluster.KeepWeights);
         if (task is not null && isLearner) RunAssembly.ReportData(task, taskSettings, observer);
-        var cores = run.TorchThreads > 0 ? run.TorchThreads : Environment.ProcessorCount;
         var computeUsers = (cluster.Has(ClusterSettings.Rollout) ? rollout.Devices.Count : 0) + (isLearner ? 1 : 0);
-        torch.set_num_threads(Math.Max(1, cores / Math.Max(1, computeUsers)));
+        torch.set_num_threads(Math.Max(1, settings.Cores / Math.Max(1, computeUsers)));
 
         var parts = new NodeParts
         {
@@ -73,8 +64,9 @@ public static class ClusterRun
         SharedWeightsLearnerEngine? learner = null;
         if (isLearner)
         {
-            learner = CreateLearner(config, run, pipelineSettings, learnerSettings, taskSettings, task!, policy, weights, dir, observer);
-            parts = parts with { Learner = LearnerParts(config, run, pipelineSettings, task!, learner, policy, dir, observer, RunAssembly.Intake(policy, rollout)) };
+            var context = new RunContext(settings, dir, task!, policy, RunAssembly.Checkpoints(settings, dir, policy, observer), observer);
+            learner = CreateLearner(context, weights);
+            parts = parts with { Learner = () => RunAssembly.Parts(context, learner, []) };
         }
         if (cluster.Has(ClusterSettings.Rollout))
         {
@@ -88,8 +80,12 @@ public static class ClusterRun
             };
         }
 
-        var akka = ClusterConfig.Build(cluster).WithFallback(journal).WithFallback(config);
-        using var system = ActorSystem.Create(ClusterSettings.SystemName, ClusterTls.Setup(cluster, akka));
+        var host = await AkkaHost.StartAsync(ClusterSettings.SystemName, config, akka =>
+        {
+            ClusterNode.Configure(akka.WithRunJournal(journal, dir.Path).WithClusterNode(cluster), cluster, parts);
+            if (isLearner) akka.WithRunServices(observer, dir.StatusFile);
+        }, ClusterTls.SslSetup(cluster));
+        var system = host.System;
         try
         {
             var failure = RunFailureWatch.Start(system);
@@ -97,11 +93,6 @@ public static class ClusterRun
             if (cluster.SeedNodes.Count == 0) await member.JoinAsync(member.SelfAddress, cancel);
             observer.Message($"node {member.SelfAddress} [{string.Join(", ", cluster.PlayedRoles)}]; " +
                              $"hpt {NodeAdmission.Version}; weights in {weights.Directory}");
-            if (isLearner)
-            {
-                system.ActorOf(ProgressForwarder.Props(observer), "progress");
-                system.ActorOf(StatusFileWriter.Props(dir.StatusFile), "status-file");
-            }
             if (await AdmissionGuard.RefusalAsync(member, cancel) is { } refused) throw new RunFailedException(refused);
             var node = await failure.Guard(ClusterNode.StartAsync(system, cluster, parts, cancel));
             observer.Message("joined the cluster");
@@ -122,7 +113,7 @@ public static class ClusterRun
                 if (completion.Exception?.InnerException is RunStalledException stall && isLearner)
                 {
                     // As `hpt train`: a checkpoint first (bounded: the learner may be the stuck part), then the error.
-                        try
+                    try
                     {
                         var checkpoint = await node.Learner.Ask<CheckpointSaved>(SaveCheckpointNow.Instance, TimeSpan.FromMinutes(2));
                         observer.Message($"checkpoint {(checkpoint.Folder is null ? "already on disk" : checkpoint.Folder)}");
@@ -149,31 +140,17 @@ public static class ClusterRun
         {
             // A graceful leave: the singleton hands over at once, the coordinator re-issues this node's prompts.
             await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClusterLeavingReason.Instance);
+            await host.DisposeAsync();
             learner?.Dispose();
         }
     }
 
-    private static SharedWeightsLearnerEngine CreateLearner(Config config, RunSettings run, PipelineSettings pipeline,
-        LearnerSettings learnerSettings, TaskSettings taskSettings, TrainingTask task, PolicyFactory policy, SharedWeightStore weights,
-        RunDirectory dir, IRunObserver observer)
+    private static SharedWeightsLearnerEngine CreateLearner(RunContext context, SharedWeightStore weights)
     {
-        var algorithm = AlgorithmFactory.Create(AlgorithmSection.Create(config));
-        var checkpoints = CheckpointSettings.Create(config);
-        var store = new CheckpointStore(dir.Checkpoints, checkpoints.Keep, w => observer.Message($"warning: {w}"), policy.WriteCheckpointCompanions, run.Id);
-        RunAssembly.EnsureBaseModel(policy, task, taskSettings, pipeline, learnerSettings, run, store, RunDirectory.FingerprintHash(config), observer);
-        var engine = new TorchLearnerEngine(policy.NewModel(learnerSettings.Device, run.Seed), policy.Codec, algorithm, learnerSettings.Trainer);
+        RunAssembly.EnsureBaseModel(context);
+        var (settings, policy) = (context.Settings, context.Policy);
+        var engine = new TorchLearnerEngine(policy.NewModel(settings.Learner.Device, settings.Run.Seed), policy.Codec, settings.Algorithm,
+            settings.Learner.Trainer);
         return SharedWeightsLearnerEngine.ForTorch(engine, weights);
-    }
-
-    private static Func<PipelineParts> LearnerParts(Config config, RunSettings run, PipelineSettings pipeline, TrainingTask task,
-        SharedWeightsLearnerEngine learner, PolicyFactory policy, RunDirectory dir, IRunObserver observer, IntakeLimits intake)
-    {
-        var checkpointSettings = CheckpointSettings.Create(config);
-        var store = new CheckpointStore(dir.Checkpoints, checkpointSettings.Keep, w => observer.Message($"warning: {w}"), policy.WriteCheckpointCompanions, run.Id);
-        var algorithm = AlgorithmFactory.Create(AlgorithmSection.Create(config));
-        var configHash = RunDirectory.FingerprintHash(config);
-        var snapshotEverySteps = PersistenceSettings.Create(config).SnapshotEverySteps;
-        return () => RunAssembly.Parts(run, pipeline, task, learner, algorithm.Gate, [], store, checkpointSettings, configHash, observer,
-            snapshotEverySteps) with { Intake = intake };
     }
 }

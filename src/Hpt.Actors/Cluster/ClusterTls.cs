@@ -19,11 +19,17 @@ public static class ClusterTls
     public static ActorSystemSetup Setup(ClusterSettings settings, Config config)
     {
         var setup = ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(config));
-        if (settings.Tls is not { } tls) return setup;
+        return SslSetup(settings) is { } ssl ? setup.And(ssl) : setup;
+    }
+
+    /// <summary>The transport's TLS setup (mutual authentication, pinned certificates); null without hpt.cluster.tls.</summary>
+    public static DotNettySslSetup? SslSetup(ClusterSettings settings)
+    {
+        if (settings.Tls is not { } tls) return null;
         var certificate = LoadCertificate(tls);
         var pinned = tls.TrustedThumbprints.Count > 0 ? tls.TrustedThumbprints.ToArray() : [certificate.Thumbprint];
-        return setup.And(new DotNettySslSetup(certificate, suppressValidation: false, requireMutualAuthentication: true,
-            validateCertificateHostname: false, CertificateValidation.PinnedCertificate(pinned)));
+        return new DotNettySslSetup(certificate, suppressValidation: false, requireMutualAuthentication: true,
+            validateCertificateHostname: false, CertificateValidation.PinnedCertificate(pinned));
     }
 
     /// <summary>The certificate with its private key, from PEM files or environment variables.</summary>

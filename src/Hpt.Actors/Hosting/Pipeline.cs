@@ -1,25 +1,21 @@
 using Akka.Actor;
-using Akka.Routing;
-using Hpt.Actors.Coordinator;
-using Hpt.Actors.Gate;
-using Hpt.Actors.Learner;
 using Hpt.Actors.Protocol;
-using Hpt.Actors.Verification;
-using Hpt.Actors.Workers;
 
 namespace Hpt.Actors.Hosting;
 
 /// <summary>
-/// A running pipeline in one ActorSystem: coordinator, learner, gate, verifier pool and one rollout worker per
-/// engine. The coordinator recovers first, so the learner starts knowing which prompts are already trained.
+/// A running pipeline in one ActorSystem: every role of <see cref="PipelineActors"/> (coordinator, learner, gate,
+/// verifier pool and one rollout worker per engine). The coordinator recovers first, so the learner starts knowing
+/// which prompts are already trained.
 /// </summary>
 public sealed class Pipeline
 {
-    private Pipeline(IActorRef coordinator, IActorRef learner, IActorRef gate, IActorRef verifiers, IReadOnlyList<IActorRef> workers)
+    private Pipeline(LearnerActors learner, IActorRef verifiers, IReadOnlyList<IActorRef> workers)
     {
-        Coordinator = coordinator;
-        Learner = learner;
-        Gate = gate;
+        Coordinator = learner.Coordinator;
+        Learner = learner.Learner;
+        Gate = learner.Gate;
+        StartStatus = learner.StartStatus;
         Verifiers = verifiers;
         Workers = workers;
     }
@@ -31,7 +27,7 @@ public sealed class Pipeline
     public IReadOnlyList<IActorRef> Workers { get; }
 
     /// <summary>The journal's state when the pipeline started (after any rollback to the checkpoint).</summary>
-    public RunStatus StartStatus { get; private init; } = null!;
+    public RunStatus StartStatus { get; }
 
     /// <summary>
     /// Starts every actor under <paramref name="system"/> (an ActorSystem, or an actor's Context when the pipeline is a
@@ -39,35 +35,12 @@ public sealed class Pipeline
     /// </summary>
     public static async Task<Pipeline> StartAsync(IActorRefFactory system, PipelineParts parts, string? computeDispatcher, TimeSpan recoveryTimeout)
     {
-        parts.Settings.Validate();
-        Props OnCompute(Props props) => computeDispatcher is null ? props : props.WithDispatcher(computeDispatcher);
-
-        var coordinator = system.ActorOf(
-            CoordinatorActor.Props(parts.RunId, parts.Settings, parts.Problems, parts.Seed, parts.InitialPolicy, parts.Intake, parts.Snapshots), "coordinator");
-        // Asking waits for recovery: the answer comes only once the journal is replayed.
-        var status = await coordinator.Ask<RunStatus>(GetRunStatus.Instance, recoveryTimeout);
-        if (parts.Restore is not null)
-        {
-            var checkpointStep = parts.Restore(status.Step);
-            status = await coordinator.Ask<RunStatus>(new ResumeFrom(checkpointStep), recoveryTimeout);
-        }
-        // A stateful gate continues from the step the run resumes at (TargetRatioGate's gamma and counters).
-        if (status.GateState is { Count: > 0 } gateState) parts.Gate.ImportState(gateState);
-        // Workers start without weights; this is the policy every one of them loads first.
-        coordinator.Tell(new PolicyPublished(parts.Learner.Snapshot()));
-
-        var trained = new HashSet<long>(status.TrainedSeqs);
-        var learner = system.ActorOf(OnCompute(LearnerActor.Props(parts.Learner, coordinator, parts.Settings, trained, parts.Checkpoints)), "learner");
-        var gate = system.ActorOf(GateActor.Props(parts.Gate, learner), "gate");
-        // Verdicts go through the coordinator, which journals each verified group before it forwards it to the gate.
-        coordinator.Tell(new AttachGate(gate));
-        var verifiers = system.ActorOf(VerifierActor.Props(parts.Scorer, coordinator, parts.Settings.VerifierTimeout)
-            .WithRouter(new RoundRobinPool(parts.Settings.Verifiers)), "verifiers");
-        var workers = parts.RolloutEngines
-            .Select((factory, i) => system.ActorOf(
-                OnCompute(RolloutWorkerActor.Props(coordinator, verifiers, factory, $"rollout-{i}")), $"rollout-{i}"))
-            .ToArray();
-        return new Pipeline(coordinator, learner, gate, verifiers, workers) { StartStatus = status };
+        var learner = await PipelineActors.StartLearnerAsync(system, parts, computeDispatcher, recoveryTimeout);
+        var verifiers = PipelineActors.StartVerifiers(system, parts.Scorer, learner.Coordinator, parts.Settings.Verifiers,
+            parts.Settings.VerifierTimeout, "verifiers");
+        var workers = PipelineActors.StartWorkers(system, parts.RolloutEngines, learner.Coordinator, verifiers, i => $"rollout-{i}",
+            computeDispatcher);
+        return new Pipeline(learner, verifiers, workers);
     }
 
     /// <summary>

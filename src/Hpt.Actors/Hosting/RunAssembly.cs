@@ -1,7 +1,6 @@
 using Hpt.Actors.Checkpoints;
 using Hpt.Actors.Coordinator;
 using Hpt.Actors.Settings;
-using Hpt.Core.Gating;
 using Hpt.Model.Weights;
 using Hpt.Training;
 using Hpt.Training.Engines;
@@ -15,9 +14,10 @@ public static class RunAssembly
     /// Makes the run's starting point unless it exists: the supervised warm-up (at its own learning rate) saved as
     /// checkpoint step 0.
     /// </summary>
-    public static void EnsureBaseModel(PolicyFactory policy, TrainingTask task, TaskSettings taskSettings, PipelineSettings pipeline,
-        LearnerSettings learner, RunSettings run, CheckpointStore store, string configHash, IRunObserver observer)
+    public static void EnsureBaseModel(RunContext context)
     {
+        var (policy, task, store, observer) = (context.Policy, context.Task, context.Store, context.Observer);
+        var (taskSettings, pipeline, learner, run) = (context.Settings.Task, context.Settings.Pipeline, context.Settings.Learner, context.Settings.Run);
         if (store.LoadLatest(0) is not null) return;
         using var model = policy.NewModel(learner.Device, run.Seed);
         observer.Message(policy.ModelPath is { } path
@@ -27,12 +27,12 @@ public static class RunAssembly
             : $"base model: {model.ParameterCount() / 1e6:0.00}M parameters, {taskSettings.WarmupSteps} supervised warm-up steps");
         SupervisedWarmup.Run(model, policy.Codec, task.Train, taskSettings.WarmupSteps, pipeline.PromptsPerStep,
             learner.Trainer with { LearningRate = taskSettings.WarmupLearningRate }, run.Seed, observer.Message);
-        store.Save(0, 0, configHash, folder => PolicyWeights.Save(model, Path.Combine(folder, "model.safetensors")));
+        store.Save(0, 0, context.Settings.ConfigHash, folder => PolicyWeights.Save(model, Path.Combine(folder, "model.safetensors")));
     }
 
-    /// <summary>What a rollout of this policy can hold: ids of the model's vocabulary, a prompt within its context.</summary>
-    public static IntakeLimits Intake(PolicyFactory policy, RolloutSettings rollout) =>
-        new(policy.Config.VocabSize, policy.Config.MaxPositionEmbeddings, rollout.MaxNewTokens) { EncodePrompt = policy.Codec.EncodePrompt };
+    /// <summary>The run's checkpoint folder (warnings go to the observer).</summary>
+    public static CheckpointStore Checkpoints(RunConfiguration settings, RunDirectory dir, PolicyFactory policy, IRunObserver observer) =>
+        new(dir.Checkpoints, settings.Checkpoints.Keep, w => observer.Message($"warning: {w}"), policy.WriteCheckpointCompanions, settings.Run.Id);
 
     /// <summary>Start-up lines about the data (warnings included) and the summary for the report.</summary>
     public static void ReportData(TrainingTask task, TaskSettings settings, IRunObserver observer)
@@ -43,16 +43,18 @@ public static class RunAssembly
     }
 
     /// <summary>
-    /// The pipeline's parts around a learner engine: the data, the reward, the gate, the checkpoint schedule, and the
-    /// resume rule (load the newest intact checkpoint at or before the journal's last step).
+    /// The pipeline's parts around a learner engine: the data, the reward, the gate, the checkpoint schedule, the
+    /// resume rule (load the newest intact checkpoint at or before the journal's last step), and the limits a rollout
+    /// of this policy must meet (ids of its vocabulary, a prompt within its context).
     /// </summary>
-    public static PipelineParts Parts(RunSettings run, PipelineSettings pipeline, TrainingTask task, ILearnerEngine learner,
-        IGatePolicy gate, IReadOnlyList<Func<IRolloutEngine>> rolloutEngines, CheckpointStore store, CheckpointSettings checkpoints,
-        string configHash, IRunObserver observer, int snapshotEverySteps) =>
-        new(run.Id, run.Seed, pipeline,
-            task.Train.Select(p => new PromptSpec(p.Id, p.Prompt, p.Answer, p.Demonstration)).ToArray(),
-            rolloutEngines, learner, new TaskRewardScorer(task.Reward), gate,
-            Checkpoints: new CheckpointSchedule(store, checkpoints, pipeline.TotalSteps, configHash),
+    public static PipelineParts Parts(RunContext context, ILearnerEngine learner, IReadOnlyList<Func<IRolloutEngine>> rolloutEngines)
+    {
+        var (settings, store, observer) = (context.Settings, context.Store, context.Observer);
+        var (run, pipeline) = (settings.Run, settings.Pipeline);
+        return new PipelineParts(run.Id, run.Seed, pipeline,
+            context.Task.Train.Select(p => new PromptSpec(p.Id, p.Prompt, p.Answer, p.Demonstration)).ToArray(),
+            rolloutEngines, learner, new TaskRewardScorer(context.Task.Reward), settings.Algorithm.Gate,
+            Checkpoints: new CheckpointSchedule(store, settings.Checkpoints, pipeline.TotalSteps, settings.ConfigHash),
             Restore: journalStep =>
             {
                 if (journalStep == 0 && !run.AllowEmptyJournal && store.LoadLatest() is { Manifest.Step: > 0 } later)
@@ -66,5 +68,12 @@ public static class RunAssembly
                 if (journalStep > 0) observer.Message($"journal at step {journalStep}; loaded the checkpoint of step {checkpoint.Manifest.Step}");
                 return checkpoint.Manifest.Step;
             },
-            Snapshots: new SnapshotPolicy(snapshotEverySteps, checkpoints.Keep));
+            Snapshots: new SnapshotPolicy(settings.Persistence.SnapshotEverySteps, settings.Checkpoints.Keep))
+        {
+            Intake = new IntakeLimits(context.Policy.Config.VocabSize, context.Policy.Config.MaxPositionEmbeddings, settings.Rollout.MaxNewTokens)
+            {
+                EncodePrompt = context.Policy.Codec.EncodePrompt,
+            },
+        };
+    }
 }

@@ -1,4 +1,3 @@
-using Akka.Configuration;
 using Hpt.Actors.Persistence;
 using Hpt.Actors.Settings;
 using Microsoft.Data.Sqlite;
@@ -51,18 +50,17 @@ public static class StartupChecks
     }
 
     /// <summary>
-    /// Connects to the configured journal (creating the SQLite file, or logging in to PostgreSQL and running a query) and
-    /// returns the Akka persistence configuration for it.
+    /// Connects to the configured journal (creating the SQLite file, or logging in to PostgreSQL and running a query).
     /// </summary>
-    public static Config Journal(PersistenceSettings settings, string runDirectory, TimeSpan? timeout = null)
+    public static void Journal(PersistenceSettings settings, string runDirectory, TimeSpan? timeout = null)
     {
-        if (settings.Store == JournalStore.Memory) return PersistenceConfig.Build(settings, runDirectory);
+        if (settings.Store == JournalStore.Memory) return;
         var connection = settings.ResolveConnectionString(runDirectory);
         var what = JournalDescription.Describe(settings.Store == JournalStore.Sqlite ? "SQLite" : "PostgreSQL", connection);
         try
         {
             if (settings.Store == JournalStore.PostgreSql) ProbePostgres(connection, timeout ?? TimeSpan.FromSeconds(15));
-            return PersistenceConfig.Build(settings, runDirectory); // SQLite: opens the file and sets WAL
+            PersistenceConfig.Prepare(settings, runDirectory); // SQLite: opens the file and sets WAL
         }
         catch (Exception e) when (e is NpgsqlException or SqliteException or IOException or UnauthorizedAccessException
                                       or InvalidOperationException or TimeoutException or ArgumentException)

@@ -1,17 +1,13 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Hpt.Actors.Checkpoints;
+using Hpt.Actors.Persistence;
 using Akka.Actor;
 using Akka.Configuration;
-using Hpt.Actors.Checkpoints;
-using Hpt.Actors.Coordinator;
 using Hpt.Training.Engines;
 using Hpt.Training.Engines.Torch;
-using Hpt.Actors.Persistence;
 using Hpt.Actors.Protocol;
 using Hpt.Actors.Settings;
-using Hpt.Core.Configuration;
-using Hpt.Model.Sampling;
-using Hpt.Model.Weights;
 using Hpt.Tasks.Evaluation;
 using TorchSharp;
 
@@ -27,17 +23,10 @@ public static class TrainingRun
 {
     public static async Task<RunOutcome> RunAsync(Config config, IRunObserver observer, CancellationToken cancel)
     {
-        var run = RunSettings.Create(config);
-        var pipelineSettings = PipelineSettings.Create(config);
-        var rollout = RolloutSettings.Create(config);
-        var learnerSettings = LearnerSettings.Create(config);
-        var checkpointSettings = CheckpointSettings.Create(config);
-        var persistence = PersistenceSettings.Create(config);
-        var modelSettings = ModelSettings.Create(config);
-        var taskSettings = TaskSettings.Create(config);
-        var algorithm = AlgorithmFactory.Create(AlgorithmSection.Create(config));
-        var allCores = run.TorchThreads > 0 ? run.TorchThreads : Environment.ProcessorCount;
-        torch.set_num_threads(allCores);
+        var settings = RunConfiguration.From(config);
+        var (run, pipelineSettings, rollout, learnerSettings, taskSettings) =
+            (settings.Run, settings.Pipeline, settings.Rollout, settings.Learner, settings.Task);
+        torch.set_num_threads(settings.Cores);
 
         // Everything that can be checked is checked before any work, and before run.json is written (a failed start
         // must not poison the run directory): devices open, the journal accepts a connection, the data loads.
@@ -46,33 +35,32 @@ public static class TrainingRun
         var dir = new RunDirectory(run.Directory);
         var resuming = !dir.IsNew;
         StorageCheck.Writable("hpt.run.dir", dir.Path, run.MinFreeSpace);
-        var journal = StartupChecks.Journal(persistence, dir.Path);
-        var policy = PolicyFactory.Create(modelSettings, PromptSettings.Create(config), taskSettings.DemonstrationTokenLimit);
+        StartupChecks.Journal(settings.Persistence, dir.Path);
+        var policy = PolicyFactory.Create(settings.Model, PromptSettings.Create(config), taskSettings.DemonstrationTokenLimit);
         var task = TrainingTask.Create(taskSettings, run.Seed, policy.Codec);
         TaskChecks.Check(task, taskSettings.Name, policy.Codec, policy.Config.MaxPositionEmbeddings);
 
         dir.Claim(config);
         observer.Started(dir.Path);
-        var configHash = RunDirectory.FingerprintHash(config);
-        observer.Message($"{(resuming ? "resuming" : "starting")} run '{run.Id}' in {dir.Path} ({algorithm.Config.Name}, " +
+        observer.Message($"{(resuming ? "resuming" : "starting")} run '{run.Id}' in {dir.Path} ({settings.Algorithm.Config.Name}, " +
                          $"{pipelineSettings.TotalSteps} steps x {pipelineSettings.PromptsPerStep} prompts x {pipelineSettings.SamplesPerPrompt} samples, eta {pipelineSettings.MaxStaleness})");
 
         foreach (var note in AlgorithmSection.Notes(config)) observer.Message($"note: {note}");
         observer.Message($"prompts: {policy.Codec.Format.Describe()}");
         observer.Message($"sampling: {rollout.DescribeSampling()}");
         RunAssembly.ReportData(task, taskSettings, observer);
-        var store = new CheckpointStore(dir.Checkpoints, checkpointSettings.Keep, w => observer.Message($"warning: {w}"),
-            policy.WriteCheckpointCompanions, run.Id);
+        var store = RunAssembly.Checkpoints(settings, dir, policy, observer);
         var evaluation = EvaluationChoice.ForTraining(taskSettings.EvalProtocol, taskSettings.EvalSamples, rollout.MaxNewTokens);
+        var context = new RunContext(settings, dir, task, policy, store, observer);
 
-        RunAssembly.EnsureBaseModel(policy, task, taskSettings, pipelineSettings, learnerSettings, run, store, configHash, observer);
+        RunAssembly.EnsureBaseModel(context);
 
-        using var engine = new TorchLearnerEngine(policy.NewModel(learnerSettings.Device, run.Seed), policy.Codec, algorithm, learnerSettings.Trainer);
+        using var engine = new TorchLearnerEngine(policy.NewModel(learnerSettings.Device, run.Seed), policy.Codec, settings.Algorithm,
+            learnerSettings.Trainer);
         var before = await EvaluateBeforeAsync(dir, store, engine, policy, task, evaluation, run.Seed, observer, cancel);
 
         var clock = Stopwatch.StartNew();
-        var (steps, completed) = await TrainAsync(config, journal, dir, run, pipelineSettings, rollout, checkpointSettings,
-            configHash, task, policy, engine, algorithm, store, observer, cancel);
+        var (steps, completed) = await TrainAsync(context, engine, cancel);
         var trainSeconds = clock.Elapsed.TotalSeconds;
 
         BenchmarkResult? after = null;
@@ -112,30 +100,29 @@ public static class TrainingRun
         new EvaluationHarness(ModelSampling.For(engine.Model, policy.Codec, (ulong)seed + 17), batchSize: 64)
             .EvaluateAsync($"{task.Name} held-out", task.HeldOut, task.HeldOutReward, protocol, cancel);
 
-    private static async Task<(long Steps, bool Completed)> TrainAsync(Config config, Config journal, RunDirectory dir,
-        RunSettings run, PipelineSettings pipelineSettings, RolloutSettings rollout, CheckpointSettings checkpointSettings, string configHash,
-        TrainingTask task, PolicyFactory policy, TorchLearnerEngine engine, Algorithm algorithm, CheckpointStore store,
-        IRunObserver observer, CancellationToken cancel)
+    private static async Task<(long Steps, bool Completed)> TrainAsync(RunContext context, TorchLearnerEngine engine, CancellationToken cancel)
     {
+        var (settings, observer) = (context.Settings, context.Observer);
+        var (run, rollout) = (settings.Run, settings.Rollout);
         var engines = rollout.Devices
-            .Select(device => (Func<IRolloutEngine>)(() => policy.NewRolloutEngine(rollout, device, run.Seed, pipelineSettings.SamplesPerPrompt)))
+            .Select(device => (Func<IRolloutEngine>)(() =>
+                context.Policy.NewRolloutEngine(rollout, device, run.Seed, settings.Pipeline.SamplesPerPrompt)))
             .ToArray();
-        var parts = RunAssembly.Parts(run, pipelineSettings, task, engine, algorithm.Gate, engines, store, checkpointSettings, configHash, observer,
-            PersistenceSettings.Create(config).SnapshotEverySteps) with { Intake = RunAssembly.Intake(policy, rollout) };
+        var parts = RunAssembly.Parts(context, engine, engines);
 
         // Rollout workers and the learner run at the same time: split the cores between them (warm-up and
         // evaluation, which run alone, use them all).
-        var cores = run.TorchThreads > 0 ? run.TorchThreads : Environment.ProcessorCount;
+        var cores = settings.Cores;
         torch.set_num_threads(Math.Max(1, cores / (rollout.Devices.Count + 1)));
-        var akka = journal.WithFallback(config);
-        using var system = ActorSystem.Create("hpt", akka);
+        var host = await AkkaHost.StartAsync("hpt", settings.Root, akka => akka
+            .WithRunJournal(settings.Persistence, context.Dir.Path)
+            .WithRunServices(observer, context.Dir.StatusFile));
         try
         {
             // Every wait below also ends when an actor reports a failure that a restart cannot cure.
-            var failure = RunFailureWatch.Start(system);
-            var progress = system.ActorOf(ProgressForwarder.Props(observer), "progress");
-            system.ActorOf(StatusFileWriter.Props(dir.StatusFile), "status-file");
-            var pipeline = await failure.Guard(Pipeline.StartAsync(system, parts, pipelineSettings.ComputeDispatcher, TimeSpan.FromMinutes(2)));
+            var failure = RunFailureWatch.Start(host.System);
+            var progress = await host.ActorAsync<ProgressForwarder>(cancel);
+            var pipeline = await failure.Guard(Pipeline.StartAsync(host.System, parts, settings.Pipeline.ComputeDispatcher, TimeSpan.FromMinutes(2)));
             if (pipeline.StartStatus.Completed)
             {
                 observer.Message($"the run is already complete at step {pipeline.StartStatus.Step}; raise hpt.pipeline.total-steps to extend it");
@@ -179,7 +166,7 @@ public static class TrainingRun
         }
         finally
         {
-            await system.Terminate();
+            await host.DisposeAsync();
             torch.set_num_threads(cores);
         }
     }

@@ -1,59 +1,61 @@
 using Akka.Configuration;
+using Akka.Hosting;
+using Akka.Persistence.Hosting;
+using Akka.Persistence.Sql.Hosting;
+using Hpt.Actors.Coordinator;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Hpt.Actors.Persistence;
 
-/// <summary>Builds the Akka HOCON for the chosen journal store and binds journaled types to <see cref="PipelineSerializer"/>.</summary>
+/// <summary>
+/// The journal and snapshot store of a run, the Akka.Hosting way (<c>WithSqlPersistence</c> for SQLite and PostgreSQL,
+/// the in-memory plugins for tests), with the journaled types bound to <see cref="PipelineSerializer"/>.
+/// <see cref="Build"/> gives the same settings as HOCON for a plain ActorSystem (journal readers, tests).
+/// </summary>
 public static class PersistenceConfig
 {
-    public static Config Build(PersistenceSettings settings, string runDirectory)
+    /// <summary>Adds the journal of <paramref name="settings"/> (resolved against <paramref name="runDirectory"/>) to an Akka host.</summary>
+    public static AkkaConfigurationBuilder WithRunJournal(this AkkaConfigurationBuilder builder, PersistenceSettings settings, string runDirectory)
     {
-        var serialization = """
-            akka.actor {
-              serializers.hpt-pipeline = "Hpt.Actors.Persistence.PipelineSerializer, Hpt.Actors"
-              serialization-bindings {
-                "Hpt.Actors.Coordinator.ICoordinatorEvent, Hpt.Actors" = hpt-pipeline
-                "Hpt.Actors.Coordinator.CoordinatorSnapshot, Hpt.Actors" = hpt-pipeline
-              }
-            }
-            """;
+        builder.AddHocon(Serialization, HoconAddMode.Prepend);
         if (settings.Store == JournalStore.Memory)
-            return ConfigurationFactory.ParseString(serialization + """
+            return builder.WithInMemoryJournal().WithInMemorySnapshotStore();
 
-                akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
-                akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
-                """);
-
-        var connection = settings.ResolveConnectionString(runDirectory);
-        var provider = settings.Store == JournalStore.Sqlite ? "SQLite.MS" : "PostgreSQL";
-        if (settings.Store == JournalStore.Sqlite) PrepareSqlite(connection);
-        var quoted = Quote(connection);
-        return ConfigurationFactory.ParseString(serialization + $$"""
-
-            akka.persistence {
-              journal {
-                plugin = "akka.persistence.journal.sql"
-                sql {
-                  class = "Akka.Persistence.Sql.Journal.SqlWriteJournal, Akka.Persistence.Sql"
-                  connection-string = {{quoted}}
-                  provider-name = "{{provider}}"
-                  auto-initialize = true
-                }
-              }
-              snapshot-store {
-                plugin = "akka.persistence.snapshot-store.sql"
-                sql {
-                  class = "Akka.Persistence.Sql.Snapshot.SqlSnapshotStore, Akka.Persistence.Sql"
-                  connection-string = {{quoted}}
-                  provider-name = "{{provider}}"
-                  auto-initialize = true
-                }
-              }
-            }
-            """);
+        var connection = Prepare(settings, runDirectory);
+        return builder.WithSqlPersistence(connection, settings.Store == JournalStore.Sqlite ? "SQLite.MS" : "PostgreSQL", autoInitialize: true);
     }
 
-    /// <summary>WAL makes each fsync'd Persist several times faster; the mode is stored in the file, so once suffices.</summary>
+    /// <summary>
+    /// The resolved connection string; for SQLite the file is created (with its folder) and switched to WAL, which
+    /// makes each fsync'd Persist several times faster (the mode is stored in the file, so once suffices).
+    /// </summary>
+    public static string Prepare(PersistenceSettings settings, string runDirectory)
+    {
+        var connection = settings.ResolveConnectionString(runDirectory);
+        if (settings.Store == JournalStore.Sqlite) PrepareSqlite(connection);
+        return connection;
+    }
+
+    /// <summary>The same journal as HOCON, for an ActorSystem made without a host.</summary>
+    public static Config Build(PersistenceSettings settings, string runDirectory)
+    {
+        var builder = new AkkaConfigurationBuilder(new ServiceCollection(), "hpt").WithRunJournal(settings, runDirectory);
+        return builder.Configuration.GetOrElse(Config.Empty);
+    }
+
+    private static readonly Config Serialization = ConfigurationFactory.ParseString($$"""
+        akka.actor {
+          serializers.hpt-pipeline = "{{Name(typeof(PipelineSerializer))}}"
+          serialization-bindings {
+            "{{Name(typeof(ICoordinatorEvent))}}" = hpt-pipeline
+            "{{Name(typeof(CoordinatorSnapshot))}}" = hpt-pipeline
+          }
+        }
+        """);
+
+    private static string Name(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
+
     private static void PrepareSqlite(string connectionString)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString);
@@ -65,6 +67,4 @@ public static class PersistenceConfig
         command.CommandText = "PRAGMA journal_mode=WAL;";
         command.ExecuteNonQuery();
     }
-
-    private static string Quote(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 }

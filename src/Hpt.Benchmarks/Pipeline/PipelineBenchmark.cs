@@ -144,19 +144,18 @@ public static class PipelineBenchmark
         var rollout = (Func<IRolloutEngine>)(() => new TimedRolloutEngine(setup.NewRolloutEngine(), timeline));
         var parts = new PipelineParts($"bench-{schedule.Name}-{repeat}", setup.Seed, settings, setup.Problems, [rollout],
             new TimedLearnerEngine(learner, timeline), setup.Scorer, gate);
-        var akka = PersistenceConfig.Build(PersistenceSettings.Default with { Store = JournalStore.Memory }, Path.GetTempPath())
-            .WithFallback(setup.Config);
-        var system = ActorSystem.Create("hpt-bench", akka);
+        var host = await AkkaHost.StartAsync("hpt-bench", setup.Config,
+            akka => akka.WithRunJournal(PersistenceSettings.Default with { Store = JournalStore.Memory }, Path.GetTempPath()));
         try
         {
-            var pipeline = await Pipeline.StartAsync(system, parts, settings.ComputeDispatcher, TimeSpan.FromMinutes(1));
+            var pipeline = await Pipeline.StartAsync(host.System, parts, settings.ComputeDispatcher, TimeSpan.FromMinutes(1));
             await pipeline.WhenCompleted(TimeSpan.FromHours(2));
             var status = await pipeline.Coordinator.Ask<RunStatus>(GetRunStatus.Instance, TimeSpan.FromSeconds(30));
             return status.Requeued;
         }
         finally
         {
-            await system.Terminate();
+            await host.DisposeAsync();
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.Hosting;
 using Akka.Remote;
 using Hpt.Actors.Cluster;
 using Hpt.Training.Engines;
@@ -24,6 +25,7 @@ namespace Hpt.Actors.Tests.Cluster;
 public abstract class ClusterSpec(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly List<ActorSystem> _systems = [];
+    private readonly List<AkkaHost> _hosts = [];
     protected readonly string Weights = Path.Combine(Path.GetTempPath(), $"hpt-cluster-{Guid.NewGuid():N}");
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
@@ -39,12 +41,16 @@ public abstract class ClusterSpec(ITestOutputHelper output) : IAsyncLifetime
     public async Task DisposeAsync()
     {
         foreach (var system in _systems) await system.Terminate().WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { });
+        foreach (var host in _hosts) await host.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { });
         if (Directory.Exists(Weights)) Directory.Delete(Weights, recursive: true);
     }
 
     protected void Log(string message) => output.WriteLine($"{_clock.Elapsed.TotalSeconds,6:0.0}s {message}");
 
-    protected ActorSystem NewSystem(ClusterSettings settings, Config? extra = null)
+    /// <summary>A node's ActorSystem as `hpt node` builds it (an Akka host), without the node's actors.</summary>
+    protected ActorSystem NewSystem(ClusterSettings settings, Config? extra = null) => NewHost(settings, extra, _ => { });
+
+    private ActorSystem NewHost(ClusterSettings settings, Config? extra, Action<AkkaConfigurationBuilder> configure)
     {
         var config = ConfigurationFactory.ParseString("""
                 akka.coordinated-shutdown.run-by-actor-system-terminate = off
@@ -53,17 +59,18 @@ public abstract class ClusterSpec(ITestOutputHelper output) : IAsyncLifetime
                 akka.loglevel = ERROR
                 hpt.compute-dispatcher.type = PinnedDispatcher
                 """)
-            .WithFallback(ClusterConfig.Build(settings))
             .WithFallback(extra ?? Config.Empty)
             .WithFallback(TestConfig.Default);
-        var system = ActorSystem.Create(ClusterSettings.SystemName, ClusterTls.Setup(settings, config));
-        _systems.Add(system);
-        return system;
+        var host = AkkaHost.StartAsync(ClusterSettings.SystemName, config, akka => configure(akka.WithClusterNode(settings)),
+            ClusterTls.SslSetup(settings)).GetAwaiter().GetResult();
+        _hosts.Add(host);
+        _systems.Add(host.System);
+        return host.System;
     }
 
     protected async Task<ClusterNode> StartNode(ClusterSettings settings, NodeParts parts, Address? join, Config? extra = null)
     {
-        var system = NewSystem(settings, extra);
+        var system = NewHost(settings, extra, akka => ClusterNode.Configure(akka, settings, parts));
         var cluster = Akka.Cluster.Cluster.Get(system);
         await cluster.JoinAsync(join ?? cluster.SelfAddress).WaitAsync(TimeSpan.FromSeconds(20));
         var node = await ClusterNode.StartAsync(system, settings, parts).WaitAsync(TimeSpan.FromSeconds(20));

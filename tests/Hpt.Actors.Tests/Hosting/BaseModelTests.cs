@@ -73,8 +73,7 @@ public sealed class BaseModelTests : IDisposable
         var task = TrainingTask.Create(taskSettings, 1, policy.Codec);
         var store = new CheckpointStore(Path.Combine(_dir, "checkpoints"), keep: 3);
         var observer = new Messages();
-        RunAssembly.EnsureBaseModel(policy, task, taskSettings, PipelineSettings.Create(hocon), LearnerSettings.Create(hocon),
-            RunSettings.Create(hocon), store, "hash", observer);
+        RunAssembly.EnsureBaseModel(new RunContext(RunConfiguration.From(hocon), new RunDirectory(_dir), task, policy, store, observer));
 
         var checkpoint = store.LoadLatest(0) ?? throw new InvalidOperationException("no checkpoint 0");
         using var fromFolder = policy.NewModel("cpu", 0);
