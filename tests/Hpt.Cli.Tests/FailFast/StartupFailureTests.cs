@@ -109,10 +109,10 @@ public sealed class StartupFailureTests : IDisposable
     [Fact]
     public void A_run_directory_with_less_free_space_than_the_minimum_is_refused_naming_it_and_both_figures()
     {
-        // A real 2 MiB file system against the default minimum (1 GiB): the kernel's own free-space figure.
+        // A real 2 MiB file system against the default minimum (256 MiB): the kernel's own free-space figure.
         using var disk = new SmallDisk(Path.Combine(_root, "small"), 2048);
         var runDir = Path.Combine(disk.Path, "run");
-        AssertRefusedIn(TrainIn(runDir), runDir, "hpt.run.dir", runDir, "MiB free", "hpt.run.min-free-space = 1.0 GiB");
+        AssertRefusedIn(TrainIn(runDir), runDir, "hpt.run.dir", runDir, "MiB free", "hpt.run.min-free-space = 256.0 MiB");
 
         // The minimum is the user's: below what the disk has, the same directory passes.
         Hpt.Actors.Hosting.StorageCheck.Writable("hpt.run.dir", runDir, 1L << 20);
