@@ -42,7 +42,20 @@ public sealed class LearnerActor : ReceiveActor
             var saved = new CheckpointSaved(_engine.PolicyVersion, SaveCheckpoint());
             if (saved.Folder is not null) _coordinator.Tell(saved);
             Sender.Tell(saved);
+            Become(Stopping);
         });
+    }
+
+    /// <summary>
+    /// After the shutdown checkpoint no further step is trained: a node that is leaving the cluster keeps running for
+    /// seconds, and steps trained then were journaled past the checkpoint the run said it stopped at (a resume rolled
+    /// them back, so they were wasted work and a wrong "stopped at step N"). The prompts that arrive now are already
+    /// journaled as scored groups; the run that resumes routes them again.
+    /// </summary>
+    private void Stopping()
+    {
+        Receive<TrainOnPrompt>(item => _log.Debug("stopping: prompt {0} is left for the resumed run", item.Work.Seq));
+        Receive<SaveCheckpointNow>(_ => Sender.Tell(new CheckpointSaved(_engine.PolicyVersion, null)));
     }
 
     public static Props Props(ILearnerEngine engine, IActorRef coordinator, PipelineSettings settings, ISet<long> trainedSeqs,

@@ -31,6 +31,27 @@ public sealed class LearnerActorTests(ITestOutputHelper output) : TestKit(TestCo
     }
 
     [Fact]
+    public async Task Learner_trains_no_step_after_the_shutdown_checkpoint()
+    {
+        var engine = new CountingLearnerEngine();
+        var coordinator = CreateTestProbe();
+        var learner = Sys.ActorOf(LearnerActor.Props(engine, coordinator.Ref, Settings with { PromptsPerStep = 1 }, new HashSet<long>()));
+        learner.Tell(Fixtures.RlItem(seq: 0, version: 0));
+        coordinator.ExpectMsg<PolicyPublished>();
+        coordinator.ExpectMsg<StepCompleted>();
+
+        var saved = await learner.Ask<CheckpointSaved>(SaveCheckpointNow.Instance, TimeSpan.FromSeconds(10));
+        Assert.Equal(1, saved.Step);
+        learner.Tell(Fixtures.RlItem(seq: 1, version: 1));
+        learner.Tell(Fixtures.RlItem(seq: 2, version: 1));
+        coordinator.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        Assert.Single(engine.Batches);
+        // A second request (e.g. the stall path after a signal) is answered, with nothing new to save.
+        var again = await learner.Ask<CheckpointSaved>(SaveCheckpointNow.Instance, TimeSpan.FromSeconds(10));
+        Assert.Equal((1L, (string?)null), (again.Step, again.Folder));
+    }
+
+    [Fact]
     public void Learner_refuses_a_sample_older_than_the_staleness_bound_and_returns_its_prompt()
     {
         var engine = new CountingLearnerEngine();
