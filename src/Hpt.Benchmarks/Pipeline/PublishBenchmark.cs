@@ -41,7 +41,7 @@ public static class PublishBenchmark
                 for (var r = 0; r < repeats + 1; r++)
                 {
                     var clock = Stopwatch.StartNew();
-                    live.CopyInto(worker);
+                    live.LoadInto(worker, 1);
                     copy.Add(clock.Elapsed.TotalMilliseconds);
 
                     clock.Restart();
