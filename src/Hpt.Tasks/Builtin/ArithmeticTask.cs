@@ -20,6 +20,8 @@ public sealed class ArithmeticTask : IVerifiableTask
 
     public IReadOnlyList<Problem> Generate(int count, int seed, TaskSplit split = TaskSplit.Train)
     {
+        if (split == TaskSplit.Validation)
+            throw new ArgumentException("the arithmetic task has no validation split (its arithmetic-ladder form has one)", nameof(split));
         var random = new Random(seed);
         var seen = new HashSet<string>();
         var problems = new List<Problem>(count);

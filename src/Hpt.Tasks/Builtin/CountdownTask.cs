@@ -21,6 +21,8 @@ public sealed class CountdownTask : IVerifiableTask
 
     public IReadOnlyList<Problem> Generate(int count, int seed, TaskSplit split = TaskSplit.Train)
     {
+        if (split == TaskSplit.Validation)
+            throw new ArgumentException("the countdown task has no validation split (its countdown-ladder form has one)", nameof(split));
         var random = new Random(seed);
         var seen = new HashSet<string>();
         var problems = new List<Problem>(count);

@@ -9,7 +9,23 @@ public static class SplitAssignment
     /// <summary>Share of all prompts that belong to the held-out split.</summary>
     public const int HeldOutPercent = 20;
 
-    public static TaskSplit Of(string prompt)
+    /// <summary>Share of all prompts that <see cref="WithValidation"/> moves from train to validation.</summary>
+    public const int ValidationPercent = 10;
+
+    public static TaskSplit Of(string prompt) => Bucket(prompt) < HeldOutPercent ? TaskSplit.HeldOut : TaskSplit.Train;
+
+    /// <summary>
+    /// The three-way partition: the held-out side exactly as <see cref="Of"/>, the next <see cref="ValidationPercent"/>
+    /// buckets of the training side as validation, the rest train.
+    /// </summary>
+    public static TaskSplit WithValidation(string prompt) => Bucket(prompt) switch
+    {
+        < HeldOutPercent => TaskSplit.HeldOut,
+        < HeldOutPercent + ValidationPercent => TaskSplit.Validation,
+        _ => TaskSplit.Train,
+    };
+
+    private static ulong Bucket(string prompt)
     {
         var h = 14695981039346656037UL;
         foreach (var c in prompt)
@@ -20,6 +36,6 @@ public static class SplitAssignment
         h ^= h >> 33;
         h *= 0xFF51AFD7ED558CCDUL;
         h ^= h >> 33;
-        return h % 100 < HeldOutPercent ? TaskSplit.HeldOut : TaskSplit.Train;
+        return h % 100;
     }
 }

@@ -5,4 +5,10 @@ public enum TaskSplit
 {
     Train,
     HeldOut,
+
+    /// <summary>
+    /// Carved out of the training side (never held-out prompts): what hyperparameters are selected on, so the held-out
+    /// figures stay untouched by the selection. Only the ladder tasks (<see cref="LadderTask"/>) offer it.
+    /// </summary>
+    Validation,
 }

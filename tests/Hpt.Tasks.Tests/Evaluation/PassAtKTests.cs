@@ -27,6 +27,44 @@ public sealed class PassAtKTests
             Assert.Equal(BruteForce(n, c, k), PassAtK.Unbiased(n, c, k), 12);
     }
 
+    /// <summary>1 - C(n-c, k) / C(n, k) in exact integers, then one division: an independent reference for large n.</summary>
+    private static double ExactBinomial(int n, int c, int k)
+    {
+        static System.Numerics.BigInteger Choose(int a, int b)
+        {
+            if (b < 0 || b > a) return System.Numerics.BigInteger.Zero;
+            var r = System.Numerics.BigInteger.One;
+            for (var i = 1; i <= b; i++) r = r * (a - b + i) / i;
+            return r;
+        }
+        var miss = Choose(n - c, k);
+        var all = Choose(n, k);
+        // Scale before dividing so the quotient keeps about 60 significant bits.
+        var scaled = miss * System.Numerics.BigInteger.Pow(2, 60) / all;
+        return 1.0 - (double)scaled / Math.Pow(2, 60);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(17)]
+    [InlineData(128)]
+    [InlineData(255)]
+    public void At_256_samples_every_k_up_to_256_matches_exact_binomials(int c)
+    {
+        // The regime's setting (docs/results.md): pass@k for k up to 256 from n = 256 samples.
+        const int n = 256;
+        var curve = PassAtK.Curve(n, c);
+        for (var k = 1; k <= n; k++)
+        {
+            var exact = ExactBinomial(n, c, k);
+            Assert.Equal(exact, PassAtK.Unbiased(n, c, k), 12);
+            Assert.Equal(exact, curve[k - 1], 12);
+        }
+        Assert.Equal(c / 256.0, curve[0], 12);
+        Assert.Equal(1.0, curve[^1], 12);
+    }
+
     [Fact]
     public void CurveAgreesWithTheSingleKEstimatorUpTo1024Samples()
     {
