@@ -65,12 +65,11 @@ public static class ClusterRun
         }
         if (cluster.Has(ClusterSettings.Rollout))
         {
-            var sampling = policy.Sampling(rollout);
             parts = parts with
             {
-                RolloutEngines = rollout.Devices.Select(device => (Func<IRolloutEngine>)(() => new SharedWeightsRolloutEngine(
-                        new TorchRolloutEngine(policy.NewModel(device, run.Seed), policy.Codec, sampling, run.Seed), weights,
-                        observer.Message)))
+                // The same engine a single-process run builds (rollout.batching), fed from the shared weights directory.
+                RolloutEngines = rollout.Devices.Select(device => (Func<IRolloutEngine>)(() => SharedWeightsRolloutEngine.Wrap(
+                        policy.NewRolloutEngine(rollout, device, run.Seed, pipelineSettings.SamplesPerPrompt), weights, observer.Message)))
                     .ToArray(),
             };
         }

@@ -6,14 +6,23 @@ namespace Hpt.Actors.Cluster;
 /// <summary>
 /// A rollout engine that takes its policies from the shared weights directory. On an update it reads the whole file
 /// and checks its SHA-256 before the wrapped engine's model is touched, in the background (<see cref="PrepareAsync"/>)
-/// while the worker keeps generating; the worker applies the verified weights only between prompts, so generation
-/// never runs on a half-loaded policy. A version already pruned (this node fell behind) is
-/// replaced by the newest complete one, which is at least as new.
+/// while the worker keeps generating; the worker applies the verified weights only between prompts (or, for a
+/// continuous engine, between two decode steps: see <see cref="Wrap"/>), so generation never runs on a half-loaded
+/// policy. A version already pruned (this node fell behind) is replaced by the newest complete one, which is at least as new.
 /// </summary>
 public sealed class SharedWeightsRolloutEngine(IRolloutEngine inner, SharedWeightStore store, Action<string>? warn = null)
     : IRolloutEngine, IBackgroundPolicyLoader
 {
     public IRolloutEngine Inner => inner;
+
+    /// <summary>
+    /// <paramref name="inner"/> taking its policies from <paramref name="store"/>: a continuous engine stays continuous
+    /// (<see cref="SharedWeightsContinuousRolloutEngine"/>), so a cluster rollout node batches as rollout.batching says.
+    /// </summary>
+    public static IRolloutEngine Wrap(IRolloutEngine inner, SharedWeightStore store, Action<string>? warn = null) =>
+        inner is IContinuousRolloutEngine continuous
+            ? new SharedWeightsContinuousRolloutEngine(continuous, new SharedWeightsRolloutEngine(inner, store, warn))
+            : new SharedWeightsRolloutEngine(inner, store, warn);
 
     public long PolicyVersion => inner.PolicyVersion;
 

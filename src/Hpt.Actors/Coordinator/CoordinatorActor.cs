@@ -209,7 +209,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             : null;
         return new PipelineReport(DateTime.UtcNow, _state.Step, _settings.TotalSteps, _state.PolicyVersion, now.TotalSeconds,
             _sinceStep.Elapsed.TotalSeconds, last, mean, rate, _lastMetrics?.OfflineSampleRatio, _state.Accepted,
-            AdmissionControl.Capacity(_state.PolicyVersion, _settings.MaxStaleness, _settings.PromptsPerStep),
+            AdmissionControl.Capacity(_state.PolicyVersion, _settings.MaxStaleness, _settings.PromptsPerStep, _settings.OverProvision),
             _state.Returned.Count,
             _state.Scored.Count, _idle.Count, workers, IsComplete, stalled);
     }
@@ -482,7 +482,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         // A worker whose credits a fresh request reset may still be queued: skip it.
         while (_idle.Count > 0 && (!_workers.TryGetValue(_idle.Peek(), out var queued) || queued.Credits <= 0)) _idle.Dequeue();
         while (_idle.Count > 0
-               && AdmissionControl.CanAccept(state.Accepted, state.PolicyVersion, _settings.MaxStaleness, _settings.PromptsPerStep)
+               && AdmissionControl.CanAccept(state.Accepted, state.PolicyVersion, _settings.MaxStaleness, _settings.PromptsPerStep, _settings.OverProvision)
                && state.NextToIssue(TotalPrompts) is { } next)
         {
             var issued = new PromptIssued(next.Seq, next.Attempt);

@@ -61,10 +61,10 @@ public sealed class LearnerActor : ReceiveActor
     {
         var sampleVersion = OldestVersion(item);
         var staleness = _engine.PolicyVersion - sampleVersion;
-        if (sampleVersion != long.MaxValue && staleness > _settings.MaxStaleness && _settings.StaleSamples == StaleSampleHandling.Requeue)
+        if (sampleVersion != long.MaxValue && staleness > _settings.EffectiveMaxStaleness && _settings.StaleSamples == StaleSampleHandling.Requeue)
         {
             _log.Info("learner: prompt {0} sampled with v{1} is {2} versions old (max {3}); issuing it again",
-                item.Work.Seq, sampleVersion, staleness, _settings.MaxStaleness);
+                item.Work.Seq, sampleVersion, staleness, _settings.EffectiveMaxStaleness);
             _coordinator.Tell(new PromptTooStale(item.Work, item.Attempt, sampleVersion, _engine.PolicyVersion));
             return;
         }

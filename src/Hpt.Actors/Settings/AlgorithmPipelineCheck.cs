@@ -51,7 +51,9 @@ public static class AlgorithmPipelineCheck
     private static string Staleness(PipelineSettings pipeline) =>
         pipeline.StaleSamples == StaleSampleHandling.Train
             ? "hpt.pipeline.stale-samples = train"
-            : $"hpt.pipeline.max-staleness = {pipeline.MaxStaleness}";
+            : pipeline.OverProvision > 0
+                ? $"hpt.rollout.over-provision = {pipeline.OverProvision}"
+                : $"hpt.pipeline.max-staleness = {pipeline.MaxStaleness}";
 
     private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -30,9 +30,9 @@ public static class AlgorithmSection
     public static AlgorithmConfig ForPipeline(AlgorithmConfig algorithm, PipelineSettings pipeline, int maxNewTokens) =>
         algorithm.ForPipeline(SamplesCanBeStale(pipeline), maxNewTokens);
 
-    /// <summary>A trained sample can be older than the learner: eta &gt; 0, or over-stale samples are trained.</summary>
+    /// <summary>A trained sample can be older than the learner: eta &gt; 0, over-provisioning, or over-stale samples are trained.</summary>
     public static bool SamplesCanBeStale(PipelineSettings pipeline) =>
-        pipeline.MaxStaleness > 0 || pipeline.StaleSamples == StaleSampleHandling.Train;
+        pipeline.EffectiveMaxStaleness > 0 || pipeline.StaleSamples == StaleSampleHandling.Train;
 
     /// <summary>
     /// The preset and the keys set next to it, as written (auto values unresolved). Each key is read with its own type

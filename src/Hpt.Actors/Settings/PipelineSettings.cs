@@ -46,6 +46,16 @@ public sealed record PipelineSettings
     public required MaxAttemptsAction AfterMaxAttempts { get; init; }
 
     /// <summary>
+    /// hpt.rollout.over-provision: k, prompts admitted beyond the staleness bound's (version + eta + 1) x B, so a worker
+    /// keeps its slots busy while the step's last groups finish; the extras carry over into the next step with their
+    /// tokens (APRIL / slime partial rollouts) and may be one version older than eta allows. 0..B.
+    /// </summary>
+    public required int OverProvision { get; init; }
+
+    /// <summary>The oldest a trained sample may be (versions behind the learner): eta, plus one when over-provisioning.</summary>
+    public int EffectiveMaxStaleness => MaxStaleness + (OverProvision > 0 ? 1 : 0);
+
+    /// <summary>
     /// The dispatcher of the blocking tensor actors (rollout workers, learner): hocon/akka.conf's
     /// <c>hpt.compute-dispatcher</c>, which Akka reads when an actor is created on it. Not a setting: the name is fixed.
     /// </summary>
@@ -74,6 +84,8 @@ public sealed record PipelineSettings
             StallAbort = r.Duration("stall-abort"),
             MaxAttempts = r.Int("max-attempts", min: 1),
             AfterMaxAttempts = r.Enum<MaxAttemptsAction>("after-max-attempts"),
+            // Admission lives here, so the coordinator and the learner read it with the rest of the schedule.
+            OverProvision = new SettingsReader(root, "hpt.rollout").Int("over-provision", min: 0),
         };
         settings.Validate();
         return settings;
@@ -85,6 +97,8 @@ public sealed record PipelineSettings
         Require(SamplesPerPrompt >= 1, "hpt.pipeline.samples-per-prompt", SamplesPerPrompt, "must be at least 1");
         Require(MaxStaleness >= 0, "hpt.pipeline.max-staleness", MaxStaleness, "must be 0 or more");
         Require(TotalSteps >= 1, "hpt.pipeline.total-steps", TotalSteps, "must be at least 1");
+        Require(OverProvision >= 0 && OverProvision <= PromptsPerStep, "hpt.rollout.over-provision", OverProvision,
+            $"must be in 0..hpt.pipeline.prompts-per-step ({PromptsPerStep})");
         Require(Verifiers >= 1, "hpt.pipeline.verifiers", Verifiers, "must be at least 1");
         Require(MaxAttempts >= 1, "hpt.pipeline.max-attempts", MaxAttempts, "must be at least 1");
         Require(VerifierTimeout > TimeSpan.Zero, "hpt.pipeline.verifier-timeout", VerifierTimeout, "must be positive");

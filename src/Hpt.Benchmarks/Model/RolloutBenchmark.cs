@@ -33,6 +33,14 @@ public sealed record RolloutBenchmarkOptions
     public int MaxSequences { get; init; } = 64;
     public int PrefillChunkTokens { get; init; } = 128;
     public int Repeats { get; init; } = 1;
+    /// <summary>
+    /// The over-provisioned run (what a worker does in training with <c>rollout.over-provision</c>): steps of
+    /// <see cref="Prompts"/> prompts each, with up to this many extra prompts started; a step ends when <see cref="Prompts"/>
+    /// groups are complete and the unfinished ones carry over into the next. 0 skips the run.
+    /// </summary>
+    public int OverProvision { get; init; } = 4;
+    /// <summary>Steps of the over-provisioned run (the first one's start-up is included, the last one's carry-over is not counted).</summary>
+    public int OverProvisionSteps { get; init; } = 3;
 }
 
 /// <summary>Figures of one run; fractions are 0..1. <see cref="ToJson"/> is the benchmark's final line.</summary>
@@ -59,7 +67,15 @@ public sealed record RolloutBenchmarkResult(
     [property: JsonPropertyName("group_row_occupancy")] double GroupRowOccupancy,
     [property: JsonPropertyName("prefill_share")] double PrefillShare,
     [property: JsonPropertyName("tail_idle_fraction")] double TailIdleFraction,
-    [property: JsonPropertyName("same_tokens_fraction")] double SameTokensFraction)
+    [property: JsonPropertyName("same_tokens_fraction")] double SameTokensFraction,
+    [property: JsonPropertyName("decode_forward_share")] double DecodeForwardShare,
+    [property: JsonPropertyName("lm_head_share")] double LmHeadShare,
+    [property: JsonPropertyName("sample_share")] double SampleShare,
+    [property: JsonPropertyName("attend_over_kv")] double AttendOverKv,
+    [property: JsonPropertyName("over_provision")] int OverProvision,
+    [property: JsonPropertyName("over_provisioned_tokens_per_s")] double OverProvisionedTokensPerSecond,
+    [property: JsonPropertyName("over_provisioned_over_forward")] double OverProvisionedOverForward,
+    [property: JsonPropertyName("over_provisioned_slot_occupancy")] double OverProvisionedOccupancy)
 {
     public string ToJson() => JsonSerializer.Serialize(this);
 }
@@ -144,6 +160,24 @@ public static class RolloutBenchmark
             log.WriteLine($"group            {perPrompt.Sum(g => g.Sum(s => s.TokenIds.Length))} tokens in {seconds:F2} s");
         }
 
+        // Over-provisioned steps: the same distribution of prompts, fresh ones for every step (the first step's are the
+        // workload's), forward measured right before and after like the continuous run.
+        var (opTps, opForwardTps, opOccupancy) = (0.0, 0.0, 0.0);
+        if (o.OverProvision > 0 && o.OverProvisionSteps > 0)
+        {
+            var extra = Enumerable.Range(0, o.Prompts * (o.OverProvisionSteps - 1) + o.OverProvision)
+                .Select(_ => Enumerable.Range(0, rng.Next(o.MinPromptTokens, o.MaxPromptTokens + 1)).Select(_ => rng.Next(o.Vocab)).ToArray());
+            var stream = prompts.Concat(extra).ToArray();
+            var before = Forward();
+            var (tokens, seconds, c) = OverProvisioned(generator, stream, o.Prompts, o.OverProvision, o.OverProvisionSteps, Seeds);
+            var forward = (before + Forward()) / 2;
+            opTps = tokens / seconds;
+            opForwardTps = o.MaxSequences * (forwardLen + 1) / forward;
+            opOccupancy = c.DecodeSteps == 0 ? 0 : c.DecodeRows / (double)(c.DecodeSteps * o.MaxSequences);
+            log.WriteLine($"over-provisioned {o.OverProvisionSteps} steps of {o.Prompts} prompts, {o.OverProvision} extra: {tokens} tokens of complete groups in {seconds:F2} s, " +
+                          $"{opTps:F0} tokens/s, slot occupancy {opOccupancy:P0}; forward {opForwardTps:F0} tokens/s: {opTps / opForwardTps:F2} of it");
+        }
+
         var groupTokens = groupSamples.Sum(g => g.Sum(s => s.TokenIds.Length));
         var groupComputed = groupSamples.Sum(g => (long)g.Length * g.Max(s => s.TokenIds.Length));
         var continuousTokens = counters.GeneratedTokens;
@@ -157,11 +191,15 @@ public static class RolloutBenchmark
         var continuousTps = continuousTokens / continuousSeconds;
         var occupancy = counters.DecodeSteps == 0 ? 0 : counters.DecodeRows / (double)(counters.DecodeSteps * o.MaxSequences);
         var tailIdle = counters.DecodeSteps == 0 ? 0 : counters.TailIdleSlotSteps / (double)(counters.DecodeSteps * o.MaxSequences);
-        var prefillShare = counters.PrefillSeconds / (counters.PrefillSeconds + counters.DecodeSeconds);
+        var total = counters.PrefillSeconds + counters.DecodeSeconds;
+        var prefillShare = counters.PrefillSeconds / total;
         log.WriteLine($"responses        mean {lengths.Average():F1} tokens, max {lengths.Max()}, {same}/{lengths.Length} samples identical in both engines");
         log.WriteLine($"group engine     {groupTps:F0} tokens/s (rows doing useful work {groupTokens / (double)groupComputed:P0})");
         log.WriteLine($"continuous       {continuousTps:F0} tokens/s, slot occupancy {occupancy:P0}, prefill {prefillShare:P1} of the time, " +
                       $"tail idle {tailIdle:P1} of slot-steps, {counters.DecodeSteps} decode steps");
+        var attendOverKv = counters.DecodeKvSlotSteps == 0 ? 0 : counters.DecodeAttendSlotSteps / (double)counters.DecodeKvSlotSteps;
+        log.WriteLine($"decode step      decoder {counters.DecodeForwardSeconds / total:P0}, lm head {counters.LmHeadSeconds / total:P0}, sampling {counters.SampleSeconds / total:P0} of the time; " +
+                      $"attention reads {attendOverKv:F2}x the rows' own key columns");
 
         var forwardTps = o.MaxSequences * (forwardLen + 1) / forwardSeconds;
         var loadAfter = MachineLoad.OneMinute() ?? -1;
@@ -172,7 +210,43 @@ public static class RolloutBenchmark
             o.MaxSequences, Math.Round(lengths.Average(), 1), lengths.Max(), Math.Round(groupTps, 1), Math.Round(continuousTps, 1), Math.Round(forwardTps, 1),
             Math.Round(continuousTps / groupTps, 3), Math.Round(continuousTps / forwardTps, 3), Math.Round(occupancy, 4),
             Math.Round(groupTokens / (double)groupComputed, 4), Math.Round(prefillShare, 4), Math.Round(tailIdle, 4),
-            Math.Round(same / (double)lengths.Length, 4));
+            Math.Round(same / (double)lengths.Length, 4), Math.Round(counters.DecodeForwardSeconds / total, 4), Math.Round(counters.LmHeadSeconds / total, 4),
+            Math.Round(counters.SampleSeconds / total, 4), Math.Round(attendOverKv, 3), o.OverProvision, Math.Round(opTps, 1),
+            Math.Round(opForwardTps == 0 ? 0 : opTps / opForwardTps, 3), Math.Round(opOccupancy, 4));
+    }
+
+    /// <summary>
+    /// Steps of <paramref name="perStep"/> groups from a stream of prompts, keeping up to <paramref name="extra"/> more
+    /// requests in flight than the step still needs: a step ends when <paramref name="perStep"/> groups are complete and
+    /// the unfinished requests carry over (nothing is cancelled). Counts only the tokens of groups that completed.
+    /// </summary>
+    private static (long Tokens, double Seconds, GeneratorCounters Counters) OverProvisioned(ContinuousGenerator generator, int[][] stream, int perStep,
+        int extra, int steps, Func<int, ulong[]> seeds)
+    {
+        generator.ResetCounters();
+        var clock = Stopwatch.StartNew();
+        var next = 0;
+        long tokens = 0;
+        for (var step = 0; step < steps; step++)
+        {
+            // Admission: this step's prompts plus the extras, less what is still in flight from the last step.
+            while (generator.Requests < perStep + extra && next < stream.Length)
+            {
+                generator.Submit(new GenerationRequest(1_000_000 + next, stream[next], seeds(next)));
+                next++;
+            }
+            var done = 0;
+            while (done < perStep && generator.HasWork)
+                foreach (var g in generator.Step().Completed)
+                {
+                    done++;
+                    tokens += g.Samples.Sum(s => s.TokenIds.Length);
+                }
+        }
+        var seconds = clock.Elapsed.TotalSeconds;
+        var counters = generator.Counters;
+        foreach (var id in generator.RequestIds) generator.Cancel(id); // the last step's carry-over is not counted
+        return (tokens, seconds, counters);
     }
 
 }

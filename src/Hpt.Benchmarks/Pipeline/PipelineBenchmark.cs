@@ -62,7 +62,8 @@ public static class PipelineBenchmark
         log.WriteLine($"learning rate {setup.RunLearnerSettings.LearningRate:g3} (warm-up {setup.WarmupLearnerSettings.LearningRate:g3}); " +
                       $"settings: {string.Join(" ", options.Overrides)}");
         log.WriteLine($"model: {setup.ModelDescription}; task {setup.Task.Name}; algorithm {setup.AlgorithmName}; " +
-                      $"{options.Steps} steps x {options.Prompts} prompts x {options.Samples} samples, max {setup.Sampling.MaxNewTokens} new tokens");
+                      $"{options.Steps} steps x {options.Prompts} prompts x {options.Samples} samples, max {setup.Sampling.MaxNewTokens} new tokens; " +
+                      $"rollout batching {setup.Rollout.Batching.ToString().ToLowerInvariant()} (the loop run generates one group at a time)");
         await OnDedicatedThread(cores, () =>
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -141,7 +142,7 @@ public static class PipelineBenchmark
     {
         // Pinned actor threads take the global thread count at their first tensor operation.
         torch.set_num_threads(schedule.TorchThreads);
-        var rollout = (Func<IRolloutEngine>)(() => new TimedRolloutEngine(setup.NewRolloutEngine(), timeline));
+        var rollout = (Func<IRolloutEngine>)(() => TimedRolloutEngine.For(setup.NewRolloutEngine(), timeline));
         var parts = new PipelineParts($"bench-{schedule.Name}-{repeat}", setup.Seed, settings, setup.Problems, [rollout],
             new TimedLearnerEngine(learner, timeline), setup.Scorer, gate);
         var host = await AkkaHost.StartAsync("hpt-bench", setup.Config,
@@ -217,6 +218,7 @@ public static class PipelineBenchmark
             Parameters = setup.Parameters,
             Algorithm = setup.AlgorithmName,
             Task = setup.Task.Name,
+            RolloutBatching = setup.Rollout.Batching.ToString().ToLowerInvariant(),
             Seed = setup.Seed,
             LearningRate = setup.RunLearnerSettings.LearningRate,
             WarmupLearningRate = setup.WarmupLearnerSettings.LearningRate,
@@ -334,6 +336,7 @@ public static class PipelineBenchmark
         public required int EvalProblems { get; init; }
         public required int EvalSamples { get; init; }
         public required string RolloutDevice { get; init; }
+        public required RolloutSettings Rollout { get; init; }
 
         public required LearnerSettings RunLearnerSettings { get; init; }
 
@@ -382,6 +385,7 @@ public static class PipelineBenchmark
                 EvalProblems = Math.Min(options.EvalProblems, task.HeldOut.Count),
                 EvalSamples = options.EvalSamples,
                 RolloutDevice = rollout.Devices[0],
+                Rollout = rollout,
             };
         }
 
@@ -397,8 +401,8 @@ public static class PipelineBenchmark
             return model;
         }
 
-        public IRolloutEngine NewRolloutEngine() =>
-            new TorchRolloutEngine(Policy.NewModel(RolloutDevice, Seed), Policy.Codec, Sampling, Seed);
+        /// <summary>The engine a training run's worker gets (hpt.rollout.batching: continuous or group).</summary>
+        public IRolloutEngine NewRolloutEngine() => Policy.NewRolloutEngine(Rollout, RolloutDevice, Seed, Pipeline.SamplesPerPrompt);
 
         public BenchmarkResult Evaluate(CausalLM model, CancellationToken cancel) =>
             new EvaluationHarness(ModelSampling.For(model, Policy.Codec, (ulong)Seed + 17), batchSize: 64)

@@ -21,6 +21,7 @@ public sealed record PipelineBenchmarkResult
     [JsonPropertyName("parameters")] public long Parameters { get; init; }
     [JsonPropertyName("algorithm")] public string Algorithm { get; init; } = "";
     [JsonPropertyName("task")] public string Task { get; init; } = "";
+    [JsonPropertyName("rollout_batching")] public string RolloutBatching { get; init; } = "";
     [JsonPropertyName("seed")] public int Seed { get; init; }
     [JsonPropertyName("learning_rate")] public double LearningRate { get; init; }
     [JsonPropertyName("warmup_learning_rate")] public double WarmupLearningRate { get; init; }

@@ -86,6 +86,10 @@ public sealed class TimedLearnerEngine(ILearnerEngine inner, RunTimeline timelin
 /// <summary>A rollout engine that records when it generates or loads weights on a <see cref="RunTimeline"/>.</summary>
 public sealed class TimedRolloutEngine(IRolloutEngine inner, RunTimeline timeline) : IRolloutEngine
 {
+    /// <summary>A timed wrapper that keeps a continuous engine continuous (each decode step is one busy interval).</summary>
+    public static IRolloutEngine For(IRolloutEngine inner, RunTimeline timeline) =>
+        inner is IContinuousRolloutEngine continuous ? new TimedContinuousRolloutEngine(continuous, timeline) : new TimedRolloutEngine(inner, timeline);
+
     public long PolicyVersion => inner.PolicyVersion;
 
     public Task<PolicySnapshot> PrepareAsync(PolicySnapshot snapshot) => inner.PrepareAsync(snapshot);

@@ -25,8 +25,15 @@ public static class BenchRolloutCommand
         var chunk = new Option<int>("--prefill-chunk") { Description = "Prefill tokens between two decode steps.", DefaultValueFactory = _ => defaults.PrefillChunkTokens };
         var repeats = new Option<int>("--repeats") { Description = "Interleaved repeats of both engines (best is reported).", DefaultValueFactory = _ => defaults.Repeats };
 
+        var overProvision = new Option<int>("--over-provision")
+        {
+            Description = "Extra prompts in flight in the over-provisioned run (steps of --prompts groups, unfinished ones carried over); 0 skips it.",
+            DefaultValueFactory = _ => defaults.OverProvision,
+        };
+        var overProvisionSteps = new Option<int>("--over-provision-steps") { Description = "Steps of the over-provisioned run.", DefaultValueFactory = _ => defaults.OverProvisionSteps };
+
         var command = new Command("rollout", "Continuous batching against the per-prompt engine and the teacher-forced forward, same prompts and seeds.");
-        foreach (var option in new Option[] { device, dtype, dModel, layers, vocab, prompts, samples, meanResponse, maxNew, sequences, chunk, repeats })
+        foreach (var option in new Option[] { device, dtype, dModel, layers, vocab, prompts, samples, meanResponse, maxNew, sequences, chunk, repeats, overProvision, overProvisionSteps })
             command.Options.Add(option);
         command.SetAction(parsed =>
         {
@@ -44,6 +51,8 @@ public static class BenchRolloutCommand
                 MaxSequences = parsed.GetValue(sequences),
                 PrefillChunkTokens = parsed.GetValue(chunk),
                 Repeats = parsed.GetValue(repeats),
+                OverProvision = parsed.GetValue(overProvision),
+                OverProvisionSteps = parsed.GetValue(overProvisionSteps),
             };
             var result = RolloutBenchmark.Run(options, Console.Out);
             Console.WriteLine(result.ToJson());

@@ -10,7 +10,9 @@ namespace Hpt.Model.Sampling;
 /// <see cref="ContinuousOptions.PrefillChunkTokens"/> prompt tokens per step while others decode), then runs one
 /// batched decode forward over every sequence in flight. A sequence that ends leaves its slot at once; the next
 /// step can give it to a waiting prompt. A prompt is prefilled once and its KV copied into the slots of its samples
-/// (prefix sharing). Sample i of a request draws from its own stream (<see cref="GenerationRequest.RowSeeds"/>), one
+/// (prefix sharing); samples that find no free slot wait with the prompt's last hidden state and later copy the prompt's
+/// KV from a running sibling instead of prefilling it again. A sample's first token is drawn in the step's one lm-head
+/// matmul together with the decoding rows (one read of the vocabulary matrix per step). Sample i of a request draws from its own stream (<see cref="GenerationRequest.RowSeeds"/>), one
 /// draw per token as in <see cref="Sampler"/>, so which sequences share a batch changes only float rounding.
 /// Weights may change between two steps (set <see cref="PolicyVersion"/> after copying them in); every token records
 /// the version that sampled it, and <see cref="ContinuousOptions.KvAfterUpdate"/> says what running sequences do.
@@ -92,7 +94,7 @@ public sealed class ContinuousGenerator : IDisposable
         for (var node = waiting.First; node is not null;)
         {
             var next = node.Next;
-            if (node.Value.Request.Id == requestId) waiting.Remove(node);
+            if (node.Value.Request.Id == requestId) { node.Value.DropHidden(); waiting.Remove(node); }
             node = next;
         }
         if (prefilling?.Pending.Request.Id == requestId) prefilling = null;
@@ -112,10 +114,18 @@ public sealed class ContinuousGenerator : IDisposable
 
         var admitted = new List<Admission>();
         var completed = new List<GeneratedGroup>();
-        Admit(admitted, completed);
-        var decoded = rows.Count;
-        if (decoded > 0) Decode(completed);
-        return new GeneratorStep(completed, admitted, decoded);
+        var fresh = new List<Tensor>(); // (1, d) last prompt hidden states of this step's new samples
+        try
+        {
+            Admit(admitted, fresh);
+            var sampled = rows.Count;
+            if (sampled > 0) Decode(fresh, completed);
+            return new GeneratorStep(completed, admitted, sampled);
+        }
+        finally
+        {
+            foreach (var t in fresh) t.Dispose();
+        }
     }
 
     /// <summary>Steps until every submitted request is complete; returns the groups in completion order.</summary>
@@ -126,7 +136,7 @@ public sealed class ContinuousGenerator : IDisposable
         return all;
     }
 
-    private void Admit(List<Admission> admitted, List<GeneratedGroup> completed)
+    private void Admit(List<Admission> admitted, List<Tensor> fresh)
     {
         var clock = Stopwatch.StartNew();
         var budget = options.PrefillChunkTokens;
@@ -135,6 +145,18 @@ public sealed class ContinuousGenerator : IDisposable
             if (prefilling is null)
             {
                 if (waiting.First is not { } head || rows.Count >= options.MaxSequences) break;
+                if (head.Value.Hidden is not null)
+                {
+                    // Samples left over from an earlier admission: copy the prompt's KV from a running sibling.
+                    var sibling = rows.FindIndex(r => r.Group == groups[head.Value.Request.Id] && !r.Left);
+                    if (sibling >= 0)
+                    {
+                        waiting.RemoveFirst();
+                        StartSamples(head.Value, sibling, head.Value.TakeHidden(), head.Value.HiddenVersion, admitted, fresh);
+                        continue;
+                    }
+                    head.Value.DropHidden(); // every sibling has finished: prefill the prompt again
+                }
                 waiting.RemoveFirst();
                 prefilling = new Prefill(head.Value, Slot: rows.Count);
             }
@@ -148,67 +170,93 @@ public sealed class ContinuousGenerator : IDisposable
             budget -= take;
             if (p.Done < prompt.Count) continue;
             prefilling = null;
-            StartSamples(p, hidden.select(1, take - 1), admitted);
-            Retire(completed);
+            StartSamples(p.Pending, p.Slot, hidden.select(1, take - 1).detach().clone().DetachFromDisposeScope(), PolicyVersion, admitted, fresh);
         }
         Counters.PrefillSeconds += clock.Elapsed.TotalSeconds;
     }
 
     /// <summary>
-    /// A prompt's prefill is complete: copy its KV into as many of its samples' slots as are free (the rest go back to
-    /// the head of the queue and are prefilled again later) and draw each sample's first token from the shared logits.
+    /// A prompt's KV is in slot <paramref name="from"/> (its prefill slot or a running sibling's): copy it into as many
+    /// of its samples' slots as are free; the rest go back to the head of the queue with the prompt's last hidden state.
+    /// The new rows draw their first token from <paramref name="lastHidden"/> (1, d), computed by weights
+    /// <paramref name="hiddenVersion"/>, in this step's decode. Takes ownership of <paramref name="lastHidden"/>.
     /// </summary>
-    private void StartSamples(Prefill p, Tensor lastHidden, List<Admission> admitted)
+    private void StartSamples(Pending pending, int from, Tensor lastHidden, long hiddenVersion, List<Admission> admitted, List<Tensor> fresh)
     {
-        var pending = p.Pending;
         var promptLen = pending.Request.Prompt.Count;
-        var first = rows.Count; // the prefill slot is at or above it: rows only left while it ran
+        var first = rows.Count; // a prefill slot is at or above it: rows only left while it ran
         var k = Math.Min(pending.Samples.Count, options.MaxSequences - first);
         for (var j = 0; j < k; j++)
-            if (first + j != p.Slot) { cache.CopySlot(p.Slot, first + j, promptLen); Counters.SharedPrefixCopies++; }
-        if (k < pending.Samples.Count) waiting.AddFirst(new Pending(pending.Request, pending.Samples.Skip(k).ToList()));
+            if (first + j != from) { cache.CopySlot(from, first + j, promptLen); Counters.SharedPrefixCopies++; }
+        if (k < pending.Samples.Count)
+            waiting.AddFirst(new Pending(pending.Request, pending.Samples.Skip(k).ToList(), lastHidden.clone().DetachFromDisposeScope(), hiddenVersion));
 
         var group = groups[pending.Request.Id];
-        var newRows = new Row[k];
+        fresh.Add(lastHidden);
         for (var j = 0; j < k; j++)
         {
             var sample = pending.Samples[j];
-            newRows[j] = new Row(group, sample, new RowRandom(pending.Request.RowSeeds[sample]), promptLen,
-                pending.Request.MaxNewTokens ?? options.Sampling.MaxNewTokens);
-        }
-        var logits = model.LmHead(lastHidden).to(ScalarType.Float32).expand(k, -1); // (k, V): one prompt, k draws
-        Sample(logits, newRows);
-        for (var j = 0; j < k; j++)
-        {
-            rows.Add(newRows[j]);
-            admitted.Add(new Admission(pending.Request.Id, newRows[j].Sample, first + j));
+            var row = new Row(group, sample, new RowRandom(pending.Request.RowSeeds[sample]), promptLen,
+                pending.Request.MaxNewTokens ?? options.Sampling.MaxNewTokens) { Fresh = fresh.Count - 1, FreshVersion = hiddenVersion };
+            rows.Add(row);
+            admitted.Add(new Admission(pending.Request.Id, sample, first + j));
         }
     }
 
-    /// <summary>One batched decode forward over rows 0..n-1: feed each row's last sampled token at its own position.</summary>
-    private void Decode(List<GeneratedGroup> completed)
+    /// <summary>
+    /// One batched decode forward over the rows that have a token to feed (rows 0..m-1: each its last sampled token at
+    /// its own position), then one lm-head matmul over their hidden states and the new samples' prompt states, and one
+    /// token for every row.
+    /// </summary>
+    private void Decode(List<Tensor> fresh, List<GeneratedGroup> completed)
     {
         var clock = Stopwatch.StartNew();
         var n = rows.Count;
-        var ids = new long[n];
-        var positions = new long[n];
-        var columns = new int[n];
-        var attend = 0;
-        for (var r = 0; r < n; r++)
+        var m = 0;
+        while (m < n && rows[m].Fresh < 0) m++; // new rows were appended after the running ones
+        var inputs = new List<Tensor>(2);
+        if (m > 0)
         {
-            ids[r] = rows[r].Pending;
-            positions[r] = columns[r] = rows[r].KvLength;
-            attend = Math.Max(attend, rows[r].KvLength + 1);
+            var ids = new long[m];
+            var positions = new long[m];
+            var columns = new int[m];
+            var attend = 0;
+            for (var r = 0; r < m; r++)
+            {
+                ids[r] = rows[r].Pending;
+                positions[r] = columns[r] = rows[r].KvLength;
+                attend = Math.Max(attend, rows[r].KvLength + 1);
+            }
+            var visible = new bool[m * attend];
+            for (var r = 0; r < m; r++) Array.Fill(visible, true, r * attend, rows[r].KvLength + 1);
+            var device = model.Device;
+            cache.PlanDecode(columns, attend);
+            var hidden = model.Forward(tensor(ids, [m, 1], device: device), tensor(positions, [m, 1], device: device),
+                tensor(visible, [m, 1, 1, attend], device: device), cache);
+            for (var r = 0; r < m; r++) rows[r].KvLength++;
+            inputs.Add(hidden.select(1, 0));
+            Counters.DecodeAttendSlotSteps += (long)m * attend;
+            Counters.DecodeKvSlotSteps += rows.Take(m).Sum(r => (long)r.KvLength);
         }
-        var visible = new bool[n * attend];
-        for (var r = 0; r < n; r++) Array.Fill(visible, true, r * attend, rows[r].KvLength + 1);
-        var device = model.Device;
-        cache.PlanDecode(columns, attend);
-        var hidden = model.Forward(tensor(ids, [n, 1], device: device), tensor(positions, [n, 1], device: device),
-            tensor(visible, [n, 1, 1, attend], device: device), cache);
-        foreach (var row in rows) row.KvLength++;
-        var logits = model.LmHead(hidden.select(1, 0)).to(ScalarType.Float32);
+        var forwardEnd = clock.Elapsed.TotalSeconds;
+        Tensor logits;
+        if (m == n) logits = model.LmHead(inputs[0]);
+        else
+        {
+            // k samples of one prompt share its last hidden state: compute its logits once, then repeat the row.
+            inputs.AddRange(fresh);
+            logits = model.LmHead(cat(inputs, 0));
+            var pick = new long[n];
+            for (var r = 0; r < n; r++) pick[r] = r < m ? r : m + rows[r].Fresh;
+            if (fresh.Count != n - m) logits = logits.index_select(0, tensor(pick, device: model.Device));
+        }
+        logits = logits.to(ScalarType.Float32);
+        var headEnd = clock.Elapsed.TotalSeconds;
         Sample(logits, rows);
+        Counters.DecodeForwardSeconds += forwardEnd;
+        Counters.LmHeadSeconds += headEnd - forwardEnd;
+        Counters.SampleSeconds += clock.Elapsed.TotalSeconds - headEnd;
+        for (var r = m; r < n; r++) rows[r].Fresh = -1;
         Counters.DecodeSteps++;
         Counters.DecodeRows += n;
         if (waiting.Count == 0 && prefilling is null) Counters.TailIdleSlotSteps += options.MaxSequences - n;
@@ -216,7 +264,7 @@ public sealed class ContinuousGenerator : IDisposable
         Counters.DecodeSeconds += clock.Elapsed.TotalSeconds;
     }
 
-    /// <summary>Picks one token per row from (rows, V) fp32 logits and appends it, stamped with the current version.</summary>
+    /// <summary>Picks one token per row from (rows, V) fp32 logits and appends it, stamped with the version of its logits.</summary>
     private void Sample(Tensor logits, IReadOnlyList<Row> batch)
     {
         var rngs = batch.Select(r => r.Random).ToArray();
@@ -229,7 +277,7 @@ public sealed class ContinuousGenerator : IDisposable
             row.Tokens.Add(t);
             row.Raw.Add(host[r * 3 + 1]);
             row.Sampled.Add(host[r * 3 + 2]);
-            row.Versions.Add(PolicyVersion);
+            row.Versions.Add(row.Fresh >= 0 ? row.FreshVersion : PolicyVersion);
             row.Pending = t;
             if (stop.Contains(t)) row.Stopped = true;
         }
@@ -287,8 +335,9 @@ public sealed class ContinuousGenerator : IDisposable
                 done += take;
             }
         }
-        // A prompt half prefilled with the old weights starts again.
+        // A prompt half prefilled with the old weights starts again, and so do waiting samples' cached prompt states.
         if (prefilling is not null) prefilling.Done = 0;
+        foreach (var p in waiting) p.DropHidden();
         Counters.PrefillSeconds += clock.Elapsed.TotalSeconds;
     }
 
@@ -314,10 +363,37 @@ public sealed class ContinuousGenerator : IDisposable
         return MemoryMarshal.Cast<byte, float>(cpu.bytes).ToArray();
     }
 
-    public void Dispose() => cache.Dispose();
+    public void Dispose()
+    {
+        foreach (var p in waiting) p.DropHidden();
+        cache.Dispose();
+    }
 
-    /// <summary>Samples of a request not yet in a slot.</summary>
-    private sealed record Pending(GenerationRequest Request, List<int> Samples);
+    /// <summary>
+    /// Samples of a request not yet in a slot. <see cref="Hidden"/>: the prompt's last hidden state (1, d) when the
+    /// prompt was prefilled already and these samples found no free slot then (computed by weights <see cref="HiddenVersion"/>).
+    /// </summary>
+    private sealed class Pending(GenerationRequest request, List<int> samples, Tensor? hidden = null, long hiddenVersion = 0)
+    {
+        public GenerationRequest Request { get; } = request;
+        public List<int> Samples { get; } = samples;
+        public Tensor? Hidden { get; private set; } = hidden;
+        public long HiddenVersion { get; } = hiddenVersion;
+
+        /// <summary>Hands the hidden state to the caller, who disposes it.</summary>
+        public Tensor TakeHidden()
+        {
+            var h = Hidden!;
+            Hidden = null;
+            return h;
+        }
+
+        public void DropHidden()
+        {
+            Hidden?.Dispose();
+            Hidden = null;
+        }
+    }
 
     private sealed class Prefill(Pending pending, int Slot)
     {
@@ -348,6 +424,10 @@ public sealed class ContinuousGenerator : IDisposable
         /// <summary>The last sampled token, fed to the next decode step.</summary>
         public long Pending { get; set; }
         public bool Stopped { get; set; }
+        /// <summary>Index of its prompt's hidden state in the step's fresh list until its first token is drawn; -1 after.</summary>
+        public int Fresh { get; set; } = -1;
+        /// <summary>The weights version of that hidden state (stamped on the first token).</summary>
+        public long FreshVersion { get; set; }
         /// <summary>Left its slot (finished and recorded, or its request was cancelled).</summary>
         public bool Left { get; set; }
         public bool Finished => Stopped || Tokens.Count >= maxNewTokens;

@@ -61,6 +61,40 @@ public sealed class SharedWeightStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_continuous_engine_on_a_cluster_node_stays_continuous_and_loads_only_verified_weights()
+    {
+        var store = new SharedWeightStore(_dir, keep: 3);
+        Assert.IsNotAssignableFrom<IContinuousRolloutEngine>(SharedWeightsRolloutEngine.Wrap(new FileCheckingRolloutEngine(), store));
+
+        var engine = new ScriptedContinuousEngine(capacity: 2, _ => 2);
+        var shared = SharedWeightsRolloutEngine.Wrap(engine, store);
+        var continuous = Assert.IsAssignableFrom<IContinuousRolloutEngine>(shared);
+        var loader = Assert.IsAssignableFrom<IBackgroundPolicyLoader>(shared);
+        Assert.Equal(2, continuous.PromptCapacity);
+
+        var torn = store.Publish(1, path => File.WriteAllText(path, "weights v1"));
+        File.WriteAllText(store.PathOf(torn), "weights v1 but torn");
+        await Assert.ThrowsAsync<InvalidDataException>(() => loader.PrepareAsync(new PolicySnapshot(1, torn)));
+        Assert.Throws<InvalidDataException>(() => shared.LoadPolicy(new PolicySnapshot(1, torn)));
+        Assert.Equal(0, shared.PolicyVersion); // nothing half-loaded
+
+        var good = store.Publish(2, path => File.WriteAllText(path, "weights v2"));
+        var prepared = await loader.PrepareAsync(new PolicySnapshot(2, good));
+        Assert.IsType<VerifiedWeightBytes>(prepared.Weights);
+        shared.LoadPolicy(prepared);
+        Assert.Equal(2, engine.PolicyVersion);
+
+        continuous.Submit(new RolloutRequest(7, "p", 2));
+        Assert.True(continuous.HasWork);
+        Assert.Empty(continuous.Step());
+        var done = Assert.Single(continuous.Step());
+        Assert.Equal(7, done.Request.Seq);
+        Assert.All(done.Rollouts, r => Assert.Equal([2L, 2L], r.TokenVersions));
+        shared.Dispose();
+        Assert.True(engine.Disposed);
+    }
+
+    [Fact]
     public void A_node_behind_the_pruned_versions_loads_the_newest_complete_one()
     {
         var store = new SharedWeightStore(_dir, keep: 2);

@@ -57,6 +57,51 @@ public sealed class CoordinatorActorTests(ITestOutputHelper output) : TestKit(Te
     }
 
     [Fact]
+    public async Task Over_provisioned_prompts_start_beyond_the_step_carry_over_into_the_next_and_survive_a_restart_once()
+    {
+        var settings = TwoPerStep with { OverProvision = 1, TotalSteps = 2 };
+        var coordinator = Start(settings, "overprov");
+        coordinator.Tell(new WatchRun(TestActor));
+        var worker = CreateTestProbe();
+        // eta 0, B 2, k 1: three prompts at version 0, then nothing.
+        var first = Enumerable.Range(0, 3).Select(_ => RequestAndExpect(coordinator, worker, "w").Work.Seq).ToArray();
+        Assert.Equal(new long[] { 0, 1, 2 }, first);
+        coordinator.Tell(new RequestWork(worker.Ref, "w", 0), worker.Ref);
+        worker.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+
+        // Step 1 trains the two that finished first; prompt 1 is still generating and carries over.
+        coordinator.Tell(new PolicyPublished(Fixtures.Snapshot(1)));
+        coordinator.Tell(new StepCompleted(1, 1, [0, 2], Fixtures.Metrics(1)));
+        worker.ExpectMsg<UpdatePolicy>();
+        // Capacity (1 + 0 + 1) x 2 + 1 = 5 with 3 accepted, but the run has 4 prompts: only prompt 3 goes out (on the
+        // credit left from the refused request), and prompt 1 is not issued again.
+        Assert.Equal(3, worker.ExpectMsg<GenerateRollouts>().Work.Seq);
+        coordinator.Tell(new RequestWork(worker.Ref, "w", 1), worker.Ref);
+        worker.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+
+        // A restart now: every in-flight prompt (the carried-over one included) is issued again exactly once.
+        Watch(coordinator);
+        Sys.Stop(coordinator);
+        ExpectTerminated(coordinator);
+        var revived = Start(settings, "overprov");
+        revived.Tell(new WatchRun(TestActor));
+        var status = await revived.Ask<RunStatus>(GetRunStatus.Instance);
+        Assert.Equal(new long[] { 0, 2 }, status.TrainedSeqs);
+        var again = Enumerable.Range(0, 2).Select(_ => RequestAndExpect(revived, worker, "w2", 1).Work.Seq).Order().ToArray();
+        Assert.Equal(new long[] { 1, 3 }, again);
+        revived.Tell(new RequestWork(worker.Ref, "w2", 1), worker.Ref);
+        worker.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+
+        // Step 2 trains the carried-over prompt with the last one: every prompt trained once.
+        revived.Tell(new PolicyPublished(Fixtures.Snapshot(2)));
+        revived.Tell(new StepCompleted(2, 2, [1, 3], Fixtures.Metrics(2)));
+        Assert.Equal(2, ExpectMsg<RunCompleted>().Steps);
+        status = await revived.Ask<RunStatus>(GetRunStatus.Instance);
+        Assert.Equal(new long[] { 0, 1, 2, 3 }, status.TrainedSeqs);
+        Assert.Equal(0, status.InFlight);
+    }
+
+    [Fact]
     public void Coordinator_reissues_the_prompt_of_a_failed_worker_with_a_new_attempt()
     {
         var coordinator = Start(TwoPerStep, "fail");

@@ -41,4 +41,10 @@ public sealed class DataOrderTests
     [InlineData(3, 0, 8, 32)]
     public void Admission_capacity_is_version_plus_eta_plus_one_steps(long version, int eta, int b, long expected) =>
         Assert.Equal(expected, AdmissionControl.Capacity(version, eta, b));
+
+    [Theory]
+    [InlineData(0, 0, 2, 1, 3)]
+    [InlineData(3, 1, 8, 8, 48)]
+    public void Over_provisioning_adds_k_prompts_to_the_admission_capacity(long version, int eta, int b, int k, long expected) =>
+        Assert.Equal(expected, AdmissionControl.Capacity(version, eta, b, k));
 }

@@ -52,6 +52,33 @@ public sealed class LearnerActorTests(ITestOutputHelper output) : TestKit(TestCo
     }
 
     [Fact]
+    public void Over_provisioning_lets_a_carried_over_sample_one_version_older_than_eta_train_and_counts_from_its_oldest_token()
+    {
+        var engine = new CountingLearnerEngine();
+        var coordinator = CreateTestProbe();
+        var settings = Settings with { PromptsPerStep = 1, MaxStaleness = 0, OverProvision = 1 };
+        var learner = Sys.ActorOf(LearnerActor.Props(engine, coordinator.Ref, settings, new HashSet<long>()));
+        learner.Tell(Fixtures.RlItem(seq: 0, version: 0));
+        coordinator.ExpectMsg<PolicyPublished>();
+        coordinator.ExpectMsg<StepCompleted>();
+
+        // Started under v0 as an extra prompt, finished under v1: its oldest token is one version behind the learner.
+        var spanning = Fixtures.RlItem(seq: 1, version: 0);
+        spanning = spanning with { Rows = [spanning.Rows[0] with { Rollout = spanning.Rows[0].Rollout! with { TokenVersions = [0, 1, 1] } }] };
+        learner.Tell(spanning);
+        coordinator.ExpectMsg<PolicyPublished>();
+        var step = coordinator.ExpectMsg<StepCompleted>();
+        Assert.Equal(1, step.Metrics.StalenessMax);
+        Assert.Equal(2, engine.Batches.Count);
+
+        // Two versions behind is more than over-provisioning allows: issued again.
+        learner.Tell(Fixtures.RlItem(seq: 2, version: 0));
+        var stale = coordinator.ExpectMsg<PromptTooStale>();
+        Assert.Equal(2, stale.Work.Seq);
+        Assert.Equal(2, engine.Batches.Count);
+    }
+
+    [Fact]
     public void Learner_trains_a_too_stale_sample_when_configured_to_correct_it_with_importance_weights()
     {
         var engine = new CountingLearnerEngine();

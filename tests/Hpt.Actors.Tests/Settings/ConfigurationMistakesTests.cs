@@ -44,6 +44,21 @@ public sealed class ConfigurationMistakesTests : IDisposable
     }
 
     [Fact]
+    public void Over_provision_beyond_one_step_of_prompts_is_refused_naming_the_key_and_turns_the_off_policy_correction_on()
+    {
+        var bad = Assert.Throws<SettingsException>(() =>
+            PipelineSettings.Create(HptConfig.Load(null, ["pipeline.prompts-per-step=4", "rollout.over-provision=5"])));
+        Assert.Contains("hpt.rollout.over-provision", bad.Message);
+        Assert.Contains("0..hpt.pipeline.prompts-per-step (4)", bad.Message);
+
+        var sync = PipelineSettings.Create(HptConfig.Load(null, ["pipeline.max-staleness=0", "rollout.over-provision=2"]));
+        Assert.Equal(2, sync.OverProvision);
+        Assert.Equal(1, sync.EffectiveMaxStaleness);
+        Assert.True(AlgorithmSection.SamplesCanBeStale(sync), "an extra prompt carried over is one version old");
+        Assert.Equal(0, PipelineSettings.Create(HptConfig.Load(null, ["pipeline.max-staleness=0"])).EffectiveMaxStaleness);
+    }
+
+    [Fact]
     public void Repeated_set_of_one_key_takes_the_last_value()
     {
         File.WriteAllText(_file, "hpt.pipeline.total-steps = 3");

@@ -1,6 +1,8 @@
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
+using Hpt.Actors.Coordinator;
 using Hpt.Actors.Protocol;
+using Hpt.Actors.Settings;
 using Hpt.Actors.Tests.Doubles;
 using Hpt.Actors.Workers;
 using Xunit.Abstractions;
@@ -105,6 +107,39 @@ public sealed class RolloutWorkerActorTests(ITestOutputHelper output) : TestKit(
         Assert.Equal(versions.Order(), versions);
         Assert.Equal(0, long0.Rollouts[0].OldestVersion);
         Assert.Equal(3, engine.MostHeld);
+    }
+
+    [Fact]
+    public async Task Over_provisioned_worker_keeps_decoding_a_carried_over_prompt_across_the_step_and_nothing_is_issued_twice()
+    {
+        // A real coordinator (B 2, eta 0, one extra prompt) feeding a continuous worker with three slots.
+        var settings = PipelineSettings.Default with { PromptsPerStep = 2, SamplesPerPrompt = 2, MaxStaleness = 0, TotalSteps = 2, OverProvision = 1 };
+        var coordinator = Sys.ActorOf(CoordinatorActor.Props("op-worker", settings, Fixtures.Problems(10), seed: 1));
+        var verifiers = CreateTestProbe();
+        var release = false;
+        var engine = new ScriptedContinuousEngine(capacity: 3, seq => seq == 0 ? (Volatile.Read(ref release) ? 1 : int.MaxValue) : 2);
+        Sys.ActorOf(RolloutWorkerActor.Props(coordinator, verifiers.Ref, () => engine, "w0"));
+
+        // Three prompts start at version 0 (one beyond the step); the two short ones finish and make step 1.
+        var early = new[] { verifiers.ExpectMsg<RolloutsGenerated>(), verifiers.ExpectMsg<RolloutsGenerated>() };
+        Assert.Equal(new long[] { 1, 2 }, early.Select(d => d.Work.Seq).Order());
+        AwaitCondition(() => engine.Submitted.Count == 3);
+        coordinator.Tell(new PolicyPublished(Fixtures.Snapshot(1)));
+        coordinator.Tell(new StepCompleted(1, 1, [1, 2], Fixtures.Metrics(1)));
+
+        // The coordinator sends v1 with the run's last prompt; prompt 0 keeps decoding through the update.
+        Assert.Equal(3, verifiers.ExpectMsg<RolloutsGenerated>().Work.Seq);
+        AwaitCondition(() => engine.PolicyVersion == 1);
+        Volatile.Write(ref release, true);
+        var carried = verifiers.ExpectMsg<RolloutsGenerated>();
+        Assert.Equal(0, carried.Work.Seq);
+        Assert.Equal(1, carried.Attempt); // the first attempt: nothing was thrown away and issued again
+        Assert.All(carried.Rollouts, r => Assert.Equal(0, r.OldestVersion)); // staleness counts from its oldest token
+        Assert.All(carried.Rollouts, r => Assert.Equal(1, r.TokenVersions[^1]));
+        Assert.Equal(new long[] { 0, 1, 2, 3 }, engine.Submitted.Order());
+        verifiers.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        var status = await coordinator.Ask<RunStatus>(GetRunStatus.Instance);
+        Assert.Equal(4, status.Accepted);
     }
 
     [Fact]

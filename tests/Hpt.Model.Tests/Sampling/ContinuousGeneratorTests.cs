@@ -114,6 +114,24 @@ public sealed class ContinuousGeneratorTests
     }
 
     [Fact]
+    public void A_sample_that_waited_for_a_slot_copies_its_prompt_from_a_running_sibling_instead_of_prefilling_again()
+    {
+        using var m = TestModels.Tiny(seed: 11);
+        var o = new SamplingOptions { MaxNewTokens = 10 };
+        using var g = new ContinuousGenerator(m, Options(o, slots: 3));
+        g.Submit(new GenerationRequest(0, Prompts[1], [31], MaxNewTokens: 2)); // leaves after step 2
+        g.Submit(new GenerationRequest(1, Prompts[0], Seeds(0, 3)));           // 2 of 3 samples fit at first
+        var first = g.Step();
+        Assert.Equal(3, first.Admitted.Count);
+        Assert.Equal(1, g.WaitingSamples);
+        var groups = g.RunToCompletion().ToDictionary(x => x.RequestId);
+        Assert.Equal(Prompts[1].Length + Prompts[0].Length, g.Counters.PrefillTokens); // no second prefill of prompt 1
+        Assert.Equal(2, g.Counters.SharedPrefixCopies); // one at the prefill, one from the sibling
+        var alone = new Sampler(m).Generate(Enumerable.Repeat<IReadOnlyList<int>>(Prompts[0], 3).ToArray(), o, rowSeeds: Seeds(0, 3));
+        for (var s = 0; s < 3; s++) Assert.Equal(alone[s].TokenIds, groups[1].Samples[s].TokenIds);
+    }
+
+    [Fact]
     public void A_long_prompt_is_prefilled_in_chunks_while_the_others_keep_decoding()
     {
         using var m = TestModels.Tiny(seed: 7);
@@ -157,19 +175,20 @@ public sealed class ContinuousGeneratorTests
         foreach (var sample in group.Samples)
         {
             var versions = sample.VersionPerToken();
-            Assert.Equal([0L, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1], versions); // 5 steps: the prefill's token and 5 decodes
+            // 5 steps: the first token (drawn from the prefill's last state in step 1's lm head) and 4 decodes.
+            Assert.Equal([0L, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1], versions);
             Assert.Equal(0, sample.PolicyVersion); // the oldest token's version
             var under0 = Rescore(v0, Prompts[0], sample.TokenIds);
             var under1 = Rescore(v1, Prompts[0], sample.TokenIds);
-            for (var t = 0; t < 6; t++) Assert.Equal(under0[t], sample.LogProbs[t], 1e-4f);
+            for (var t = 0; t < 5; t++) Assert.Equal(under0[t], sample.LogProbs[t], 1e-4f);
             if (mode == KvAfterUpdate.Recompute)
-                for (var t = 6; t < 12; t++) Assert.Equal(under1[t], sample.LogProbs[t], 1e-4f);
+                for (var t = 5; t < 12; t++) Assert.Equal(under1[t], sample.LogProbs[t], 1e-4f);
             else
             {
                 // Kept KV: the first token after the update is conditioned on keys of the old weights, so it is not
                 // what the new policy alone gives (the documented price of keeping the KV).
-                Assert.True(Math.Abs(under1[6] - sample.LogProbs[6]) > 1e-4, "keep mode reused the old KV");
-                Assert.True(Math.Abs(under0[6] - sample.LogProbs[6]) > 1e-4, "the new weights sampled the token");
+                Assert.True(Math.Abs(under1[5] - sample.LogProbs[5]) > 1e-4, "keep mode reused the old KV");
+                Assert.True(Math.Abs(under0[5] - sample.LogProbs[5]) > 1e-4, "the new weights sampled the token");
             }
         }
     }
