@@ -7,6 +7,7 @@ using Hpt.Training.Engines.Torch;
 using Hpt.Model;
 using Hpt.Model.Weights;
 using TorchSharp;
+using Hpt.Actors.WeightPublishing;
 
 namespace Hpt.Benchmarks;
 

@@ -1,6 +1,6 @@
 using Hpt.Training.Engines;
 
-namespace Hpt.Actors.Cluster;
+namespace Hpt.Actors.WeightPublishing;
 
 /// <summary>
 /// A published policy version as a file in the shared weights directory: its name (no directories), SHA-256 (hex)
