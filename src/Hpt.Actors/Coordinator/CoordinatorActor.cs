@@ -342,7 +342,10 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         // The prompt's text and answer are the coordinator's own, never the sender's.
         if (g.Work.ProblemId != issued.Id || g.Work.Prompt != issued.Prompt || g.Work.Answer != issued.Answer)
             return $"the prompt does not match prompt {g.Work.Seq} (problem '{issued.Id}')";
-        return _intake?.Problem(verified, _settings.SamplesPerPrompt, _state.PolicyVersion);
+        // The policies that exist include the one published ahead of its step's event (the learner tells
+        // PolicyPublished, then StepCompleted, and a worker may sample with it before that event is journaled).
+        var newestPolicy = Math.Max(_state.PolicyVersion, _latestPolicy?.Version ?? 0);
+        return _intake?.Problem(verified, _settings.SamplesPerPrompt, newestPolicy);
     }
 
     private void OnRequestWork(RequestWork request)

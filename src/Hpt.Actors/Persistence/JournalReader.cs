@@ -6,8 +6,9 @@ namespace Hpt.Actors.Persistence;
 
 /// <summary>
 /// Reads a run's journal by recovering a throw-away persistent actor with the coordinator's persistence id: works
-/// on every journal plugin. The effective history applies <see cref="RolledBack"/> events, so a resumed run and an
-/// uninterrupted one can be compared step by step.
+/// on every journal plugin (the in-memory one has no query side), and reads the snapshot and the events exactly as a
+/// resuming coordinator does. The effective history is the coordinator's own (<see cref="CoordinatorHistory"/>), so
+/// a resumed run and an uninterrupted one can be compared step by step.
 /// </summary>
 public static class JournalReader
 {
@@ -30,34 +31,30 @@ public static class JournalReader
         }
     }
 
-    /// <summary>The StepRecorded events that stand after applying every rollback, in step order.</summary>
+    /// <summary>
+    /// The StepRecorded events of a whole journal (one no snapshot has shortened) that stand after applying every
+    /// rollback, in step order.
+    /// </summary>
     public static IReadOnlyList<StepRecorded> EffectiveSteps(IEnumerable<ICoordinatorEvent> events)
     {
-        var steps = new SortedDictionary<long, StepRecorded>();
-        foreach (var evt in events)
-        {
-            switch (evt)
-            {
-                case StepRecorded s:
-                    steps[s.Step] = s;
-                    break;
-                case RolledBack back:
-                    foreach (var later in steps.Keys.Where(k => k > back.ToStep).ToArray()) steps.Remove(later);
-                    break;
-            }
-        }
-        return steps.Values.ToArray();
+        var history = new CoordinatorHistory(int.MaxValue);
+        var state = CoordinatorState.Initial;
+        foreach (var evt in events) state = history.Apply(state, evt);
+        return history.Steps;
     }
 
     private sealed class Reader : ReceivePersistentActor
     {
         private readonly List<ICoordinatorEvent> _events = [];
+        // Unbounded: a reader keeps every step it replays (the coordinator keeps the retained checkpoints' only).
         private readonly CoordinatorHistory _history = new(int.MaxValue);
         private CoordinatorSnapshot? _snapshot;
         private CoordinatorState _state = CoordinatorState.Initial;
+        private readonly TaskCompletionSource<JournalView> _done;
 
         public Reader(string persistenceId, TaskCompletionSource<JournalView> done)
         {
+            _done = done;
             PersistenceId = persistenceId;
             Recover<SnapshotOffer>(offer =>
             {
@@ -69,19 +66,24 @@ public static class JournalReader
                 _events.Add(evt);
                 _state = _history.Apply(_state, evt);
             });
-            Recover<RecoveryCompleted>(_ => done.TrySetResult(new JournalView(_snapshot, _events, _state, LastSequenceNr)));
+            Recover<RecoveryCompleted>(_ => done.TrySetResult(new JournalView(_snapshot, _events, _state, LastSequenceNr, _history.Steps)));
         }
 
         public override string PersistenceId { get; }
+
+        // A journal that cannot be read says why at once instead of running into the caller's timeout.
+        protected override void OnRecoveryFailure(Exception reason, object? message = null) => _done.TrySetException(reason);
     }
 }
 
 /// <summary>
 /// What a run's journal holds: the newest snapshot (null when none), the events after it, the state both add up to,
-/// and the highest sequence number written (events before the snapshot may be deleted).
+/// the highest sequence number written (events before the snapshot may be deleted), and the effective steps after
+/// the snapshot (the snapshot's state holds the earlier ones as trained seqs).
 /// </summary>
-public sealed record JournalView(CoordinatorSnapshot? Snapshot, IReadOnlyList<ICoordinatorEvent> Events, CoordinatorState State, long LastSequenceNr)
-{
-    /// <summary>Effective steps after the snapshot (the snapshot's state holds the earlier ones as trained seqs).</summary>
-    public IReadOnlyList<StepRecorded> StepsAfterSnapshot => JournalReader.EffectiveSteps(Events);
-}
+public sealed record JournalView(
+    CoordinatorSnapshot? Snapshot,
+    IReadOnlyList<ICoordinatorEvent> Events,
+    CoordinatorState State,
+    long LastSequenceNr,
+    IReadOnlyList<StepRecorded> StepsAfterSnapshot);

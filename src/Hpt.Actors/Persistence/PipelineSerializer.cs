@@ -1,65 +1,86 @@
+using System.Runtime.Serialization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Akka.Actor;
 using Akka.Serialization;
 using Hpt.Actors.Coordinator;
+using Hpt.Actors.Persistence.Journal;
+using M = Hpt.Actors.Persistence.Journal.StoredManifests;
 
 namespace Hpt.Actors.Persistence;
 
 /// <summary>
-/// Serializer for journaled events and coordinator snapshots. A closed set of types, each under a stable, versioned manifest,
-/// encoded with System.Text.Json: no CLR type names in the rows (renaming a class cannot break recovery) and
-/// nothing outside the set is ever instantiated from stored or received bytes.
+/// Serializer for the coordinator's journal events and snapshots. Each is mapped explicitly to its stored record
+/// (<see cref="Journal"/>: the journal's own types, never a wire message, so editing a message cannot change what is
+/// stored) and written with System.Text.Json under a versioned manifest: no CLR type names in the rows, and nothing
+/// outside the closed set is ever instantiated from stored bytes. Older manifests keep their readers.
 /// </summary>
 public sealed class PipelineSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
-    /// <summary>The format this build writes; rows with a newer one are refused with a clear error.</summary>
-    public const int FormatVersion = 1;
-
     // Log-probs can underflow to -Infinity: store non-finite numbers as "-Infinity"/"NaN" instead of failing the write.
     private static readonly JsonSerializerOptions Json = new()
     {
         IncludeFields = false,
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
     public override int Identifier => 7_341;
 
     public override string Manifest(object o) => o switch
     {
-        PromptIssued => "hpt.prompt-issued.v1",
-        PromptReturned => "hpt.prompt-returned.v1",
-        StepRecorded => "hpt.step-recorded.v1",
-        RolledBack => "hpt.rolled-back.v1",
-        GroupScored => "hpt.group-scored.v1",
-        CheckpointCovered => "hpt.checkpoint-covered.v1",
-        CoordinatorSnapshot => "hpt.coordinator-snapshot.v1",
-        PromptSetAside => "hpt.prompt-set-aside.v1",
+        PromptIssued => M.PromptIssuedV1,
+        PromptReturned => M.PromptReturnedV1,
+        PromptSetAside => M.PromptSetAsideV1,
+        StepRecorded => M.StepRecordedV1,
+        RolledBack => M.RolledBackV1,
+        CheckpointCovered => M.CheckpointCoveredV1,
+        GroupScored => M.GroupScoredV2,
+        CoordinatorSnapshot => M.CoordinatorSnapshotV2,
         _ => throw new ArgumentException($"PipelineSerializer cannot serialize {o.GetType().FullName}"),
     };
 
     public override byte[] ToBinary(object obj) => obj switch
     {
-        PromptIssued or PromptReturned or StepRecorded or RolledBack or GroupScored or CheckpointCovered or CoordinatorSnapshot or PromptSetAside
-            => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Json),
+        PromptIssued e => Write(StoredPromptIssued.From(e)),
+        PromptReturned e => Write(StoredPromptReturned.From(e)),
+        PromptSetAside e => Write(StoredPromptSetAside.From(e)),
+        StepRecorded e => Write(StoredStepRecorded.From(e)),
+        RolledBack e => Write(StoredRolledBack.From(e)),
+        CheckpointCovered e => Write(StoredCheckpointCovered.From(e)),
+        GroupScored e => Write(StoredGroup.From(e)),
+        CoordinatorSnapshot s => Write(StoredSnapshot.From(s)),
         _ => throw new ArgumentException($"PipelineSerializer cannot serialize {obj.GetType().FullName}"),
     };
 
-    public override object FromBinary(byte[] bytes, string manifest) => manifest switch
+    public override object FromBinary(byte[] bytes, string manifest)
     {
-        "hpt.prompt-issued.v1" => Read<PromptIssued>(bytes, manifest),
-        "hpt.prompt-returned.v1" => Read<PromptReturned>(bytes, manifest),
-        "hpt.step-recorded.v1" => Read<StepRecorded>(bytes, manifest),
-        "hpt.rolled-back.v1" => Read<RolledBack>(bytes, manifest),
-        "hpt.group-scored.v1" => Read<GroupScored>(bytes, manifest),
-        "hpt.checkpoint-covered.v1" => Read<CheckpointCovered>(bytes, manifest),
-        "hpt.coordinator-snapshot.v1" => Read<CoordinatorSnapshot>(bytes, manifest),
-        "hpt.prompt-set-aside.v1" => Read<PromptSetAside>(bytes, manifest),
-        _ => throw new System.Runtime.Serialization.SerializationException(
-            $"unknown stored record '{manifest}': the journal was written by a newer or different version of hpt " +
-            $"(this build reads format v{FormatVersion}); refusing to continue rather than lose data"),
-    };
+        try
+        {
+            return manifest switch
+            {
+                M.PromptIssuedV1 => Read<StoredPromptIssued>(bytes, manifest).ToEvent(),
+                M.PromptReturnedV1 => Read<StoredPromptReturned>(bytes, manifest).ToEvent(),
+                M.PromptSetAsideV1 => Read<StoredPromptSetAside>(bytes, manifest).ToEvent(),
+                M.StepRecordedV1 => Read<StoredStepRecorded>(bytes, manifest).ToEvent(),
+                M.RolledBackV1 => Read<StoredRolledBack>(bytes, manifest).ToEvent(),
+                M.CheckpointCoveredV1 => Read<StoredCheckpointCovered>(bytes, manifest).ToEvent(),
+                M.GroupScoredV1 => Read<StoredGroupV1>(bytes, manifest).ToEvent(),
+                M.GroupScoredV2 => Read<StoredGroup>(bytes, manifest).ToEvent(),
+                M.CoordinatorSnapshotV1 => Read<StoredSnapshotV1>(bytes, manifest).ToSnapshot(),
+                M.CoordinatorSnapshotV2 => Read<StoredSnapshot>(bytes, manifest).ToSnapshot(),
+                _ => throw new SerializationException(
+                    $"unknown stored record '{manifest}': the journal was written by a newer or different version of hpt " +
+                    $"(this build reads {string.Join(", ", M.Read)}); refusing to continue rather than lose data"),
+            };
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            throw new SerializationException($"stored record '{manifest}' is malformed: {e.Message}", e);
+        }
+    }
+
+    private static byte[] Write<T>(T stored) => JsonSerializer.SerializeToUtf8Bytes(stored, Json);
 
     private static T Read<T>(byte[] bytes, string manifest) =>
-        JsonSerializer.Deserialize<T>(bytes, Json)
-        ?? throw new System.Runtime.Serialization.SerializationException($"stored record '{manifest}' is empty");
+        JsonSerializer.Deserialize<T>(bytes, Json) ?? throw new SerializationException($"stored record '{manifest}' is empty");
 }

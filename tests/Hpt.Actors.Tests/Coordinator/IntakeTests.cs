@@ -73,6 +73,19 @@ public sealed class IntakeTests(ITestOutputHelper output) : TestKit(TestConfig.D
     }
 
     [Fact]
+    public void Rollout_of_a_policy_published_before_its_step_is_recorded_passes_intake()
+    {
+        // The learner tells PolicyPublished, then StepCompleted; on a loaded machine a worker can sample with the new
+        // policy and deliver before the step's event is journaled. That policy exists: its tokens are not forged.
+        var (coordinator, gate, worker) = Start("intake-published");
+        var work = Next(coordinator, worker);
+        coordinator.Tell(new PolicyPublished(Fixtures.Snapshot(1)));
+        worker.ExpectMsg<UpdatePolicy>(u => Assert.Equal(1, u.Version));
+        coordinator.Tell(Verified(work, Fixtures.Rollout("x", 1)));
+        Assert.Equal(work.Work.Seq, gate.ExpectMsg<GroupVerified>().Group.Work.Seq);
+    }
+
+    [Fact]
     public void Group_from_a_worker_the_prompt_was_not_issued_to_is_dropped()
     {
         var (coordinator, gate, worker) = Start("intake-impostor");

@@ -179,4 +179,56 @@ public sealed class CoordinatorSnapshotTests : IDisposable
             await second.Terminate();
         }
     }
+
+    [Theory]
+    [MemberData(nameof(JournalStores.All), MemberType = typeof(JournalStores))]
+    public async Task Prompt_set_aside_before_a_snapshot_stays_set_aside_and_replaced_after_a_restart(string store)
+    {
+        var runId = Guid.NewGuid().ToString("N");
+        var settings = PipelineSettings.Default with { PromptsPerStep = 2, MaxStaleness = 0, TotalSteps = 2, MaxAttempts = 1 };
+        var everyStep = new SnapshotPolicy(EverySteps: 1, KeepCheckpoints: 2);
+        IActorRef StartOne(ActorSystem sys) => sys.ActorOf(CoordinatorActor.Props(runId, settings, Fixtures.Problems(7), seed: 4, snapshots: everyStep));
+        async Task<GenerateRollouts> Issue(ActorSystem sys, IActorRef coordinator, TestProbeLike worker)
+        {
+            coordinator.Tell(new RequestWork(worker.Ref, "w", worker.Version), worker.Ref);
+            return await worker.Inbox.ReceiveAsync<GenerateRollouts>(sys);
+        }
+
+        var first = StartSystem(store);
+        try
+        {
+            var coordinator = StartOne(first);
+            var worker = TestProbeLike.Create(first);
+            var failed = await Issue(first, coordinator, worker);
+            var kept = await Issue(first, coordinator, worker);
+            // One failed generation is max-attempts 1: the prompt is set aside and the next of the data order replaces it.
+            coordinator.Tell(new RolloutsFailed(failed.Work, failed.Attempt, "w", "crashed"), worker.Ref);
+            var replacement = await Issue(first, coordinator, worker);
+            coordinator.Tell(new StepCompleted(1, 1, [kept.Work.Seq, replacement.Work.Seq], Fixtures.Metrics(1)));
+            Assert.Equal(1, (await StatusOf(coordinator)).SetAside);
+            await Task.Delay(500); // the snapshot of step 1 and the deletes after it are asynchronous
+        }
+        finally
+        {
+            await first.Terminate();
+        }
+
+        var second = StartSystem(store);
+        try
+        {
+            var coordinator = StartOne(second);
+            var status = await StatusOf(coordinator);
+            Assert.Equal(1, status.Step);
+            Assert.Equal(1, status.SetAside);
+            // Step 2 still gets its two prompts: the set-aside one is still replaced after the restart.
+            var worker = TestProbeLike.Create(second, version: 1);
+            var a = await Issue(second, coordinator, worker);
+            var b = await Issue(second, coordinator, worker);
+            Assert.Equal([3L, 4L], new[] { a.Work.Seq, b.Work.Seq });
+        }
+        finally
+        {
+            await second.Terminate();
+        }
+    }
 }
