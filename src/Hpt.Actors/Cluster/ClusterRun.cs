@@ -33,6 +33,11 @@ public static class ClusterRun
         if (isLearner) StartupChecks.Device("hpt.learner.device", learnerSettings.Device);
         if (cluster.Has(ClusterSettings.Rollout))
             foreach (var device in rollout.Devices.Distinct()) StartupChecks.Device("hpt.rollout.devices", device);
+        if (isLearner) // the learner writes the journal, checkpoints and weight files; other nodes only read
+        {
+            StorageCheck.Writable("hpt.run.dir", dir.Path, run.MinFreeSpace);
+            StorageCheck.Writable("hpt.cluster.weights-dir", cluster.ResolveWeightsDirectory(dir.Path), run.MinFreeSpace);
+        }
         // Only the learner node journals; the others get the in-memory plugin.
         var journal = isLearner ? settings.Persistence : settings.Persistence with { Store = JournalStore.Memory };
         if (isLearner) StartupChecks.Journal(journal, dir.Path);
@@ -86,10 +91,13 @@ public static class ClusterRun
             var failure = RunFailureWatch.Start(system);
             var member = Akka.Cluster.Cluster.Get(system);
             if (cluster.SeedNodes.Count == 0) await member.JoinAsync(member.SelfAddress, cancel);
-            observer.Message($"node {member.SelfAddress} [{string.Join(", ", cluster.EffectiveRoles)}]; weights in {weights.Directory}");
+            observer.Message($"node {member.SelfAddress} [{string.Join(", ", cluster.PlayedRoles)}]; " +
+                             $"hpt {NodeAdmission.Version}; weights in {weights.Directory}");
+            if (await AdmissionGuard.RefusalAsync(member, cancel) is { } refused) throw new RunFailedException(refused);
             var node = await failure.Guard(ClusterNode.StartAsync(system, cluster, parts, cancel));
             observer.Message("joined the cluster");
             if (!isLearner) system.ActorOf(LearnerPresence.Props(), "learner-presence");
+            system.ActorOf(AdmissionGuard.Props(), "admission-guard"); // a node of another build or settings leaves
             // Downed by the split-brain resolver (e.g. the learner side became unreachable): the system terminates by itself.
             var removed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
             member.RegisterOnMemberRemoved(() => removed.TrySetResult(

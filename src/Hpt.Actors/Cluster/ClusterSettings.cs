@@ -43,9 +43,15 @@ public sealed record ClusterSettings
 
     public bool Has(string role) => Roles.Contains(role, StringComparer.Ordinal);
 
-    /// <summary>The Akka roles: a learner node that hosts the verifier pool also carries the verifier role.</summary>
-    public IReadOnlyList<string> EffectiveRoles =>
+    /// <summary>Version and settings fingerprints carried as extra roles (<see cref="NodeAdmission"/>); none in specs that build settings by hand.</summary>
+    public IReadOnlyList<string> AdmissionRoles { get; init; } = [];
+
+    /// <summary>The roles this node plays: a learner node that hosts the verifier pool also carries the verifier role.</summary>
+    public IReadOnlyList<string> PlayedRoles =>
         Has(Learner) && LearnerHostsVerifiers && !Has(Verifier) ? [.. Roles, Verifier] : Roles;
+
+    /// <summary>The Akka roles: the roles played, then the admission roles, which every member sees and compares.</summary>
+    public IReadOnlyList<string> EffectiveRoles => [.. PlayedRoles, .. AdmissionRoles];
 
     public string ResolveWeightsDirectory(string runDirectory) =>
         WeightsDirectory.Length > 0 ? WeightsDirectory : Path.Combine(runDirectory, "weights");
@@ -87,6 +93,7 @@ public sealed record ClusterSettings
             MaximumFrameSize = r.Bytes("maximum-frame-size", min: 128_000, max: int.MaxValue),
             Tls = tls,
             Insecure = r.Bool("insecure"),
+            AdmissionRoles = NodeAdmission.Roles(root, roles.Contains(Learner)),
         };
         if (tls is null && !settings.Insecure && !settings.IsLoopbackOnly())
             throw new SettingsException(r.Key("tls.certificate"),

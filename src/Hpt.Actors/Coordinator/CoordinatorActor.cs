@@ -37,7 +37,8 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     private readonly Queue<(double At, double Samples)> _recentSteps = new();
     private StepMetrics? _lastMetrics;
     private TimeSpan _lastStallWarning;
-    private bool _stallReported;
+    /// <summary>Why the run stalled (hpt.pipeline.stall-abort), once reported; null while it is not.</summary>
+    private string? _stalled;
 
     public ITimerScheduler Timers { get; set; } = null!;
     private readonly IntakeLimits? _intake;
@@ -71,7 +72,14 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         Command<PolicyPublished>(OnPolicyPublished);
         Command<StepCompleted>(OnStepCompleted);
         Command<Terminated>(OnWorkerTerminated);
-        Command<WatchRun>(w => { if (IsComplete) w.ReplyTo.Tell(Completed()); else _watchers.Add(w.ReplyTo); });
+        Command<WatchRun>(w =>
+        {
+            if (IsComplete) w.ReplyTo.Tell(Completed());
+            // A watcher that registers after the stall was reported (a node's watcher re-registering, a host asking late)
+            // hears it too, instead of waiting for a step that will not come.
+            else if (_stalled is not null) w.ReplyTo.Tell(new RunStalled(_stalled));
+            else _watchers.Add(w.ReplyTo);
+        });
         Command<GetRunStatus>(_ => Sender.Tell(Status()));
         Command<ResumeFrom>(OnResumeFrom);
         Command<GroupVerified>(OnGroupVerified);
@@ -171,10 +179,9 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             _lastStallWarning = quiet;
             _log.Warning("coordinator: no step completed for {0:0}s (hpt.pipeline.stall-warning): {1}", quiet.TotalSeconds, Report().Describe());
         }
-        if (_settings.StallAbort > TimeSpan.Zero && quiet >= _settings.StallAbort && !_stallReported)
+        if (_settings.StallAbort > TimeSpan.Zero && quiet >= _settings.StallAbort && _stalled is null)
         {
-            _stallReported = true;
-            stalled = $"no step completed for {quiet.TotalSeconds:0}s (hpt.pipeline.stall-abort = {_settings.StallAbort}): {Report().Describe()}";
+            stalled = _stalled = $"no step completed for {quiet.TotalSeconds:0}s (hpt.pipeline.stall-abort = {_settings.StallAbort}): {Report().Describe()}";
             _log.Error("coordinator: the run is stalled: {0}", stalled);
             foreach (var watcher in _watchers) watcher.Tell(new RunStalled(stalled));
         }
@@ -279,6 +286,15 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         if (!Cluster.MemberRoles.Has(Context.System, Sender, Cluster.ClusterSettings.Verifier))
         {
             _log.Warning("coordinator: verdict for prompt {0} from {1}, which is not a verifier member; dropped", g.Work.Seq, Sender.Path);
+            // The group of a genuine worker was checked by a verifier that does not count (a node of another run or other
+            // settings, routed to before it left): its real verdict will never come, so the prompt is issued again now
+            // rather than after hpt.pipeline.work-timeout (seen: a 30-minute stall). Not a failed attempt: the prompt is fine.
+            if (_issued.TryGetValue(g.Work.Seq, out var issue) && issue.Attempt == g.Attempt && issue.WorkerId == g.WorkerId)
+            {
+                _issued.Remove(g.Work.Seq);
+                foreach (var slot in _workers.Values) slot.Assignments.Remove(new PromptAttempt(g.Work.Seq, g.Attempt));
+                Return(g.Work.Seq, g.Attempt, $"its verdict came from {Sender.Path.Address}, which is not a verifier member", null, failed: false);
+            }
             return;
         }
         if (!_state.InFlight.TryGetValue(g.Work.Seq, out var current) || current != g.Attempt || _state.Trained.Contains(g.Work.Seq))

@@ -10,6 +10,13 @@ namespace Hpt.Actors.Coordinator;
 /// </summary>
 public sealed record IntakeLimits(int VocabSize, int MaxPromptTokens, int MaxNewTokens)
 {
+    /// <summary>
+    /// The prompt codec's encoding (<c>PromptCodec.EncodePrompt</c>): every rollout's prompt tokens must be exactly the
+    /// encoding of the coordinator's own prompt text, or a forged group would train the response against another
+    /// prompt than the one it is scored for. Null: not checked (specs without a tokenizer).
+    /// </summary>
+    public Func<string, int[]>? EncodePrompt { get; init; }
+
     public string? Problem(GroupVerified verified, int samples, long policyVersion)
     {
         var group = verified.Group;
@@ -17,12 +24,19 @@ public sealed record IntakeLimits(int VocabSize, int MaxPromptTokens, int MaxNew
             return $"{group.Rollouts?.Count ?? 0} rollouts, expected hpt.pipeline.samples-per-prompt = {samples}";
         if (verified.Rewards is null || verified.Rewards.Length != samples) return $"{verified.Rewards?.Length ?? 0} rewards for {samples} rollouts";
         if (verified.Rewards.Any(r => !double.IsFinite(r)) || !double.IsFinite(verified.ExpertReward)) return "a reward is not finite";
+        int[]? expected = null;
         for (var i = 0; i < group.Rollouts.Count; i++)
         {
             var r = group.Rollouts[i];
             if (r is null) return $"rollout {i} is missing";
             var problem = Check(r, policyVersion);
             if (problem is not null) return $"rollout {i}: {problem}";
+            if (EncodePrompt is null) continue;
+            // Encoded once per group, and only for a group that passed the cheap checks.
+            expected ??= EncodePrompt(group.Work.Prompt);
+            if (!r.PromptTokens.AsSpan().SequenceEqual(expected))
+                return $"rollout {i}: its {r.PromptTokens.Length} prompt tokens are not the encoding of prompt {group.Work.Seq} " +
+                       $"({expected.Length} tokens)";
         }
         return null;
     }

@@ -70,7 +70,10 @@ public static class RunAssembly
             },
             Snapshots: new SnapshotPolicy(settings.Persistence.SnapshotEverySteps, settings.Checkpoints.Keep))
         {
-            Intake = new IntakeLimits(context.Policy.Config.VocabSize, context.Policy.Config.MaxPositionEmbeddings, settings.Rollout.MaxNewTokens),
+            Intake = new IntakeLimits(context.Policy.Config.VocabSize, context.Policy.Config.MaxPositionEmbeddings, settings.Rollout.MaxNewTokens)
+            {
+                EncodePrompt = context.Policy.Codec.EncodePrompt,
+            },
         };
     }
 }

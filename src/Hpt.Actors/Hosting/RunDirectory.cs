@@ -16,6 +16,9 @@ public sealed class RunDirectory
     private static readonly string[] MayChange = ["hpt.pipeline.total-steps", "hpt.pipeline.verifier-timeout", "hpt.pipeline.verifiers", "hpt.rollout.devices",
         "hpt.pipeline.max-attempts", "hpt.pipeline.after-max-attempts", "hpt.pipeline.work-timeout", "hpt.pipeline.stall-warning", "hpt.pipeline.stall-abort"];
 
+    /// <summary>True for the run.json entries a resume may change (a standby learner may differ in them too).</summary>
+    public static bool MayDiffer(string key) => MayChange.Contains(key);
+
     /// <summary>Entries that run.json files of older builds lack: absent there, they are not compared.</summary>
     private static readonly string[] AddedLater = [RunIdKey, DataFileKey, "hpt.pipeline.max-attempts", "hpt.pipeline.after-max-attempts",
         "hpt.task.eval-protocol"];

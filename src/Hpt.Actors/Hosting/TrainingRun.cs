@@ -34,6 +34,7 @@ public static class TrainingRun
         foreach (var device in rollout.Devices.Distinct()) StartupChecks.Device("hpt.rollout.devices", device);
         var dir = new RunDirectory(run.Directory);
         var resuming = !dir.IsNew;
+        StorageCheck.Writable("hpt.run.dir", dir.Path, run.MinFreeSpace);
         StartupChecks.Journal(settings.Persistence, dir.Path);
         var policy = PolicyFactory.Create(settings.Model, PromptSettings.Create(config), taskSettings.DemonstrationTokenLimit);
         var task = TrainingTask.Create(taskSettings, run.Seed, policy.Codec);

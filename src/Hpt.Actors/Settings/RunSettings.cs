@@ -6,6 +6,9 @@ public sealed record RunSettings(string Id, string Directory, int Seed, int Torc
     /// <summary>hpt.run.allow-empty-journal: start again from step 0 although the directory has later checkpoints.</summary>
     public required bool AllowEmptyJournal { get; init; }
 
+    /// <summary>hpt.run.min-free-space: bytes that must be free in the run and weights directories at start.</summary>
+    public required long MinFreeSpace { get; init; }
+
     public static RunSettings Create(Akka.Configuration.Config root)
     {
         var r = new SettingsReader(root, "hpt.run");
@@ -21,6 +24,10 @@ public sealed record RunSettings(string Id, string Directory, int Seed, int Torc
             throw new SettingsException(r.Key("id"), fromDir
                 ? $"the run directory's name '{id}' is not a usable run id (letters, digits, '-', '_' or '.'); set hpt.run.id"
                 : $"'{id}' must be non-empty letters, digits, '-', '_' or '.'");
-        return new RunSettings(id, dir, r.Int("seed"), r.Int("torch-threads", min: 0)) { AllowEmptyJournal = r.Bool("allow-empty-journal") };
+        return new RunSettings(id, dir, r.Int("seed"), r.Int("torch-threads", min: 0))
+        {
+            AllowEmptyJournal = r.Bool("allow-empty-journal"),
+            MinFreeSpace = r.Bytes("min-free-space", min: 0, max: long.MaxValue),
+        };
     }
 }

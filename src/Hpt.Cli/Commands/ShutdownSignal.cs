@@ -7,6 +7,7 @@ public sealed class ShutdownSignal : IDisposable
 {
     private readonly CancellationTokenSource _cts = new();
     private readonly PosixSignalRegistration? _sigterm;
+    private bool _disposed;
 
     public ShutdownSignal()
     {
@@ -15,7 +16,7 @@ public sealed class ShutdownSignal : IDisposable
             _sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
             {
                 context.Cancel = true;
-                _cts.Cancel();
+                Cancel();
             });
     }
 
@@ -23,15 +24,31 @@ public sealed class ShutdownSignal : IDisposable
 
     private void OnCancelKeyPress(object? sender, ConsoleCancelEventArgs e)
     {
-        if (_cts.IsCancellationRequested) return; // a second Ctrl-C kills as usual
+        if (_disposed || _cts.IsCancellationRequested) return; // a second Ctrl-C kills as usual
         e.Cancel = true;
-        _cts.Cancel();
+        Cancel();
+    }
+
+    /// <summary>
+    /// A signal can be delivered on the runtime's signal thread after the run has ended and this was disposed (seen: a
+    /// SIGTERM handled late crashed the process with ObjectDisposedException); by then there is nothing left to stop.
+    /// </summary>
+    private void Cancel()
+    {
+        lock (_cts)
+        {
+            if (!_disposed) _cts.Cancel();
+        }
     }
 
     public void Dispose()
     {
         Console.CancelKeyPress -= OnCancelKeyPress;
         _sigterm?.Dispose();
-        _cts.Dispose();
+        lock (_cts)
+        {
+            _disposed = true;
+            _cts.Dispose();
+        }
     }
 }

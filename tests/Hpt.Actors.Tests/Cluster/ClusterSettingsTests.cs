@@ -20,10 +20,75 @@ public sealed class ClusterSettingsTests
     public void A_learner_node_carries_the_verifier_role_unless_told_otherwise()
     {
         var learner = ClusterSettings.Create(HptConfig.Load(overrides: ["cluster.roles=[learner]"]));
-        Assert.Equal(["learner", "verifier"], learner.EffectiveRoles);
+        Assert.Equal(["learner", "verifier"], learner.PlayedRoles);
         var alone = ClusterSettings.Create(HptConfig.Load(overrides: ["cluster.roles=[learner]", "cluster.learner-hosts-verifiers=false"]));
-        Assert.Equal(["learner"], alone.EffectiveRoles);
+        Assert.Equal(["learner"], alone.PlayedRoles);
     }
+
+    private static IReadOnlyList<string> Admission(params string[] overrides) =>
+        ClusterSettings.Create(HptConfig.Load(overrides: ["cluster.roles=[learner]", "run.dir=\"runs/admission\"", .. overrides])).AdmissionRoles;
+
+    [Fact]
+    public void Nodes_carry_their_version_and_settings_fingerprints_as_roles_and_learner_nodes_their_runs()
+    {
+        var learner = Admission();
+        Assert.Equal(learner, ClusterSettings.Create(HptConfig.Load(overrides: ["cluster.roles=[learner]", "run.dir=\"runs/admission\""])).AdmissionRoles);
+        Assert.Contains(learner, r => r.StartsWith(NodeAdmission.VersionPrefix, StringComparison.Ordinal));
+        Assert.Contains(learner, r => r.StartsWith(NodeAdmission.RunPrefix, StringComparison.Ordinal));
+        Assert.Contains(ClusterSettings.Create(HptConfig.Load(overrides: ["cluster.roles=[learner]"])).EffectiveRoles, r => learner.Contains(r));
+        var rollout = ClusterSettings.Create(HptConfig.Load(overrides: ["cluster.roles=[rollout]", "cluster.seed-nodes=[\"akka.tcp://hpt@127.0.0.1:4053\"]"]));
+        Assert.DoesNotContain(rollout.AdmissionRoles, r => r.StartsWith(NodeAdmission.RunPrefix, StringComparison.Ordinal));
+        Assert.Null(NodeAdmission.Mismatch(learner, rollout.AdmissionRoles)); // a rollout node has no run to compare
+    }
+
+    [Theory]
+    [InlineData("rollout.max-new-tokens=12", "generation settings")]
+    [InlineData("rollout.temperature=0.5", "generation settings")]
+    [InlineData("model.tiny.hidden-size=40", "generation settings")]
+    [InlineData("cluster.maximum-frame-size=4MiB", "generation settings")]
+    [InlineData("run.id=another", "hpt.run.id")]
+    [InlineData("pipeline.prompts-per-step=3", "hpt.run.id")]
+    public void A_node_whose_generation_settings_or_run_differ_does_not_match(string change, string named)
+    {
+        var mismatch = NodeAdmission.Mismatch(Admission(), Admission(change));
+        Assert.NotNull(mismatch);
+        Assert.Contains(named, mismatch);
+    }
+
+    [Fact]
+    public void A_model_folder_is_compared_by_its_files_not_by_where_each_machine_mounts_it()
+    {
+        var root = Directory.CreateTempSubdirectory("hpt-admission-model-").FullName;
+        try
+        {
+            string Folder(string name, string config)
+            {
+                var folder = Directory.CreateDirectory(Path.Combine(root, name)).FullName;
+                File.WriteAllText(Path.Combine(folder, "config.json"), config);
+                File.WriteAllText(Path.Combine(folder, "tokenizer.json"), "{}");
+                return folder;
+            }
+            var here = Folder("a", "{\"hidden_size\": 64}");
+            var there = Folder("b", "{\"hidden_size\": 64}");
+            var other = Folder("c", "{\"hidden_size\": 96}");
+            // Rollout nodes (no run fingerprint: a learner's run.json does name the path).
+            IReadOnlyList<string> Rollout(string folder) => ClusterSettings.Create(HptConfig.Load(overrides:
+                ["cluster.roles=[rollout]", "cluster.seed-nodes=[\"akka.tcp://hpt@127.0.0.1:4053\"]", $"model.path=\"{folder}\""])).AdmissionRoles;
+            Assert.Null(NodeAdmission.Mismatch(Rollout(here), Rollout(there)));
+            Assert.Contains("generation settings", NodeAdmission.Mismatch(Rollout(here), Rollout(other)));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("rollout.devices=[\"cpu\", \"cpu\"]")]
+    [InlineData("pipeline.total-steps=500")]
+    [InlineData("cluster.port=4999")]
+    public void Settings_that_may_differ_between_nodes_keep_them_matching(string change) =>
+        Assert.Null(NodeAdmission.Mismatch(Admission(), Admission(change)));
 
     [Theory]
     [InlineData("cluster.roles=[trainer]", "hpt.cluster.roles")]

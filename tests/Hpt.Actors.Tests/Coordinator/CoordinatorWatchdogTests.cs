@@ -95,5 +95,11 @@ public sealed class CoordinatorWatchdogTests(ITestOutputHelper output) : TestKit
         Assert.Equal(0, report.Step);
         Assert.Equal(work.Work.Seq, Assert.Single(Assert.Single(report.Workers).Prompts).Seq);
         watcher.ExpectNoMsg(TimeSpan.FromMilliseconds(500)); // said once
+
+        // A watcher that registers after the report hears it at once (it used to wait forever: seen as this test
+        // timing out on a loaded machine, where the watcher above registered after the 700 ms limit).
+        var late = CreateTestProbe();
+        coordinator.Tell(new WatchRun(late.Ref));
+        Assert.Equal(stalled.Reason, late.ExpectMsg<RunStalled>(TimeSpan.FromSeconds(5)).Reason);
     }
 }

@@ -63,6 +63,31 @@ public sealed class IntakeTests(ITestOutputHelper output) : TestKit(TestConfig.D
         Assert.False(string.IsNullOrEmpty(problem));
     }
 
+    /// <summary>A stand-in tokenizer: one token per character (the fixture prompts are "i+i=").</summary>
+    private static int[] CharTokens(string prompt) => prompt.Select(c => (int)c % 100).ToArray();
+
+    [Fact]
+    public async Task A_rollout_whose_prompt_tokens_are_not_the_encoding_of_its_prompt_is_refused_at_intake()
+    {
+        var coordinator = Sys.ActorOf(CoordinatorActor.Props("intake-encoding", Settings, Fixtures.Problems(10), seed: 1,
+            intake: Limits with { EncodePrompt = CharTokens }));
+        var gate = CreateTestProbe();
+        coordinator.Tell(new AttachGate(gate.Ref));
+        var worker = CreateTestProbe();
+        var work = Next(coordinator, worker);
+        // Valid ids and lengths, but another prompt's tokens: trained, the response would be credited to the wrong prompt.
+        var forged = Fixtures.Rollout("x", 0) with { PromptTokens = CharTokens("a forged prompt") };
+        coordinator.Tell(Verified(work, forged));
+        gate.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        var again = Next(coordinator, worker);
+        Assert.Equal(work.Work.Seq, again.Work.Seq);
+        Assert.Equal(1, (await coordinator.Ask<RunStatus>(GetRunStatus.Instance)).Requeued);
+
+        var honest = Fixtures.Rollout("x", 0) with { PromptTokens = CharTokens(again.Work.Prompt) };
+        coordinator.Tell(Verified(again, honest));
+        Assert.Equal(again.Work.Seq, gate.ExpectMsg<GroupVerified>().Group.Work.Seq);
+    }
+
     [Fact]
     public void Valid_rollout_passes_intake_to_the_gate()
     {

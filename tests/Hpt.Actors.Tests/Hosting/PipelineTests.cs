@@ -61,4 +61,39 @@ public sealed class PipelineTests(ITestOutputHelper output) : TestKit(TestConfig
         var status = await pipeline.Coordinator.Ask<RunStatus>(GetRunStatus.Instance, TimeSpan.FromSeconds(5));
         Assert.True(status.Requeued >= 1);
     }
+
+    [Fact]
+    public async Task A_run_whose_only_worker_hangs_stops_within_the_stall_abort_limit_saying_which_prompt_it_holds()
+    {
+        // Work is never timed out here (30 min): only the stall detector can end this run.
+        var settings = PipelineSettings.Default with
+        {
+            PromptsPerStep = 2, SamplesPerPrompt = 2, MaxStaleness = 0, TotalSteps = 5,
+            WorkTimeout = TimeSpan.FromMinutes(30), StallWarning = TimeSpan.FromMilliseconds(300), StallAbort = TimeSpan.FromSeconds(1.5),
+        };
+        var learner = new CountingLearnerEngine();
+        using var release = new ManualResetEventSlim();
+        var engine = new HangingRolloutEngine(r => r.Seq == 4, release); // the first prompt of step 3
+        try
+        {
+            var pipeline = await Pipeline.StartAsync(Sys, Parts("hang", settings, learner, () => engine), null, TimeSpan.FromSeconds(10));
+            var completion = pipeline.WhenCompleted(TimeSpan.FromSeconds(60));
+            while (learner.Batches.Count < 2 && !completion.IsCompleted) await Task.Delay(10);
+            var stuckSince = System.Diagnostics.Stopwatch.StartNew(); // step 2 is trained: the clock of the stall starts about now
+
+            var stall = await Assert.ThrowsAsync<RunStalledException>(() => completion);
+            var waited = stuckSince.Elapsed;
+            Assert.Equal([4L], engine.Hung);
+            Assert.Equal(2, learner.Batches.Count); // steps 1 and 2, nothing after the hang
+            Assert.Contains("hpt.pipeline.stall-abort", stall.Message);
+            Assert.Contains("step 2/5", stall.Message);
+            Assert.Matches(@"rollout-0 \(v\d+\): prompt 4#1 for \d+s", stall.Message); // who holds what, and for how long
+            // Within its deadline: the limit plus the watchdog's tick, far from the 30 min work timeout or a hang.
+            Assert.True(waited < TimeSpan.FromSeconds(10), $"the stall was reported after {waited.TotalSeconds:0.0}s (limit 1.5 s)");
+        }
+        finally
+        {
+            release.Set(); // free the compute thread for the next test
+        }
+    }
 }

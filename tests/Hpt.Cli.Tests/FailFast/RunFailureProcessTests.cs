@@ -25,6 +25,8 @@ public sealed class RunFailureProcessTests(ITestOutputHelper output) : IDisposab
             "--set", "task.warmup-steps=0", "--set", "task.train-size=64", "--set", "task.eval-size=2", "--set", "task.eval-samples=1",
             "--set", "pipeline.prompts-per-step=2", "--set", "pipeline.samples-per-prompt=2", "--set", "rollout.max-new-tokens=16",
             "--set", $"pipeline.total-steps={steps}",
+            // These disks are meant to fill up mid-run: the start-up free-space check (StartupFailureTests) would refuse them.
+            "--set", "run.min-free-space=0",
         };
         foreach (var s in sets) args.AddRange(["--set", s]);
         return [.. args];

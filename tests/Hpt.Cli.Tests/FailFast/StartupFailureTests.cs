@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Hpt.Actors.Settings;
 using Hpt.Cli.Commands;
+using Hpt.Cli.Tests.Support;
 
 namespace Hpt.Cli.Tests.FailFast;
 
@@ -17,12 +19,19 @@ public sealed class StartupFailureTests : IDisposable
 
     private string RunDir => Path.Combine(_root, "run");
 
-    private (int Code, string Error, string Output) Train(params string[] sets)
+    private (int Code, string Error, string Output) Train(params string[] sets) => TrainIn(RunDir, sets);
+
+    private static (int Code, string Error, string Output) TrainIn(string runDir, params string[] sets)
     {
-        var args = new List<string> { "train", "--run-dir", RunDir, "--set", "task.warmup-steps=0", "--set", "task.train-size=16",
+        var args = new List<string> { "train", "--run-dir", runDir, "--set", "task.warmup-steps=0", "--set", "task.train-size=16",
             "--set", "task.eval-size=2", "--set", "pipeline.total-steps=1", "--set", "pipeline.prompts-per-step=2" };
         foreach (var s in sets) args.AddRange(["--set", s]);
-        var root = new RootCommand("test") { TrainCommand.Create() };
+        return Invoke(TrainCommand.Create(), [.. args]);
+    }
+
+    private static (int Code, string Error, string Output) Invoke(Command command, string[] args)
+    {
+        var root = new RootCommand("test") { command };
         var error = new StringWriter();
         var output = new StringWriter();
         var (savedError, savedOut) = (Console.Error, Console.Out);
@@ -30,7 +39,7 @@ public sealed class StartupFailureTests : IDisposable
         Console.SetOut(output);
         try
         {
-            return (CliRunner.Run(root, [.. args]), error.ToString(), output.ToString());
+            return (CliRunner.Run(root, args), error.ToString(), output.ToString());
         }
         finally
         {
@@ -39,7 +48,10 @@ public sealed class StartupFailureTests : IDisposable
         }
     }
 
-    private void AssertRefused((int Code, string Error, string Output) result, params string[] expected)
+    private void AssertRefused((int Code, string Error, string Output) result, params string[] expected) =>
+        AssertRefusedIn(result, RunDir, expected);
+
+    private static void AssertRefusedIn((int Code, string Error, string Output) result, string runDir, params string[] expected)
     {
         Assert.NotEqual(0, result.Code);
         var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -48,7 +60,7 @@ public sealed class StartupFailureTests : IDisposable
         foreach (var text in expected) Assert.Contains(text, lines[0]);
         Assert.DoesNotContain("warm-up", result.Output);
         Assert.DoesNotContain("eval before", result.Output);
-        Assert.False(File.Exists(Path.Combine(RunDir, "run.json")), "a refused start must not write run.json");
+        Assert.False(File.Exists(Path.Combine(runDir, "run.json")), "a refused start must not write run.json");
     }
 
     [Fact]
@@ -93,6 +105,36 @@ public sealed class StartupFailureTests : IDisposable
         { "Port=5439", "Failed to connect" },
         { "Database=hpt_no_such_database", "does not exist" },
     };
+
+    [Fact]
+    public void A_run_directory_with_less_free_space_than_the_minimum_is_refused_naming_it_and_both_figures()
+    {
+        // A real 2 MiB file system against the default minimum (256 MiB): the kernel's own free-space figure.
+        using var disk = new SmallDisk(Path.Combine(_root, "small"), 2048);
+        var runDir = Path.Combine(disk.Path, "run");
+        AssertRefusedIn(TrainIn(runDir), runDir, "hpt.run.dir", runDir, "MiB free", "hpt.run.min-free-space = 256.0 MiB");
+
+        // The minimum is the user's: below what the disk has, the same directory passes.
+        Hpt.Actors.Hosting.StorageCheck.Writable("hpt.run.dir", runDir, 1L << 20);
+        var error = Assert.Throws<SettingsException>(() => Hpt.Actors.Hosting.StorageCheck.Writable("hpt.run.dir", runDir, 3L << 20));
+        Assert.Contains("less than hpt.run.min-free-space = 3.0 MiB", error.Message);
+    }
+
+    [Fact]
+    public void A_read_only_run_directory_is_refused_before_any_work_naming_it()
+    {
+        using var disk = new SmallDisk(Path.Combine(_root, "readonly"), 1024, readOnly: true);
+        AssertRefusedIn(TrainIn(disk.Path), disk.Path, "hpt.run.dir", disk.Path, "is not writable");
+    }
+
+    [Fact]
+    public void A_learner_node_whose_weights_directory_is_read_only_is_refused_naming_hpt_cluster_weights_dir()
+    {
+        using var disk = new SmallDisk(Path.Combine(_root, "weights"), 1024, readOnly: true);
+        var result = Invoke(NodeCommand.Create(), ["node", "--roles", "learner", "--port", "0", "--run-dir", RunDir, "--weights-dir", disk.Path,
+            "--set", "task.warmup-steps=0", "--set", "task.train-size=16", "--set", "task.eval-size=2", "--set", "pipeline.total-steps=1"]);
+        AssertRefused(result, "hpt.cluster.weights-dir", disk.Path, "is not writable");
+    }
 
     [Theory]
     [MemberData(nameof(BadPostgres))]

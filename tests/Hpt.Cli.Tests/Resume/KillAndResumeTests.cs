@@ -63,7 +63,12 @@ public sealed class KillAndResumeTests(ITestOutputHelper output) : IDisposable
 
         RunToCompletion(Arguments(store, gate, referenceDir, referenceId), "reference");
 
-        var random = new Random(BitConverter.ToInt32(Guid.NewGuid().ToByteArray()));
+        // A fresh seed per run explores new kill points; it is logged, and HPT_TEST_SEED=N replays a failing run's points.
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("HPT_TEST_SEED"), out var fixedSeed)
+            ? fixedSeed
+            : BitConverter.ToInt32(Guid.NewGuid().ToByteArray());
+        output.WriteLine($"kill points from seed {seed} (HPT_TEST_SEED={seed} replays them)");
+        var random = new Random(seed);
         // Kills are triggered by the job's own progress lines (timing alone is not reliable on a loaded machine): the
         // first at a random point of the whole job (warm-up, evaluation or an early step), then at later random steps,
         // each after a random fraction of a step.

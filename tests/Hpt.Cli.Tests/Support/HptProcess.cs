@@ -62,6 +62,16 @@ public sealed class HptProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>SIGTERM, as a cluster scheduler or `kill` sends it: the process's own shutdown handler runs.</summary>
+    public void Terminate()
+    {
+        if (_process.HasExited) return;
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })
+                         ?? throw new InvalidOperationException("could not run kill");
+        kill.WaitForExit();
+        if (kill.ExitCode != 0 && !_process.HasExited) throw new InvalidOperationException($"kill -TERM {_process.Id} failed ({kill.ExitCode})");
+    }
+
     /// <summary>SIGKILL: no handler runs, exactly like an out-of-memory kill or a pre-emption.</summary>
     public void Kill()
     {

@@ -11,11 +11,13 @@ public sealed class SmallDisk : IDisposable
 {
     private static readonly bool IsRoot = Environment.UserName == "root";
 
-    public SmallDisk(string path, int kilobytes)
+    /// <param name="readOnly">Mounted read-only: not even root can write there (EROFS), unlike a chmod.</param>
+    public SmallDisk(string path, int kilobytes, bool readOnly = false)
     {
         Path = path;
         Directory.CreateDirectory(path);
-        var (code, output) = Privileged("mount", "-t", "tmpfs", "-o", $"size={kilobytes}k,mode=1777", "tmpfs", path);
+        var options = $"size={kilobytes}k,mode=1777" + (readOnly ? ",ro" : "");
+        var (code, output) = Privileged("mount", "-t", "tmpfs", "-o", options, "tmpfs", path);
         if (code != 0)
             throw new InvalidOperationException($"cannot mount a {kilobytes} KiB tmpfs at {path} (these tests need root or password-less sudo): {output}");
     }

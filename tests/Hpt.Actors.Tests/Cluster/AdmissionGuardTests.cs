@@ -1,0 +1,84 @@
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using Hpt.Actors.Cluster;
+using Hpt.Actors.Hosting;
+using MemberStatus = Akka.Cluster.MemberStatus;
+using Xunit.Abstractions;
+
+namespace Hpt.Actors.Tests.Cluster;
+
+/// <summary>
+/// A member whose admission roles (version, settings fingerprint) differ from this node's is no rollout member for
+/// <see cref="MemberRoles"/>; the younger node of a mismatched pair reports <see cref="RunFailed"/>, and the older one
+/// downs it if it stays.
+/// </summary>
+public sealed class AdmissionGuardTests(ITestOutputHelper output) : ClusterSpec(output)
+{
+    private sealed class Failures : ReceiveActor
+    {
+        public Failures(TaskCompletionSource<string> failed) => Receive<RunFailed>(f => failed.TrySetResult(f.Reason));
+    }
+
+    private sealed class Nobody : ReceiveActor
+    {
+        public Nobody() => ReceiveAny(_ => { });
+    }
+
+    private async Task<(ActorSystem Older, ActorSystem Younger)> Pair(string olderSettings, string youngerSettings)
+    {
+        var older = NewSystem(Base with { Roles = [ClusterSettings.Learner], AdmissionRoles = ["hpt-1", NodeAdmission.SettingsPrefix + olderSettings] });
+        var seed = Akka.Cluster.Cluster.Get(older).SelfAddress;
+        await Akka.Cluster.Cluster.Get(older).JoinAsync(seed).WaitAsync(TimeSpan.FromSeconds(20));
+        var younger = NewSystem(Base with { Roles = [ClusterSettings.Rollout], AdmissionRoles = ["hpt-1", NodeAdmission.SettingsPrefix + youngerSettings] });
+        await Akka.Cluster.Cluster.Get(younger).JoinAsync(seed).WaitAsync(TimeSpan.FromSeconds(20));
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (Akka.Cluster.Cluster.Get(older).State.Members.Count(m => m.Status == MemberStatus.Up) < 2)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the second node did not come up");
+            await Task.Delay(50);
+        }
+        return (older, younger);
+    }
+
+    [Fact]
+    public async Task A_member_with_other_settings_gets_no_work_reports_its_mismatch_and_is_downed_if_it_stays()
+    {
+        var (older, younger) = await Pair("aaaa", "bbbb");
+        var worker = younger.ActorOf(Props.Create(() => new Nobody()), "worker");
+        var seenFromOlder = await older.ActorSelection(worker.Path.ToStringWithAddress(Akka.Cluster.Cluster.Get(younger).SelfAddress))
+            .ResolveOne(TimeSpan.FromSeconds(10));
+        Assert.False(MemberRoles.Has(older, seenFromOlder, ClusterSettings.Rollout), "a member with other settings counted as a rollout member");
+
+        var failed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        younger.EventStream.Subscribe(younger.ActorOf(Props.Create(() => new Failures(failed))), typeof(RunFailed));
+        younger.ActorOf(AdmissionGuard.Props());
+        older.ActorOf(AdmissionGuard.Props());
+        var reason = await failed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Log(reason);
+        Assert.Contains("generation settings", reason);
+        Assert.Contains("aaaa", reason);
+        Assert.Contains("bbbb", reason);
+
+        // This younger node ignores its failure (an old build would): the older node removes it after the grace period.
+        var removed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Akka.Cluster.Cluster.Get(younger).RegisterOnMemberRemoved(() => removed.TrySetResult());
+        await removed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task A_member_with_the_same_settings_is_a_rollout_member_and_nobody_fails()
+    {
+        var (older, younger) = await Pair("aaaa", "aaaa");
+        var worker = younger.ActorOf(Props.Create(() => new Nobody()), "worker");
+        var seenFromOlder = await older.ActorSelection(worker.Path.ToStringWithAddress(Akka.Cluster.Cluster.Get(younger).SelfAddress))
+            .ResolveOne(TimeSpan.FromSeconds(10));
+        Assert.True(MemberRoles.Has(older, seenFromOlder, ClusterSettings.Rollout));
+
+        var failed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        younger.EventStream.Subscribe(younger.ActorOf(Props.Create(() => new Failures(failed))), typeof(RunFailed));
+        younger.ActorOf(AdmissionGuard.Props());
+        older.ActorOf(AdmissionGuard.Props());
+        var first = await Task.WhenAny(failed.Task, Task.Delay(TimeSpan.FromSeconds(2)));
+        Assert.True(first != failed.Task, first == failed.Task ? await failed.Task : "");
+    }
+}
