@@ -7,6 +7,7 @@ using Hpt.Actors.Persistence;
 using Hpt.Actors.Protocol;
 using Hpt.Actors.Settings;
 using TorchSharp;
+using Hpt.Actors.WeightPublishing;
 
 namespace Hpt.Actors.Cluster;
 

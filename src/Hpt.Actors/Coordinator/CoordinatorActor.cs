@@ -83,7 +83,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         Command<GetRunStatus>(_ => Sender.Tell(Status()));
         Command<ResumeFrom>(OnResumeFrom);
         Command<GroupVerified>(OnGroupVerified);
-        Command<AttachGate>(OnAttachGate);
+        Command<GateReady>(OnGateReady);
         Command<CheckpointSaved>(saved => MarkCheckpoint(saved.Step));
         Command<Tick>(_ => OnTick());
         Command<SaveSnapshotSuccess>(OnSnapshotSaved);
@@ -324,10 +324,10 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         });
     }
 
-    /// <summary>The gate exists: hand it every verified group the journal holds that is not trained yet.</summary>
-    private void OnAttachGate(AttachGate attach)
+    /// <summary>The gate has started: hand it every verified group the journal holds that is not trained yet.</summary>
+    private void OnGateReady(GateReady ready)
     {
-        _gate = attach.Gate;
+        _gate = ready.Gate;
         // In journal order: the order the gate first saw them in, which a stateful gate's decisions depend on.
         foreach (var scored in _state.Scored.Values.OrderBy(s => _state.ScoredOrder[s.Seq]).ToArray())
         {

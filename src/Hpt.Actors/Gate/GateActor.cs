@@ -11,13 +11,22 @@ namespace Hpt.Actors.Gate;
 /// or nothing) is the configured <see cref="IGatePolicy"/>'s; this actor only applies it, so switching between SFT
 /// and RL is message routing and every algorithm is a configuration.
 /// </summary>
+/// <remarks>
+/// The gate is the last actor of the learner role to be created (coordinator, then learner, then gate); it tells the
+/// coordinator it exists (<see cref="GateReady"/>) instead of being attached to it afterwards, so construction follows
+/// the dependencies without a cycle.
+/// </remarks>
 public sealed class GateActor : ReceiveActor
 {
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private long _decisions;
 
-    public GateActor(IGatePolicy policy, IActorRef learner)
+    private readonly IActorRef? _verdictsFrom;
+
+    /// <param name="verdictsFrom">The coordinator to announce this gate to; null when a test feeds verdicts itself.</param>
+    public GateActor(IGatePolicy policy, IActorRef learner, IActorRef? verdictsFrom = null)
     {
+        _verdictsFrom = verdictsFrom;
         Receive<GroupVerified>(verified =>
         {
             var group = verified.Group;
@@ -46,6 +55,12 @@ public sealed class GateActor : ReceiveActor
         });
     }
 
-    public static Props Props(IGatePolicy policy, IActorRef learner) =>
-        Akka.Actor.Props.Create(() => new GateActor(policy, learner));
+    protected override void PreStart() => _verdictsFrom?.Tell(new GateReady(Self));
+
+    // Announced once per gate, not again after a restart (same reference): the coordinator would resend every
+    // journaled verdict, and a stateful gate would decide on them twice.
+    protected override void PostRestart(Exception reason) { }
+
+    public static Props Props(IGatePolicy policy, IActorRef learner, IActorRef? verdictsFrom = null) =>
+        Akka.Actor.Props.Create(() => new GateActor(policy, learner, verdictsFrom));
 }

@@ -16,7 +16,7 @@ namespace Hpt.Actors.Hosting;
 /// role in one ActorSystem), a cluster node (<see cref="ClusterNode"/>: the roles it has, the learner role as a
 /// singleton) and the pipeline benchmark (through <see cref="Pipeline"/>).
 /// <list type="table">
-/// <item><term>learner</term><description>coordinator (recovers first), learner, gate: <see cref="StartLearnerAsync"/>.</description></item>
+/// <item><term>learner</term><description>coordinator (recovers first), learner, gate (announces itself to the coordinator): <see cref="StartLearnerAsync"/>.</description></item>
 /// <item><term>verifier</term><description>a round-robin pool of verifiers: <see cref="StartVerifiers"/>.</description></item>
 /// <item><term>rollout</term><description>one rollout worker per engine (device): <see cref="StartWorkers"/>.</description></item>
 /// </list>
@@ -51,9 +51,9 @@ public static class PipelineActors
         var trained = new HashSet<long>(status.TrainedSeqs);
         var learner = factory.ActorOf(OnCompute(LearnerActor.Props(parts.Learner, coordinator, parts.Settings, trained, parts.Checkpoints),
             computeDispatcher), "learner");
-        var gate = factory.ActorOf(GateActor.Props(parts.Gate, learner), "gate");
-        // Verdicts go through the coordinator, which journals each verified group before it forwards it to the gate.
-        coordinator.Tell(new AttachGate(gate));
+        // Created last, in dependency order: the gate announces itself to the coordinator, which journals each
+        // verified group before it forwards it to the gate.
+        var gate = factory.ActorOf(GateActor.Props(parts.Gate, learner, verdictsFrom: coordinator), "gate");
         return new LearnerActors(coordinator, learner, gate, status);
     }
 

@@ -41,5 +41,9 @@ public sealed record RunStatus(
 /// </summary>
 public sealed record ResumeFrom(long Step) : IPipelineMessage;
 
-/// <summary>Wiring: where the coordinator forwards journaled verdicts (the gate). Sent once the gate exists.</summary>
-public sealed record AttachGate(Akka.Actor.IActorRef Gate) : IPipelineMessage;
+/// <summary>
+/// The gate announces itself to the coordinator when it starts: from then on the coordinator forwards journaled
+/// verdicts to it (first every one the journal holds that is not trained yet). The gate is created last, after the
+/// coordinator and the learner it needs, so no reference is patched in after construction.
+/// </summary>
+public sealed record GateReady(Akka.Actor.IActorRef Gate) : IPipelineMessage;

@@ -6,6 +6,7 @@ using Akka.Serialization;
 using Hpt.Actors.Cluster;
 using Hpt.Training.Engines;
 using Hpt.Actors.Protocol;
+using Hpt.Actors.WeightPublishing;
 
 namespace Hpt.Actors.Serialization;
 

@@ -92,19 +92,20 @@ public sealed class RolloutWorkerActor : ReceiveActor, IWithStash, IWithTimers
 
     private void OnUpdatePolicy(UpdatePolicy update)
     {
-        if (update.Version <= Engine.PolicyVersion) return;
-        if (Engine is Cluster.IBackgroundPolicyLoader loader)
+        if (update.Version <= Engine.PolicyVersion || update.Version <= _preparing) return;
+        var preparing = Engine.PrepareAsync(update.Snapshot);
+        if (preparing.IsCompletedSuccessfully)
         {
-            // Read and verify off this thread; keep generating with the current policy where the prompts allow it.
-            if (update.Version <= _preparing) return;
-            _preparing = update.Version;
-            loader.PrepareAsync(update.Snapshot).PipeTo(Self,
-                success: prepared => new PolicyPrepared(prepared, null),
-                failure: e => new PolicyPrepared(update.Snapshot, e));
+            // Nothing to prepare (weights in memory): load now.
+            Engine.LoadPolicy(preparing.Result);
+            Stash.UnstashAll();
             return;
         }
-        Engine.LoadPolicy(update.Snapshot);
-        Stash.UnstashAll();
+        // Read and verify off this thread; keep generating with the current policy where the prompts allow it.
+        _preparing = update.Version;
+        preparing.PipeTo(Self,
+            success: prepared => new PolicyPrepared(prepared, null),
+            failure: e => new PolicyPrepared(update.Snapshot, e));
     }
 
     private void OnPolicyPrepared(PolicyPrepared prepared)

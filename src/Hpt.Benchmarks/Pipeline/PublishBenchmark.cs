@@ -7,6 +7,7 @@ using Hpt.Training.Engines.Torch;
 using Hpt.Model;
 using Hpt.Model.Weights;
 using TorchSharp;
+using Hpt.Actors.WeightPublishing;
 
 namespace Hpt.Benchmarks;
 
@@ -41,7 +42,7 @@ public static class PublishBenchmark
                 for (var r = 0; r < repeats + 1; r++)
                 {
                     var clock = Stopwatch.StartNew();
-                    live.CopyInto(worker);
+                    live.LoadInto(worker, 1);
                     copy.Add(clock.Elapsed.TotalMilliseconds);
 
                     clock.Restart();

@@ -92,6 +92,8 @@ public sealed class TimedRolloutEngine(IRolloutEngine inner, RunTimeline timelin
 
     public long PolicyVersion => inner.PolicyVersion;
 
+    public Task<PolicySnapshot> PrepareAsync(PolicySnapshot snapshot) => inner.PrepareAsync(snapshot);
+
     public void LoadPolicy(PolicySnapshot snapshot)
     {
         var start = timeline.Now;

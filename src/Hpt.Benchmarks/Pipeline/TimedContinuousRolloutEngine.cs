@@ -12,6 +12,8 @@ public sealed class TimedContinuousRolloutEngine(IContinuousRolloutEngine inner,
     public int PromptCapacity => inner.PromptCapacity;
     public bool HasWork => inner.HasWork;
 
+    public Task<PolicySnapshot> PrepareAsync(PolicySnapshot snapshot) => inner.PrepareAsync(snapshot);
+
     public void LoadPolicy(PolicySnapshot snapshot) => Timed(() => { inner.LoadPolicy(snapshot); return 0; });
 
     public IReadOnlyList<Rollout> Generate(RolloutRequest request) => Timed(() => inner.Generate(request));

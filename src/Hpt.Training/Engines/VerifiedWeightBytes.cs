@@ -1,3 +1,6 @@
+using Hpt.Model;
+using Hpt.Model.Weights;
+
 namespace Hpt.Training.Engines;
 
 /// <summary>
@@ -8,4 +11,10 @@ namespace Hpt.Training.Engines;
 public sealed record VerifiedWeightBytes(byte[] Data, string Sha256) : IPolicyWeights
 {
     public long Bytes => Data.LongLength;
+
+    public long LoadInto(CausalLM model, long version)
+    {
+        PolicyWeights.FromBytes(model, Data);
+        return version;
+    }
 }

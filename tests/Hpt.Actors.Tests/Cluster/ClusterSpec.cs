@@ -13,6 +13,7 @@ using Hpt.Actors.Tests.Doubles;
 using Hpt.Core.Advantages;
 using Hpt.Core.Gating;
 using Xunit.Abstractions;
+using Hpt.Actors.WeightPublishing;
 
 namespace Hpt.Actors.Tests.Cluster;
 

@@ -10,6 +10,7 @@ using Hpt.Actors.Serialization;
 using Hpt.Actors.Tests.Doubles;
 using Hpt.Core.Gating;
 using Xunit.Abstractions;
+using Hpt.Actors.WeightPublishing;
 
 namespace Hpt.Actors.Tests.Cluster;
 

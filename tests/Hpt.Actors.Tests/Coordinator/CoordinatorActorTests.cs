@@ -217,7 +217,7 @@ public sealed class CoordinatorActorTests(ITestOutputHelper output) : TestKit(Te
     {
         var coordinator = Start(TwoPerStep, "scored");
         var gate = CreateTestProbe();
-        coordinator.Tell(new AttachGate(gate.Ref));
+        coordinator.Tell(new GateReady(gate.Ref));
         var worker = CreateTestProbe();
         var a = RequestAndExpect(coordinator, worker, "w");
         var b = RequestAndExpect(coordinator, worker, "w");
@@ -232,7 +232,7 @@ public sealed class CoordinatorActorTests(ITestOutputHelper output) : TestKit(Te
         var status = await revived.Ask<RunStatus>(GetRunStatus.Instance);
         Assert.Equal(1, status.InFlight); // a's group survives; b's generation was lost and is issued again
         var newGate = CreateTestProbe();
-        revived.Tell(new AttachGate(newGate.Ref));
+        revived.Tell(new GateReady(newGate.Ref));
         var replayed = newGate.ExpectMsg<GroupVerified>();
         Assert.Equal(a.Work.Seq, replayed.Group.Work.Seq);
         Assert.Equal([1.0], replayed.Rewards);
@@ -247,7 +247,7 @@ public sealed class CoordinatorActorTests(ITestOutputHelper output) : TestKit(Te
     {
         var coordinator = Start(TwoPerStep, "stale-verdict");
         var gate = CreateTestProbe();
-        coordinator.Tell(new AttachGate(gate.Ref));
+        coordinator.Tell(new GateReady(gate.Ref));
         var worker = CreateTestProbe();
         var first = RequestAndExpect(coordinator, worker, "w");
         coordinator.Tell(new RolloutsFailed(first.Work, first.Attempt, "w", "boom"), worker.Ref);

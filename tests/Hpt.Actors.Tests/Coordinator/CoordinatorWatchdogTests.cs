@@ -45,7 +45,7 @@ public sealed class CoordinatorWatchdogTests(ITestOutputHelper output) : TestKit
 
         // A verdict for the timed-out attempt that arrives late is dropped: the new attempt is the current one.
         var gate = CreateTestProbe();
-        coordinator.Tell(new AttachGate(gate.Ref));
+        coordinator.Tell(new GateReady(gate.Ref));
         coordinator.Tell(new GroupVerified(new RolloutsGenerated(again.Work, 1, 0, "lost-worker", [Fixtures.Rollout("x", 0)], 0), [1.0], 0, 0));
         gate.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
     }
@@ -55,7 +55,7 @@ public sealed class CoordinatorWatchdogTests(ITestOutputHelper output) : TestKit
     {
         var coordinator = Start(Settings, "waiting");
         var gate = CreateTestProbe();
-        coordinator.Tell(new AttachGate(gate.Ref));
+        coordinator.Tell(new GateReady(gate.Ref));
         var worker = CreateTestProbe();
         coordinator.Tell(new RequestWork(worker.Ref, "w", 0), worker.Ref);
         var work = worker.ExpectMsg<GenerateRollouts>();

@@ -64,7 +64,7 @@ public sealed class GateStateJournalTests(ITestOutputHelper output) : TestKit(Te
     {
         var coordinator = Start("gate-order");
         var gate = CreateTestProbe();
-        coordinator.Tell(new AttachGate(gate.Ref));
+        coordinator.Tell(new GateReady(gate.Ref));
         var worker = CreateTestProbe();
         var first = Issue(coordinator, worker, 0);
         var second = Issue(coordinator, worker, 0);
@@ -76,7 +76,7 @@ public sealed class GateStateJournalTests(ITestOutputHelper output) : TestKit(Te
 
         var revived = await Restart(coordinator, "gate-order");
         var newGate = CreateTestProbe();
-        revived.Tell(new AttachGate(newGate.Ref));
+        revived.Tell(new GateReady(newGate.Ref));
         Assert.Equal(second.Work.Seq, newGate.ExpectMsg<GroupVerified>().Group.Work.Seq);
         Assert.Equal(first.Work.Seq, newGate.ExpectMsg<GroupVerified>().Group.Work.Seq);
     }

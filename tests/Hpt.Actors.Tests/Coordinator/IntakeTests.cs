@@ -23,7 +23,7 @@ public sealed class IntakeTests(ITestOutputHelper output) : TestKit(TestConfig.D
     {
         var coordinator = Sys.ActorOf(CoordinatorActor.Props(runId, Settings, Fixtures.Problems(10), seed: 1, intake: Limits));
         var gate = CreateTestProbe();
-        coordinator.Tell(new AttachGate(gate.Ref));
+        coordinator.Tell(new GateReady(gate.Ref));
         return (coordinator, gate, CreateTestProbe());
     }
 
@@ -72,7 +72,7 @@ public sealed class IntakeTests(ITestOutputHelper output) : TestKit(TestConfig.D
         var coordinator = Sys.ActorOf(CoordinatorActor.Props("intake-encoding", Settings, Fixtures.Problems(10), seed: 1,
             intake: Limits with { EncodePrompt = CharTokens }));
         var gate = CreateTestProbe();
-        coordinator.Tell(new AttachGate(gate.Ref));
+        coordinator.Tell(new GateReady(gate.Ref));
         var worker = CreateTestProbe();
         var work = Next(coordinator, worker);
         // Valid ids and lengths, but another prompt's tokens: trained, the response would be credited to the wrong prompt.

@@ -23,7 +23,12 @@ public static class Fixtures
     public static StepMetrics Metrics(long step) =>
         new(step, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
-    public sealed record FakeWeights(long Bytes) : IPolicyWeights;
+    /// <summary>Weights for scripted engines, which load no model.</summary>
+    public sealed record FakeWeights(long Bytes) : IPolicyWeights
+    {
+        public long LoadInto(Hpt.Model.CausalLM model, long version) =>
+            throw new NotSupportedException("fake weights are for scripted engines, which have no model");
+    }
 
     public static PolicySnapshot Snapshot(long version) => new(version, new FakeWeights(0));
 }

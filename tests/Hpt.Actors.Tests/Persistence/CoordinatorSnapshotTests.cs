@@ -109,7 +109,7 @@ public sealed class CoordinatorSnapshotTests : IDisposable
         {
             var coordinator = Start(second, runId);
             var gate = TestProbeLike.Create(second);
-            coordinator.Tell(new AttachGate(gate.Ref));
+            coordinator.Tell(new GateReady(gate.Ref));
             var handedBack = await gate.Inbox.ReceiveAsync<GroupVerified>(second);
             var after = await StatusOf(coordinator);
             Assert.Equal(before.Step, after.Step);

@@ -71,6 +71,20 @@ public sealed class TorchEnginesTests
     }
 
     [Fact]
+    public void Rollout_engine_samples_the_same_group_from_verified_file_bytes_as_from_live_weights()
+    {
+        using var learner = NewLearner();
+        learner.Train([SftItem(0, "12+3=", "ans 15")]);
+        using var live = NewRollout();
+        using var fromFile = NewRollout();
+        live.LoadPolicy(learner.Snapshot());
+        var bytes = Hpt.Model.Weights.PolicyWeights.ToBytes(learner.Model);
+        fromFile.LoadPolicy(new PolicySnapshot(1, new VerifiedWeightBytes(bytes, "unchecked-here")));
+        Assert.Equal(1, fromFile.PolicyVersion);
+        Assert.Equal(live.Generate(Request(7, 4)).Select(r => r.ResponseTokens), fromFile.Generate(Request(7, 4)).Select(r => r.ResponseTokens));
+    }
+
+    [Fact]
     public void Sft_steps_lower_the_loss_on_a_demonstration()
     {
         using var learner = NewLearner("sft");

@@ -12,8 +12,8 @@ public sealed class LivePolicyWeights(CausalLM learnerModel, ReaderWriterLockSli
 {
     public long Bytes { get; } = learnerModel.parameters().Sum(p => p.numel() * p.ElementSize);
 
-    /// <summary>Copies the current weights into <paramref name="target"/>; returns the version copied.</summary>
-    public long CopyInto(CausalLM target)
+    /// <summary>Copies the current weights into <paramref name="target"/>; returns the version copied (the learner may have stepped past <paramref name="publishedAs"/>).</summary>
+    public long LoadInto(CausalLM target, long publishedAs)
     {
         gate.EnterReadLock();
         try

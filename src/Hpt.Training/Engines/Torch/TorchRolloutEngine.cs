@@ -20,20 +20,8 @@ public sealed class TorchRolloutEngine(CausalLM model, PromptCodec codec, Sampli
     public void LoadPolicy(PolicySnapshot snapshot)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        PolicyVersion = snapshot.Weights switch
-        {
-            LivePolicyWeights live => live.CopyInto(model),
-            VerifiedWeightBytes file => LoadBytes(file.Data, snapshot.Version),
-            _ => throw new ArgumentException($"a Torch rollout engine cannot load {snapshot.Weights.GetType().Name}"),
-        };
+        PolicyVersion = snapshot.Weights.LoadInto(model, snapshot.Version);
         LoadSeconds += clock.Elapsed.TotalSeconds;
-    }
-
-    /// <summary>A checksum-verified weight file from the shared directory (cluster nodes).</summary>
-    private long LoadBytes(byte[] safetensors, long version)
-    {
-        Hpt.Model.Weights.PolicyWeights.FromBytes(model, safetensors);
-        return version;
     }
 
     public IReadOnlyList<Rollout> Generate(RolloutRequest request)

@@ -139,7 +139,7 @@ public static class JournalScenario
 
         var coordinator = Start(sys);
         var gate = TestProbeLike.Create(sys);
-        coordinator.Tell(new AttachGate(gate.Ref));
+        coordinator.Tell(new GateReady(gate.Ref));
         for (var i = 0; i < view.State.Scored.Count; i++)
             text.AppendLine("to gate " + Describe(await gate.Inbox.ReceiveAsync<GroupVerified>(sys)));
         text.AppendLine("status " + Describe(await StatusOf(coordinator)));

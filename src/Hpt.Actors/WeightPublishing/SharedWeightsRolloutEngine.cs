@@ -1,7 +1,7 @@
 using Hpt.Training.Engines;
 using Hpt.Actors.Protocol;
 
-namespace Hpt.Actors.Cluster;
+namespace Hpt.Actors.WeightPublishing;
 
 /// <summary>
 /// A rollout engine that takes its policies from the shared weights directory. On an update it reads the whole file
@@ -11,7 +11,7 @@ namespace Hpt.Actors.Cluster;
 /// policy. A version already pruned (this node fell behind) is replaced by the newest complete one, which is at least as new.
 /// </summary>
 public sealed class SharedWeightsRolloutEngine(IRolloutEngine inner, SharedWeightStore store, Action<string>? warn = null)
-    : IRolloutEngine, IBackgroundPolicyLoader
+    : IRolloutEngine
 {
     public IRolloutEngine Inner => inner;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 
-namespace Hpt.Actors.Cluster;
+namespace Hpt.Actors.WeightPublishing;
 
 /// <summary>
 /// The shared weights directory (a network file system every node mounts, or one local folder when all nodes run on

@@ -3,7 +3,7 @@ using Hpt.Training.Engines.Torch;
 using Hpt.Actors.Protocol;
 using Hpt.Model.Weights;
 
-namespace Hpt.Actors.Cluster;
+namespace Hpt.Actors.WeightPublishing;
 
 /// <summary>
 /// A learner engine whose snapshots are weight files: <see cref="Snapshot"/> writes the current policy into the

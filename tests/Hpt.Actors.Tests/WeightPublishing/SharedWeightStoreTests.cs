@@ -1,9 +1,11 @@
 using System.Security.Cryptography;
 using Hpt.Actors.Cluster;
 using Hpt.Training.Engines;
+using Hpt.Actors.Tests.Cluster;
 using Hpt.Actors.Tests.Doubles;
+using Hpt.Actors.WeightPublishing;
 
-namespace Hpt.Actors.Tests.Cluster;
+namespace Hpt.Actors.Tests.WeightPublishing;
 
 public sealed class SharedWeightStoreTests : IDisposable
 {
@@ -69,17 +71,16 @@ public sealed class SharedWeightStoreTests : IDisposable
         var engine = new ScriptedContinuousEngine(capacity: 2, _ => 2);
         var shared = SharedWeightsRolloutEngine.Wrap(engine, store);
         var continuous = Assert.IsAssignableFrom<IContinuousRolloutEngine>(shared);
-        var loader = Assert.IsAssignableFrom<IBackgroundPolicyLoader>(shared);
         Assert.Equal(2, continuous.PromptCapacity);
 
         var torn = store.Publish(1, path => File.WriteAllText(path, "weights v1"));
         File.WriteAllText(store.PathOf(torn), "weights v1 but torn");
-        await Assert.ThrowsAsync<InvalidDataException>(() => loader.PrepareAsync(new PolicySnapshot(1, torn)));
+        await Assert.ThrowsAsync<InvalidDataException>(() => shared.PrepareAsync(new PolicySnapshot(1, torn)));
         Assert.Throws<InvalidDataException>(() => shared.LoadPolicy(new PolicySnapshot(1, torn)));
         Assert.Equal(0, shared.PolicyVersion); // nothing half-loaded
 
         var good = store.Publish(2, path => File.WriteAllText(path, "weights v2"));
-        var prepared = await loader.PrepareAsync(new PolicySnapshot(2, good));
+        var prepared = await shared.PrepareAsync(new PolicySnapshot(2, good));
         Assert.IsType<VerifiedWeightBytes>(prepared.Weights);
         shared.LoadPolicy(prepared);
         Assert.Equal(2, engine.PolicyVersion);

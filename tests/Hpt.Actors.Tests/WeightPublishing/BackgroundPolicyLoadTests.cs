@@ -3,16 +3,18 @@ using Akka.TestKit.Xunit2;
 using Hpt.Actors.Cluster;
 using Hpt.Training.Engines;
 using Hpt.Actors.Protocol;
+using Hpt.Actors.Tests.Cluster;
 using Hpt.Actors.Tests.Doubles;
 using Hpt.Actors.Workers;
 using Xunit.Abstractions;
+using Hpt.Actors.WeightPublishing;
 
-namespace Hpt.Actors.Tests.Cluster;
+namespace Hpt.Actors.Tests.WeightPublishing;
 
 public sealed class BackgroundPolicyLoadTests(ITestOutputHelper output) : TestKit(TestConfig.Default, output: output)
 {
     /// <summary>Preparation completes only when the test says so; loading is the scripted engine's.</summary>
-    private sealed class GatedLoader : IRolloutEngine, IBackgroundPolicyLoader
+    private sealed class GatedLoader : IRolloutEngine
     {
         private readonly ScriptedRolloutEngine _inner = new();
         public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,7 +1,7 @@
 using Hpt.Training.Engines;
 using Hpt.Actors.Protocol;
 
-namespace Hpt.Actors.Cluster;
+namespace Hpt.Actors.WeightPublishing;
 
 /// <summary>
 /// A continuous engine on a cluster rollout node: policies come from the shared weights directory through
@@ -9,7 +9,7 @@ namespace Hpt.Actors.Cluster;
 /// prompts are submitted and stepped on <paramref name="inner"/>. Built by <see cref="SharedWeightsRolloutEngine.Wrap"/>.
 /// </summary>
 public sealed class SharedWeightsContinuousRolloutEngine(IContinuousRolloutEngine inner, SharedWeightsRolloutEngine loader)
-    : IContinuousRolloutEngine, IBackgroundPolicyLoader
+    : IContinuousRolloutEngine
 {
     public IContinuousRolloutEngine Inner => inner;
 
