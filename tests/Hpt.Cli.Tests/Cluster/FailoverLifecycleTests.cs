@@ -49,6 +49,23 @@ public sealed class FailoverLifecycleTests(ITestOutputHelper output) : IDisposab
         return true;
     }
 
+    /// <summary>True once the run's status.json (the coordinator's report, rewritten every few seconds) names <paramref name="text"/>.</summary>
+    private static bool WaitForStatusMention(string runDir, string text, TimeSpan timeout)
+    {
+        var path = Path.Combine(runDir, "status.json");
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if (File.Exists(path) && File.ReadAllText(path).Contains(text, StringComparison.Ordinal)) return true;
+            }
+            catch (IOException) { } // replaced while read: read again
+            Thread.Sleep(200);
+        }
+        return false;
+    }
+
     [Fact]
     public async Task After_a_learner_failover_rollout_nodes_keep_and_get_the_current_policy_and_SIGTERM_stops_the_run_cleanly()
     {
@@ -111,6 +128,11 @@ public sealed class FailoverLifecycleTests(ITestOutputHelper output) : IDisposab
         Assert.True(late.WaitForOutput("joined the cluster", TimeSpan.FromSeconds(90)), "the late rollout node did not join");
         var lateJoined = LastStep(standby);
         Assert.True(WaitForStep(standby, lateJoined + 3, TimeSpan.FromSeconds(120)), "no progress after the late node joined");
+        // "joined the cluster" is not yet work: on a fast run the learner can take many steps before the late node's
+        // worker is first issued a prompt. Wait until the coordinator's status shows the late worker holding one, then
+        // a few steps more (its group is due within the staleness bound), before the stop.
+        Assert.True(WaitForStatusMention(runDir, WorkerPrefix(late), TimeSpan.FromSeconds(120)), "the late rollout node was never issued a prompt");
+        Assert.True(WaitForStep(standby, LastStep(standby) + 3 + MaxStaleness, TimeSpan.FromSeconds(120)), "no progress after the late node got work");
 
         var terminatedAt = LastStep(standby);
         standby.Terminate();
