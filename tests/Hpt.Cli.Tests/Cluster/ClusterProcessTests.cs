@@ -1,7 +1,5 @@
 using Hpt.Cli.Tests.Support;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Akka.Actor;
 using Hpt.Actors.Persistence;
 using Xunit.Abstractions;
@@ -59,14 +57,6 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IDisposable
         return node;
     }
 
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        var port = ((IPEndPoint)socket.LocalEndpoint).Port;
-        socket.Stop();
-        return port;
-    }
 
     [Fact]
     public async Task Three_processes_train_every_prompt_exactly_once_when_a_rollout_process_is_killed()
@@ -79,7 +69,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IDisposable
         }
 
         var runDir = Path.Combine(_root, "run");
-        var port = FreePort();
+        var port = NodeProcesses.FreePort();
         var seed = $"akka.tcp://hpt@127.0.0.1:{port}";
         var learner = Start("learner", "--roles", "learner", "--port", port.ToString(), "--run-dir", runDir);
         Assert.True(learner.WaitForOutput("joined the cluster", TimeSpan.FromSeconds(90)), "the learner did not start");
@@ -129,7 +119,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IDisposable
         // Two learner nodes and a rollout node: every node counts, so the two survivors are the majority. All three
         // need it (with the default, the learners alone count: a tie that the lowest address, possibly the dead one, wins).
         string[] everyNode = ["--set", "cluster.majority-role=\"\""];
-        var port = FreePort();
+        var port = NodeProcesses.FreePort();
         var seed = $"akka.tcp://hpt@127.0.0.1:{port}";
         var active = Start("learner-a", steps, ["--roles", "learner", "--port", port.ToString(), .. shared, .. everyNode]);
         Assert.True(active.WaitForOutput("joined the cluster", TimeSpan.FromSeconds(90)), "learner-a did not start");

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Hpt.Cli.Tests.Support;
 using Xunit.Abstractions;
 
@@ -39,19 +37,11 @@ public sealed class NodeLifecycleTests(ITestOutputHelper output) : IDisposable
         return node;
     }
 
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        var port = ((IPEndPoint)socket.LocalEndpoint).Port;
-        socket.Stop();
-        return port;
-    }
 
     [Fact]
     public void Rollout_node_exits_with_one_error_line_when_its_learner_is_killed()
     {
-        var port = FreePort();
+        var port = NodeProcesses.FreePort();
         var learner = Start("learner", "--roles", "learner", "--port", port.ToString(), "--run-dir", Path.Combine(_root, "run"));
         Assert.True(learner.WaitForOutput("joined the cluster", TimeSpan.FromSeconds(120)), "the learner did not start");
         var rollout = Start("rollout", "--roles", "rollout", "--seed-nodes", $"akka.tcp://hpt@127.0.0.1:{port}", "--run-dir", Path.Combine(_root, "r"));
