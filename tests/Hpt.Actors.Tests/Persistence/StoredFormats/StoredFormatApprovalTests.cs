@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Runtime.CompilerServices;
 using System.Runtime.Serialization;
 using System.Text;
 using Akka.Actor;
@@ -27,7 +26,7 @@ public sealed class StoredFormatApprovalTests : IDisposable
 
     public void Dispose() => _system.Dispose();
 
-    private static string Golden([CallerFilePath] string path = "") => Path.Combine(Path.GetDirectoryName(path)!, "Golden");
+    private static string Golden() => RepoPaths.Under("tests", "Hpt.Actors.Tests", "Persistence", "StoredFormats", "Golden");
 
     private static string GoldenFile(string manifest, string name) => Path.Combine(Golden(), manifest, name + ".json");
 

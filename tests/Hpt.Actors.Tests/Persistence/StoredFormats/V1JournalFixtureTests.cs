@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Akka.Actor;
 using Akka.Configuration;
 using Hpt.Actors.Persistence;
@@ -21,7 +20,7 @@ public sealed class V1JournalFixtureTests : IDisposable
         Directory.Delete(_runDir, recursive: true);
     }
 
-    private static string Here([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
+    private static string Here() => RepoPaths.Under("tests", "Hpt.Actors.Tests", "Persistence", "StoredFormats");
 
     [Fact]
     public async Task Journal_written_in_v1_resumes_as_the_build_that_wrote_it_resumed()
