@@ -23,6 +23,7 @@ public sealed class ContinuousGenerator : IDisposable
     private readonly CausalLM model;
     private readonly ContinuousOptions options;
     private readonly SlotKvCache cache;
+    private readonly DecodeHead head;
     private readonly HashSet<int> stop;
     private readonly LinkedList<Pending> waiting = new();
     private readonly List<Row> rows = []; // rows[i] decodes in slot i; kept contiguous
@@ -37,12 +38,26 @@ public sealed class ContinuousGenerator : IDisposable
         this.options = options.Validate();
         stop = options.Sampling.StopTokenIds.ToHashSet();
         cache = SlotKvCache.For(model, options.MaxSequences, options.SlotCapacity);
+        head = new DecodeHead(model);
     }
 
     public ContinuousOptions Options => options;
 
-    /// <summary>The weights version new tokens are stamped with. Set it after loading new weights, between two steps.</summary>
-    public long PolicyVersion { get; set; }
+    /// <summary>
+    /// The weights version new tokens are stamped with. Set it after loading new weights, between two steps: setting it
+    /// (to any value) is also what tells the generator that the weights changed (its decode head keeps a copy).
+    /// </summary>
+    public long PolicyVersion
+    {
+        get => policyVersion;
+        set
+        {
+            policyVersion = value;
+            head.Refresh();
+        }
+    }
+
+    private long policyVersion;
 
     /// <summary>Sequences decoding now.</summary>
     public int Active => rows.Count;
@@ -62,6 +77,9 @@ public sealed class ContinuousGenerator : IDisposable
     public IReadOnlyList<long> RequestIds => groups.Values.OrderBy(g => g.Order).Select(g => g.Request.Id).ToArray();
 
     public long CacheBytes => cache.Bytes;
+
+    /// <summary>Bytes of the decode head's copy of the vocabulary matrix (CPU only; allocated at the first decode step).</summary>
+    public long HeadBytes => head.Bytes;
 
     public GeneratorCounters Counters { get; private set; } = new();
 
@@ -240,12 +258,12 @@ public sealed class ContinuousGenerator : IDisposable
         }
         var forwardEnd = clock.Elapsed.TotalSeconds;
         Tensor logits;
-        if (m == n) logits = model.LmHead(inputs[0]);
+        if (m == n) logits = head.Logits(inputs[0]);
         else
         {
             // k samples of one prompt share its last hidden state: compute its logits once, then repeat the row.
             inputs.AddRange(fresh);
-            logits = model.LmHead(cat(inputs, 0));
+            logits = head.Logits(cat(inputs, 0));
             var pick = new long[n];
             for (var r = 0; r < n; r++) pick[r] = r < m ? r : m + rows[r].Fresh;
             if (fresh.Count != n - m) logits = logits.index_select(0, tensor(pick, device: model.Device));
@@ -367,6 +385,7 @@ public sealed class ContinuousGenerator : IDisposable
     {
         foreach (var p in waiting) p.DropHidden();
         cache.Dispose();
+        head.Dispose();
     }
 
     /// <summary>

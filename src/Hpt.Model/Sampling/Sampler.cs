@@ -144,21 +144,32 @@ public sealed class Sampler(CausalLM model)
     /// </summary>
     internal static (Tensor Token, Tensor RawLogProb, Tensor SampleLogProb) Pick(Tensor logits, SamplingOptions o, RowRandom[] rngs)
     {
-        var lse = logits.logsumexp(-1, keepdim: true);
         if (o.Greedy)
         {
+            var lse0 = logits.logsumexp(-1, keepdim: true);
             var best = logits.argmax(-1, keepdim: true);
-            return (best, logits.gather(-1, best) - lse, zeros_like(lse));
+            return (best, logits.gather(-1, best) - lse0, zeros_like(lse0));
         }
         var vocab = logits.shape[1];
         var scaled = o.Temperature == 1.0 ? logits : logits / o.Temperature;
         Tensor candidates;
         Tensor? candidateIds = null; // null: candidates are the whole vocabulary in id order
-        if (o.TopK > 0 && o.TopK < vocab) (candidates, candidateIds) = scaled.topk(o.TopK, dim: -1); // sorted, descending
+        var truncated = o.TopK > 0 && o.TopK < vocab;
+        if (truncated) (candidates, candidateIds) = scaled.topk(o.TopK, dim: -1); // sorted, descending
         else if (o.TopP < 1) (candidates, candidateIds) = scaled.sort(-1, descending: true);
         else candidates = scaled;
 
         var probs = candidates.softmax(-1);
+        Tensor lse;
+        if (o.Temperature == 1.0 && !truncated)
+        {
+            // probs is the softmax of every logit: the largest one's probability is exp(max - lse), so
+            // lse = max - log(p_max), with p_max >= 1/V (no underflow). This spares logsumexp's own passes over the
+            // (rows, V) logits, the most expensive op of a decode step's sampling (3.3 of 8.4 ms at 64 x 32k).
+            var (top, at) = candidateIds is null ? logits.max(-1, keepdim: true) : (candidates.narrow(-1, 0, 1), zeros_like(candidateIds.narrow(-1, 0, 1)));
+            lse = top - probs.gather(-1, at).log();
+        }
+        else lse = logits.logsumexp(-1, keepdim: true);
         if (o.TopP < 1)
         {
             // Drop a token when the mass strictly before it already exceeds top_p (the most likely token always stays).

@@ -107,6 +107,24 @@ public sealed class SamplerTests
                 Assert.True(s.SamplingLogProbs[t] >= s.LogProbs[t] - 1e-5f, "truncating and sharpening can only raise the chosen token's probability");
     }
 
+    [Theory]
+    [InlineData(1.0, 1.0, 0)]
+    [InlineData(1.0, 0.9, 0)]
+    [InlineData(1.0, 1.0, 7)]
+    [InlineData(0.7, 0.9, 0)]
+    [InlineData(0.0, 1.0, 0)]
+    public void Raw_log_probs_are_the_logit_minus_the_logsumexp_under_every_setting(double temperature, double topP, int topK)
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        // Logits spread wide (tens of nats), so the largest token's probability is far from 1 and most are tiny.
+        var logits = TorchSharp.torch.randn(6, 500, generator: new TorchSharp.torch.Generator(11)) * 12;
+        var o = new SamplingOptions { Temperature = temperature, TopP = topP, TopK = topK };
+        var rngs = Enumerable.Range(0, 6).Select(i => new RowRandom((ulong)i + 1)).ToArray();
+        var (token, raw, _) = Sampler.Pick(logits, o, rngs);
+        var expected = logits.gather(-1, token) - logits.logsumexp(-1, keepdim: true);
+        Assert.True(TestModels.MaxAbsDiff(expected, raw) < 1e-5f, $"raw log-probs differ from logit - logsumexp by {TestModels.MaxAbsDiff(expected, raw)}");
+    }
+
     [Fact]
     public void Bad_requests_are_rejected()
     {

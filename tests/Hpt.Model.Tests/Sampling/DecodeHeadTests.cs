@@ -1,0 +1,28 @@
+using Hpt.Model.Sampling;
+using Hpt.Model.Weights;
+using static TorchSharp.torch;
+
+namespace Hpt.Model.Tests.Sampling;
+
+public sealed class DecodeHeadTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Decode_head_logits_equal_the_lm_head_and_follow_the_weights_after_a_refresh(bool tied)
+    {
+        using var m = TestModels.Tiny(seed: 12, tied: tied);
+        using var other = TestModels.Tiny(seed: 13, tied: tied);
+        using var head = new DecodeHead(m);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var hidden = randn(5, m.Config.HiddenSize, generator: new Generator(3));
+        Assert.True(TestModels.MaxAbsDiff(m.LmHead(hidden), head.Logits(hidden)) < 1e-5f);
+        Assert.Equal(m.LmHeadMatrix().numel() * 4, head.Bytes); // the copy exists (CPU) and is the matrix's size
+
+        PolicyWeights.CopyInto(other, m);
+        Assert.True(TestModels.MaxAbsDiff(other.LmHead(hidden), head.Logits(hidden)) > 1e-3f, "without a refresh the copy is the old weights");
+        head.Refresh();
+        Assert.True(TestModels.MaxAbsDiff(other.LmHead(hidden), head.Logits(hidden)) < 1e-5f);
+    }
+}
