@@ -75,7 +75,9 @@ public sealed record RolloutBenchmarkResult(
     [property: JsonPropertyName("over_provision")] int OverProvision,
     [property: JsonPropertyName("over_provisioned_tokens_per_s")] double OverProvisionedTokensPerSecond,
     [property: JsonPropertyName("over_provisioned_over_forward")] double OverProvisionedOverForward,
-    [property: JsonPropertyName("over_provisioned_slot_occupancy")] double OverProvisionedOccupancy)
+    [property: JsonPropertyName("over_provisioned_slot_occupancy")] double OverProvisionedOccupancy,
+    [property: JsonPropertyName("rollout_over_forward_cpu")] double RolloutOverForwardCpu,
+    [property: JsonPropertyName("over_provisioned_over_forward_cpu")] double OverProvisionedOverForwardCpu)
 {
     public string ToJson() => JsonSerializer.Serialize(this);
 }
@@ -128,13 +130,14 @@ public static class RolloutBenchmark
         var fwdResponses = Enumerable.Range(0, o.MaxSequences).Select(_ => (IReadOnlyList<int>)Enumerable.Range(0, forwardLen).Select(_ => rng.Next(o.Vocab)).ToArray()).ToArray();
         var scorer = new Scorer(model);
         scorer.Score(fwdPrompts, fwdResponses, withEntropy: false).Dispose();
-        double Forward()
+        (double Wall, double Cpu) Forward()
         {
+            var cpu = ProcessCpuSeconds();
             var clock = Stopwatch.StartNew();
             scorer.Score(fwdPrompts, fwdResponses, withEntropy: false).Dispose();
-            return clock.Elapsed.TotalSeconds;
+            return (clock.Elapsed.TotalSeconds, ProcessCpuSeconds() - cpu);
         }
-        var forwardSeconds = double.MaxValue;
+        var (forwardSeconds, forwardCpu, continuousCpu) = (double.MaxValue, 0.0, 0.0);
 
         double groupSeconds = double.MaxValue, continuousSeconds = double.MaxValue;
         List<GeneratedSample[]> groupSamples = [];
@@ -143,13 +146,18 @@ public static class RolloutBenchmark
         for (var repeat = 0; repeat < Math.Max(1, o.Repeats); repeat++)
         {
             var before = Forward();
+            var cpu = ProcessCpuSeconds();
             var clock = Stopwatch.StartNew();
             generator.ResetCounters();
             for (var p = 0; p < prompts.Length; p++) generator.Submit(new GenerationRequest(p, prompts[p], Seeds(p)));
             var groups = generator.RunToCompletion().ToDictionary(g => g.RequestId);
             var seconds = clock.Elapsed.TotalSeconds;
-            var forward = (before + Forward()) / 2;
-            if (seconds < continuousSeconds) (continuousSeconds, continuousGroups, counters, forwardSeconds) = (seconds, groups, generator.Counters, forward);
+            cpu = ProcessCpuSeconds() - cpu;
+            var after = Forward();
+            var forward = (before.Wall + after.Wall) / 2;
+            if (seconds < continuousSeconds)
+                (continuousSeconds, continuousGroups, counters, forwardSeconds, continuousCpu, forwardCpu) =
+                    (seconds, groups, generator.Counters, forward, cpu, (before.Cpu + after.Cpu) / 2);
             log.WriteLine($"continuous       {counters.GeneratedTokens} tokens in {seconds:F2} s");
 
             clock.Restart();
@@ -162,20 +170,24 @@ public static class RolloutBenchmark
 
         // Over-provisioned steps: the same distribution of prompts, fresh ones for every step (the first step's are the
         // workload's), forward measured right before and after like the continuous run.
-        var (opTps, opForwardTps, opOccupancy) = (0.0, 0.0, 0.0);
+        var (opTps, opForwardTps, opOccupancy, opCpuRatio) = (0.0, 0.0, 0.0, 0.0);
         if (o.OverProvision > 0 && o.OverProvisionSteps > 0)
         {
             var extra = Enumerable.Range(0, o.Prompts * (o.OverProvisionSteps - 1) + o.OverProvision)
                 .Select(_ => Enumerable.Range(0, rng.Next(o.MinPromptTokens, o.MaxPromptTokens + 1)).Select(_ => rng.Next(o.Vocab)).ToArray());
             var stream = prompts.Concat(extra).ToArray();
             var before = Forward();
+            var cpu = ProcessCpuSeconds();
             var (tokens, seconds, c) = OverProvisioned(generator, stream, o.Prompts, o.OverProvision, o.OverProvisionSteps, Seeds);
-            var forward = (before + Forward()) / 2;
+            cpu = ProcessCpuSeconds() - cpu;
+            var after = Forward();
+            var forward = (before.Wall + after.Wall) / 2;
             opTps = tokens / seconds;
             opForwardTps = o.MaxSequences * (forwardLen + 1) / forward;
+            opCpuRatio = tokens / cpu / (o.MaxSequences * (forwardLen + 1) / ((before.Cpu + after.Cpu) / 2));
             opOccupancy = c.DecodeSteps == 0 ? 0 : c.DecodeRows / (double)(c.DecodeSteps * o.MaxSequences);
             log.WriteLine($"over-provisioned {o.OverProvisionSteps} steps of {o.Prompts} prompts, {o.OverProvision} extra: {tokens} tokens of complete groups in {seconds:F2} s, " +
-                          $"{opTps:F0} tokens/s, slot occupancy {opOccupancy:P0}; forward {opForwardTps:F0} tokens/s: {opTps / opForwardTps:F2} of it");
+                          $"{opTps:F0} tokens/s, slot occupancy {opOccupancy:P0}; forward {opForwardTps:F0} tokens/s: {opTps / opForwardTps:F2} of it ({opCpuRatio:F2} in CPU time)");
         }
 
         var groupTokens = groupSamples.Sum(g => g.Sum(s => s.TokenIds.Length));
@@ -202,9 +214,13 @@ public static class RolloutBenchmark
                       $"attention reads {attendOverKv:F2}x the rows' own key columns");
 
         var forwardTps = o.MaxSequences * (forwardLen + 1) / forwardSeconds;
+        // Per CPU-second of this process: on a shared machine the wall clock also counts the time other processes held
+        // the cores. Exact with one torch thread; with more, CPU time also counts threads spinning while they wait.
+        var cpuRatio = continuousTokens / continuousCpu / (o.MaxSequences * (forwardLen + 1) / forwardCpu);
         var loadAfter = MachineLoad.OneMinute() ?? -1;
         log.WriteLine($"forward (scorer) {o.MaxSequences} x {forwardLen + 1} tokens: {forwardTps:F0} tokens/s");
-        log.WriteLine($"continuous/group {continuousTps / groupTps:F2}x (floor 2.5x); rollout/forward {continuousTps / forwardTps:F2} (floor 0.6); load average after {loadAfter:F1}");
+        log.WriteLine($"continuous/group {continuousTps / groupTps:F2}x (floor 2.5x); rollout/forward {continuousTps / forwardTps:F2} (floor 0.6), " +
+                      $"{cpuRatio:F2} in CPU time; load average after {loadAfter:F1}");
 
         return new RolloutBenchmarkResult(o.Device, o.DType, get_num_threads(), loadBefore, loadAfter, o.DModel, o.Layers, o.Vocab, o.Prompts, o.Samples,
             o.MaxSequences, Math.Round(lengths.Average(), 1), lengths.Max(), Math.Round(groupTps, 1), Math.Round(continuousTps, 1), Math.Round(forwardTps, 1),
@@ -212,7 +228,13 @@ public static class RolloutBenchmark
             Math.Round(groupTokens / (double)groupComputed, 4), Math.Round(prefillShare, 4), Math.Round(tailIdle, 4),
             Math.Round(same / (double)lengths.Length, 4), Math.Round(counters.DecodeForwardSeconds / total, 4), Math.Round(counters.LmHeadSeconds / total, 4),
             Math.Round(counters.SampleSeconds / total, 4), Math.Round(attendOverKv, 3), o.OverProvision, Math.Round(opTps, 1),
-            Math.Round(opForwardTps == 0 ? 0 : opTps / opForwardTps, 3), Math.Round(opOccupancy, 4));
+            Math.Round(opForwardTps == 0 ? 0 : opTps / opForwardTps, 3), Math.Round(opOccupancy, 4), Math.Round(cpuRatio, 3), Math.Round(opCpuRatio, 3));
+    }
+
+    private static double ProcessCpuSeconds()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime.TotalSeconds;
     }
 
     /// <summary>
