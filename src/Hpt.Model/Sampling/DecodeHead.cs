@@ -7,7 +7,7 @@ namespace Hpt.Model.Sampling;
 /// The vocabulary projection of a decode step. On the CPU it multiplies by a contiguous (d_model, V) copy of the
 /// vocabulary matrix instead of <c>F.linear</c>'s transposed view: at a decode step's few rows the CPU GEMM spends a
 /// large part of its time re-laying out a transposed (V, d) operand on every call. Measured on this project's CPU (one
-/// thread, d 512, V 32,000): 64 rows 39 -> 34 ms, 32 rows 25 -> 20 ms, 8 rows 15 -> 11 ms, 1 row 7.1 -> 3.8 ms; the
+/// thread, d 512, V 32,000, best of 5): 64 rows 39 -> 34 ms, 32 rows 25 -> 20 ms, 8 rows 15 -> 11 ms, 1 row 7.1 -> 3.8 ms; the
 /// products are bitwise the same from 8 rows up (one row takes a matrix-vector kernel, within 1e-5 relative).
 /// The copy is of the weights as they were: <see cref="Refresh"/> marks it stale after they change (the generator
 /// does when its policy version is set) and the next call copies them again, into the same buffer. On a GPU the BLAS
