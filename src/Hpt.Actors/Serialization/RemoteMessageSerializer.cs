@@ -6,7 +6,6 @@ using Akka.Serialization;
 using Hpt.Actors.Cluster;
 using Hpt.Training.Engines;
 using Hpt.Actors.Protocol;
-using Hpt.Actors.WeightPublishing;
 
 namespace Hpt.Actors.Serialization;
 
@@ -126,13 +125,15 @@ public sealed class RemoteMessageSerializer(ExtendedActorSystem system) : Serial
 
     private IActorRef Resolve(string path) => system.Provider.ResolveActorRef(path);
 
-    private static WeightFile FileOf(PolicySnapshot snapshot) => snapshot.Weights switch
+    /// <summary>The reference that crosses nodes in place of the weights; weights without one never leave their process.</summary>
+    private static WeightFile FileOf(PolicySnapshot snapshot)
     {
-        WeightFile file when file.Version == snapshot.Version => file,
-        WeightFile file => throw new ArgumentException($"snapshot v{snapshot.Version} names the weight file of v{file.Version}"),
-        var other => throw new ArgumentException(
-            $"policy weights of kind {other.GetType().Name} cannot leave the process; publish them as files (hpt.cluster.weights-dir)"),
-    };
+        var file = snapshot.Weights.File ?? throw new ArgumentException(
+            $"policy weights of kind {snapshot.Weights.GetType().Name} cannot leave the process; publish them as files (hpt.cluster.weights-dir)");
+        return file.Version == snapshot.Version
+            ? file
+            : throw new ArgumentException($"snapshot v{snapshot.Version} names the weight file of v{file.Version}");
+    }
 
     private static PolicySnapshot Snapshot(WeightFile file)
     {
