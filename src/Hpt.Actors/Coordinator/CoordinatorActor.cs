@@ -389,7 +389,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         _latestPolicy = published.Snapshot;
         foreach (var (worker, slot) in _workers)
         {
-            worker.Tell(new UpdatePolicy(published.Snapshot.Version, published.Snapshot));
+            worker.Tell(new UpdatePolicy(published.Snapshot));
             slot.PolicyVersion = Math.Max(slot.PolicyVersion, published.Snapshot.Version);
         }
     }
@@ -397,7 +397,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     private void OnStepCompleted(StepCompleted step)
     {
         var metrics = step.Metrics with { SetAsidePrompts = _state.SetAside.Count };
-        Persist(new StepRecorded(step.Step, step.PolicyVersion, step.ConsumedSeqs.ToArray(), metrics) { GateState = step.GateState }, evt =>
+        Persist(new StepRecorded(step.PolicyVersion, step.PolicyVersion, step.ConsumedSeqs.ToArray(), metrics) { GateState = step.GateState }, evt =>
         {
             _state = _history.Apply(_state, evt);
             // Here no other write is pending (Persist stashed every command since), so the snapshot's sequence
@@ -532,7 +532,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         }
         if (_latestPolicy is { } policy && slot.PolicyVersion < policy.Version)
         {
-            worker.Tell(new UpdatePolicy(policy.Version, policy));
+            worker.Tell(new UpdatePolicy(policy));
             slot.PolicyVersion = policy.Version;
         }
         var (epoch, index) = _order.Locate(issued.Seq);
@@ -542,9 +542,9 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         worker.Tell(new GenerateRollouts(work, issued.Attempt, _settings.SamplesPerPrompt, _state.PolicyVersion));
     }
 
-    private RunCompleted Completed() => new(_state.Step, _state.PolicyVersion);
+    private RunCompleted Completed() => new(_state.PolicyVersion);
 
-    private RunStatus Status() => new(_state.Step, _state.PolicyVersion, _state.Accepted, _state.InFlight.Count,
+    private RunStatus Status() => new(_state.PolicyVersion, _state.Accepted, _state.InFlight.Count,
         _state.ReturnedTotal, _workers.Count, _state.Trained.OrderBy(s => s).ToArray(), IsComplete)
     {
         GateState = _state.GateState,

@@ -20,7 +20,11 @@ public sealed record PromptReturned(long Seq, int Attempt, string Reason, bool F
 /// </summary>
 public sealed record PromptSetAside(long Seq, int Attempt, string Reason) : ICoordinatorEvent;
 
-/// <summary>A training step finished: the policy version it produced and the prompts it consumed.</summary>
+/// <summary>
+/// A training step finished: the policy version it produced and the prompts it consumed. The coordinator records
+/// <see cref="Protocol.StepCompleted.PolicyVersion"/> as both (step n trains version n); the event keeps the two fields
+/// of its stored record (hpt.step-recorded.v1), whose approved samples give them different values.
+/// </summary>
 public sealed record StepRecorded(long Step, long PolicyVersion, long[] Seqs, StepMetrics Metrics) : ICoordinatorEvent
 {
     /// <summary>The gate policy's state after this step's last decision; null in journals written before it existed.</summary>

@@ -31,7 +31,7 @@ public sealed class GateActor : ReceiveActor
         {
             var group = verified.Group;
             var work = group.Work;
-            var outcome = new GroupOutcome(work.ProblemId, verified.Rewards, group.Step, work.Demonstration is not null, verified.ExpertReward);
+            var outcome = new GroupOutcome(work.ProblemId, verified.Rewards, group.IssueVersion, work.Demonstration is not null, verified.ExpertReward);
             var decision = policy.Decide(outcome);
             _decisions++;
             var rows = decision.TrainingRows().Select(row => row.RolloutIndex is { } i
@@ -39,12 +39,10 @@ public sealed class GateActor : ReceiveActor
                     : new TrainRow(null, work.Demonstration, row.Advantage, row.RlWeight, row.SftWeight))
                 .ToArray();
             _log.Debug("gate: prompt {0} P={1:0.###} gamma={2:0.###} -> {3}", work.Seq, decision.Accuracy, decision.Gamma, decision.Route);
-            var versions = group.Rollouts.SelectMany(r => r.TokenVersions).ToArray();
             learner.Tell(new TrainOnPrompt(work, group.Attempt, decision.Route, decision.Accuracy, decision.Gamma, rows,
                 verified.Rewards, group.Rollouts.Sum(r => r.ResponseTokens.Length))
             {
-                OldestSampleVersion = versions.Length == 0 ? -1 : versions.Min(),
-                NewestSampleVersion = versions.Length == 0 ? -1 : versions.Max(),
+                Versions = group.Versions,
                 TruncatedRollouts = group.Rollouts.Count(r => r.Truncated),
                 GenerationSeconds = group.Seconds,
                 RolloutIdleSeconds = group.IdleSeconds,

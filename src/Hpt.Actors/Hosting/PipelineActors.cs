@@ -40,7 +40,7 @@ public static class PipelineActors
         var status = await coordinator.Ask<RunStatus>(GetRunStatus.Instance, recoveryTimeout);
         if (parts.Restore is not null)
         {
-            var checkpointStep = parts.Restore(status.Step);
+            var checkpointStep = parts.Restore(status.PolicyVersion);
             status = await coordinator.Ask<RunStatus>(new ResumeFrom(checkpointStep), recoveryTimeout);
         }
         // A stateful gate continues from the step the run resumes at (TargetRatioGate's gamma and counters).

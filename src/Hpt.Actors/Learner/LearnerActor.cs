@@ -72,13 +72,12 @@ public sealed class LearnerActor : ReceiveActor
 
     private void OnTrainOnPrompt(TrainOnPrompt item)
     {
-        var sampleVersion = OldestVersion(item);
-        var staleness = _engine.PolicyVersion - sampleVersion;
-        if (sampleVersion != long.MaxValue && staleness > _settings.EffectiveMaxStaleness && _settings.StaleSamples == StaleSampleHandling.Requeue)
+        var staleness = item.Versions.StalenessAt(_engine.PolicyVersion);
+        if (staleness > _settings.EffectiveMaxStaleness && _settings.StaleSamples == StaleSampleHandling.Requeue)
         {
             _log.Info("learner: prompt {0} sampled with v{1} is {2} versions old (max {3}); issuing it again",
-                item.Work.Seq, sampleVersion, staleness, _settings.EffectiveMaxStaleness);
-            _coordinator.Tell(new PromptTooStale(item.Work, item.Attempt, sampleVersion, _engine.PolicyVersion));
+                item.Work.Seq, item.Versions.Oldest, staleness, _settings.EffectiveMaxStaleness);
+            _coordinator.Tell(new PromptTooStale(item.Work, item.Attempt, item.Versions.Oldest, _engine.PolicyVersion));
             return;
         }
 
@@ -117,7 +116,7 @@ public sealed class LearnerActor : ReceiveActor
         _coordinator.Tell(new PolicyPublished(snapshot));
         // Prompts fill a step in the gate's order, so the step's latest decision carries the gate state to resume from.
         var gateState = prompts.MaxBy(p => p.GateOrdinal)?.GateState;
-        _coordinator.Tell(new StepCompleted(_engine.PolicyVersion, _engine.PolicyVersion, prompts.Select(p => p.Work.Seq).ToArray(), metrics)
+        _coordinator.Tell(new StepCompleted(_engine.PolicyVersion, prompts.Select(p => p.Work.Seq).ToArray(), metrics)
         {
             GateState = gateState,
         });
@@ -142,13 +141,5 @@ public sealed class LearnerActor : ReceiveActor
 
     private static PromptProvenance Provenance(TrainOnPrompt p) =>
         new(p.Work.Seq, p.Attempt, p.Work.Epoch, p.Work.ProblemId, p.Route, p.Accuracy, p.Gamma, p.Rewards,
-            p.OldestSampleVersion, p.NewestSampleVersion, p.Rows.Count);
-
-    private static long OldestVersion(TrainOnPrompt item)
-    {
-        var oldest = long.MaxValue;
-        foreach (var row in item.Rows)
-            if (row.Rollout is { } r) oldest = Math.Min(oldest, r.OldestVersion);
-        return oldest;
-    }
+            p.Versions.Oldest, p.Versions.Newest, p.Rows.Count);
 }

@@ -16,10 +16,8 @@ public sealed record TrainOnPrompt(
     double[] Rewards,
     int RolloutTokens) : IPipelineMessage
 {
-    /// <summary>Oldest and newest policy version among the group's sampled tokens (kept or dropped by the gate); -1 if none.</summary>
-    public long OldestSampleVersion { get; init; } = -1;
-
-    public long NewestSampleVersion { get; init; } = -1;
+    /// <summary>The policy versions the group's samples came from (<see cref="RolloutsGenerated.Versions"/>): the learner's staleness bound counts from them.</summary>
+    public SampleVersions Versions { get; init; } = SampleVersions.None;
 
     /// <summary>
     /// Rollouts of the group that hit the token limit, whether the gate kept them or not (an SFT-routed group keeps
@@ -45,8 +43,8 @@ public sealed record TrainOnPrompt(
 /// <summary>Fact: the learner refused a sample older than the staleness bound; the coordinator issues the prompt again.</summary>
 public sealed record PromptTooStale(PromptWork Work, int Attempt, long SampleVersion, long LearnerVersion) : IPipelineMessage;
 
-/// <summary>Fact: one optimizer step is done and a new policy version exists.</summary>
-public sealed record StepCompleted(long Step, long PolicyVersion, IReadOnlyList<long> ConsumedSeqs, StepMetrics Metrics)
+/// <summary>Fact: one training step is done and produced policy version <paramref name="PolicyVersion"/> (step n, version n).</summary>
+public sealed record StepCompleted(long PolicyVersion, IReadOnlyList<long> ConsumedSeqs, StepMetrics Metrics)
     : IPipelineMessage
 {
     /// <summary>The gate's state after the last decision this step trained: what a resume from this step restores.</summary>

@@ -74,8 +74,8 @@ public sealed class RemoteMessageSerializer(ExtendedActorSystem system) : Serial
         RequestWork m => Write(new RequestWorkWire(PathOf(m.Worker), m.WorkerId, m.PolicyVersion, m.Credits, m.Fresh, m.Delivered.ToArray())),
         RegisterWorker m => Write(new RequestWorkWire(PathOf(m.Worker), m.WorkerId, m.PolicyVersion, m.Credits)),
         WatchRun m => Write(new WatchRunWire(PathOf(m.ReplyTo))),
-        UpdatePolicy m => Write(new UpdatePolicyWire(m.Version, FileOf(m.Snapshot))),
-        PolicyPublished m => Write(new PolicyPublishedWire(FileOf(m.Snapshot))),
+        UpdatePolicy m => Write(new PolicyWire(FileOf(m.Snapshot))),
+        PolicyPublished m => Write(new PolicyWire(FileOf(m.Snapshot))),
         GetRunStatus or SaveCheckpointNow => [],
         _ when Manifests.ContainsKey(obj.GetType()) => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Json),
         _ => throw new ArgumentException($"RemoteMessageSerializer cannot serialize {obj.GetType().FullName}"),
@@ -99,13 +99,9 @@ public sealed class RemoteMessageSerializer(ExtendedActorSystem system) : Serial
                 var w = Read<RequestWorkWire>(bytes, manifest);
                 return new RegisterWorker(Resolve(w.Worker), w.WorkerId, w.PolicyVersion) { Credits = w.Credits };
             }
-            if (type == typeof(UpdatePolicy))
-            {
-                var u = Read<UpdatePolicyWire>(bytes, manifest);
-                return new UpdatePolicy(u.Version, Snapshot(u.Weights));
-            }
+            if (type == typeof(UpdatePolicy)) return new UpdatePolicy(Snapshot(Read<PolicyWire>(bytes, manifest).Weights));
             if (type == typeof(WatchRun)) return new WatchRun(Resolve(Read<WatchRunWire>(bytes, manifest).ReplyTo));
-            if (type == typeof(PolicyPublished)) return new PolicyPublished(Snapshot(Read<PolicyPublishedWire>(bytes, manifest).Weights));
+            if (type == typeof(PolicyPublished)) return new PolicyPublished(Snapshot(Read<PolicyWire>(bytes, manifest).Weights));
             if (type == typeof(GetRunStatus)) return GetRunStatus.Instance;
             if (type == typeof(SaveCheckpointNow)) return SaveCheckpointNow.Instance;
             return JsonSerializer.Deserialize(bytes, type, Json) ?? throw new SerializationException($"message '{manifest}' is empty");
@@ -146,7 +142,6 @@ public sealed class RemoteMessageSerializer(ExtendedActorSystem system) : Serial
 
     private sealed record WatchRunWire(string ReplyTo);
 
-    private sealed record UpdatePolicyWire(long Version, WeightFile Weights);
-
-    private sealed record PolicyPublishedWire(WeightFile Weights);
+    /// <summary>A policy on the wire: the reference to its file, whose version is the policy's.</summary>
+    private sealed record PolicyWire(WeightFile Weights);
 }

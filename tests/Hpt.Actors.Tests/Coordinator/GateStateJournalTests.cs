@@ -47,7 +47,7 @@ public sealed class GateStateJournalTests(ITestOutputHelper output) : TestKit(Te
             var a = Issue(coordinator, worker, step - 1);
             var b = Issue(coordinator, worker, step - 1);
             coordinator.Tell(new PolicyPublished(Fixtures.Snapshot(step)));
-            coordinator.Tell(new StepCompleted(step, step, [a.Work.Seq, b.Work.Seq], Fixtures.Metrics(step)) { GateState = State(0.1 * step) });
+            coordinator.Tell(new StepCompleted(step, [a.Work.Seq, b.Work.Seq], Fixtures.Metrics(step)) { GateState = State(0.1 * step) });
             worker.ExpectMsg<UpdatePolicy>();
         }
 

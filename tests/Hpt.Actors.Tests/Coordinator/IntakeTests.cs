@@ -105,7 +105,7 @@ public sealed class IntakeTests(ITestOutputHelper output) : TestKit(TestConfig.D
         var (coordinator, gate, worker) = Start("intake-published");
         var work = Next(coordinator, worker);
         coordinator.Tell(new PolicyPublished(Fixtures.Snapshot(1)));
-        worker.ExpectMsg<UpdatePolicy>(u => Assert.Equal(1, u.Version));
+        worker.ExpectMsg<UpdatePolicy>(u => Assert.Equal(1, u.Snapshot.Version));
         coordinator.Tell(Verified(work, Fixtures.Rollout("x", 1)));
         Assert.Equal(work.Work.Seq, gate.ExpectMsg<GroupVerified>().Group.Work.Seq);
     }

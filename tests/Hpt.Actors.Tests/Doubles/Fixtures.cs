@@ -18,7 +18,17 @@ public static class Fixtures
         new(text, [1, 2], [3, 4, 5], [-0.1f, -0.2f, -0.3f], [version, version, version], Truncated: false);
 
     public static TrainOnPrompt RlItem(long seq, long version, int attempt = 1) =>
-        new(Work(seq), attempt, Hpt.Core.Gating.GateRoute.RlOnly, 0.5, 0, [new TrainRow(Rollout("x", version), null, 0.5, 1, 0)], [1, 0], 6);
+        new(Work(seq), attempt, Hpt.Core.Gating.GateRoute.RlOnly, 0.5, 0, [new TrainRow(Rollout("x", version), null, 0.5, 1, 0)], [1, 0], 6)
+        {
+            Versions = new SampleVersions(version, version),
+        };
+
+    /// <summary>A group the gate routed to SFT: only the demonstration is trained, its rollouts (of <paramref name="version"/>) are dropped.</summary>
+    public static TrainOnPrompt SftItem(long seq, long version) =>
+        new(Work(seq), 1, Hpt.Core.Gating.GateRoute.ExpertOnly, 0, 0, [new TrainRow(null, $"{2 * seq}", 0, 0, 1)], [0, 0], 6)
+        {
+            Versions = new SampleVersions(version, version),
+        };
 
     public static StepMetrics Metrics(long step) =>
         new(step, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, 0, 0, 0, 0, 0, 0, 0, 0, 0);

@@ -39,8 +39,8 @@ public sealed class GateActorTests(ITestOutputHelper output) : TestKit(TestConfi
         Assert.Equal(1.0, row.SftWeight);
         Assert.Equal(0.25, item.Accuracy);
         // The dropped rollouts' policy versions stay in the provenance.
-        Assert.Equal(0, item.OldestSampleVersion);
-        Assert.Equal(0, item.NewestSampleVersion);
+        Assert.Equal(0, item.Versions.Oldest);
+        Assert.Equal(0, item.Versions.Newest);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Hpt.Training.Engines;
 using Akka.TestKit.Xunit2;
 using Hpt.Actors.Learner;
 using Hpt.Actors.Protocol;
@@ -73,6 +74,27 @@ public sealed class LearnerActorTests(ITestOutputHelper output) : TestKit(TestCo
     }
 
     [Fact]
+    public void Learner_counts_staleness_from_every_sampled_token_so_a_stale_group_routed_to_sft_is_issued_again()
+    {
+        // One rule for a sample's version (SampleVersions, from the gate): the SFT decision was taken on the group's
+        // rollouts, so their age counts although only the demonstration is trained.
+        var engine = new CountingLearnerEngine();
+        var coordinator = CreateTestProbe();
+        var learner = Sys.ActorOf(LearnerActor.Props(engine, coordinator.Ref, Settings with { PromptsPerStep = 1 }, new HashSet<long>()));
+        learner.Tell(Fixtures.RlItem(seq: 0, version: 0));
+        coordinator.ExpectMsg<PolicyPublished>();
+        coordinator.ExpectMsg<StepCompleted>();
+        learner.Tell(Fixtures.SftItem(seq: 1, version: 0)); // learner at v1: staleness 1, allowed, and counted
+        coordinator.ExpectMsg<PolicyPublished>();
+        Assert.Equal(1, coordinator.ExpectMsg<StepCompleted>().Metrics.StalenessMax);
+
+        learner.Tell(Fixtures.SftItem(seq: 2, version: 0)); // learner at v2: staleness 2 > 1
+        var stale = coordinator.ExpectMsg<PromptTooStale>();
+        Assert.Equal((2L, 0L, 2L), (stale.Work.Seq, stale.SampleVersion, stale.LearnerVersion));
+        Assert.Equal(2, engine.Batches.Count);
+    }
+
+    [Fact]
     public void Over_provisioning_lets_a_carried_over_sample_one_version_older_than_eta_train_and_counts_from_its_oldest_token()
     {
         var engine = new CountingLearnerEngine();
@@ -85,7 +107,8 @@ public sealed class LearnerActorTests(ITestOutputHelper output) : TestKit(TestCo
 
         // Started under v0 as an extra prompt, finished under v1: its oldest token is one version behind the learner.
         var spanning = Fixtures.RlItem(seq: 1, version: 0);
-        spanning = spanning with { Rows = [spanning.Rows[0] with { Rollout = spanning.Rows[0].Rollout! with { TokenVersions = [0, 1, 1] } }] };
+        var rollout = spanning.Rows[0].Rollout! with { TokenVersions = [0, 1, 1] };
+        spanning = spanning with { Rows = [spanning.Rows[0] with { Rollout = rollout }], Versions = SampleVersions.Of([rollout]) };
         learner.Tell(spanning);
         coordinator.ExpectMsg<PolicyPublished>();
         var step = coordinator.ExpectMsg<StepCompleted>();

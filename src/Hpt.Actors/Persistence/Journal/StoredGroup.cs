@@ -7,7 +7,8 @@ namespace Hpt.Actors.Persistence.Journal;
 /// <summary>
 /// <c>hpt.group-scored.v2</c>: a verified group as the journal keeps it, flat: the prompt as issued, who generated it
 /// and when, the rollouts and their rewards. Only facts are stored (v1 also stored computed properties of the wire
-/// message, and the seq and attempt three times); the coordinator rebuilds the gate's message from this.
+/// message, and the seq and attempt three times); the coordinator rebuilds the gate's message from this. <c>Step</c> is
+/// the policy version the prompt was issued at (<see cref="RolloutsGenerated.IssueVersion"/>; the bytes keep the old name).
 /// </summary>
 public sealed record StoredGroup(
     long Seq,
@@ -32,7 +33,7 @@ public sealed record StoredGroup(
         var w = g.Work;
         if (w.Seq != e.Seq || g.Attempt != e.Attempt)
             throw new ArgumentException($"group of prompt {w.Seq} attempt {g.Attempt} journaled as prompt {e.Seq} attempt {e.Attempt}");
-        return new StoredGroup(e.Seq, e.Attempt, w.Epoch, w.ProblemId, w.Prompt, w.Answer, w.Demonstration, g.Step, g.WorkerId, g.Seconds,
+        return new StoredGroup(e.Seq, e.Attempt, w.Epoch, w.ProblemId, w.Prompt, w.Answer, w.Demonstration, g.IssueVersion, g.WorkerId, g.Seconds,
             g.IdleSeconds, g.Rollouts.Select(StoredRollout.From).ToArray(), e.Verified.Rewards, e.Verified.ExpertReward, e.Verified.Failed);
     }
 

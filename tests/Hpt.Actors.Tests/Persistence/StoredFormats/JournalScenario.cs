@@ -75,7 +75,7 @@ public static class JournalScenario
     {
         var consumed = inFlight.Take(2).Select(g => g.Work.Seq).ToArray();
         inFlight.RemoveRange(0, 2);
-        coordinator.Tell(new StepCompleted(step, step, consumed, Metrics(step)) { GateState = GateState(step) });
+        coordinator.Tell(new StepCompleted(step, consumed, Metrics(step)) { GateState = GateState(step) });
         coordinator.Tell(new CheckpointSaved(step, "checkpoint"));
         worker.Version = step;
         await StatusOf(coordinator);
@@ -147,7 +147,7 @@ public static class JournalScenario
         for (var i = 0; i < 3; i++)
         {
             var issued = await Issue(sys, coordinator, worker);
-            text.AppendLine($"issued {issued.Work.Seq}/{issued.Attempt} epoch {issued.Work.Epoch} problem {issued.Work.ProblemId} min v{issued.MinVersion}");
+            text.AppendLine($"issued {issued.Work.Seq}/{issued.Attempt} epoch {issued.Work.Epoch} problem {issued.Work.ProblemId} min v{issued.IssueVersion}");
         }
         text.AppendLine("rolled back " + Describe(await coordinator.Ask<RunStatus>(new ResumeFrom(4), TimeSpan.FromSeconds(20))));
         return text.ToString();
@@ -194,7 +194,7 @@ public static class JournalScenario
             $"({r.Text}|{Seqs(r.PromptTokens)}|{Seqs(r.ResponseTokens)}|{Seqs(r.BehaviourLogProbs.Select(p => p.ToString("R", CultureInfo.InvariantCulture)))}" +
             $"|{Seqs(r.TokenVersions)}|{r.Truncated})");
         return $"work {w.Seq} epoch {w.Epoch} {w.ProblemId} '{w.Prompt}' '{w.Answer}' '{w.Demonstration ?? "null"}' attempt {g.Attempt} " +
-               $"step {g.Step} worker {g.WorkerId} seconds {F(g.Seconds)} idle {F(g.IdleSeconds)} rollouts {string.Join(" ", rollouts)} " +
+               $"step {g.IssueVersion} worker {g.WorkerId} seconds {F(g.Seconds)} idle {F(g.IdleSeconds)} rollouts {string.Join(" ", rollouts)} " +
                $"rewards {Seqs(v.Rewards.Select(F))} expert {F(v.ExpertReward)} failed {v.Failed}";
     }
 
@@ -206,6 +206,6 @@ public static class JournalScenario
         $"failures {Seqs(s.Failures.Select(kv => $"{kv.Key}x{kv.Value}"))} set aside {Seqs(s.SetAside)}";
 
     private static string Describe(RunStatus s) =>
-        $"step {s.Step} v{s.PolicyVersion} accepted {s.Accepted} in flight {s.InFlight} requeued {s.Requeued} trained {Seqs(s.TrainedSeqs)} " +
+        $"step {s.PolicyVersion} v{s.PolicyVersion} accepted {s.Accepted} in flight {s.InFlight} requeued {s.Requeued} trained {Seqs(s.TrainedSeqs)} " +
         $"completed {s.Completed} gate {Map(s.GateState)} set aside {s.SetAside}";
 }
