@@ -58,6 +58,7 @@ public static class ClusterRun
         var parts = new NodeParts
         {
             Scorer = task is null ? null : new TaskRewardScorer(task.Reward),
+            Problems = task is null ? null : new Coordinator.ProblemBook(task.Train, run.Seed),
             Verifiers = pipelineSettings.Verifiers,
             VerifierTimeout = pipelineSettings.VerifierTimeout,
             ComputeDispatcher = pipelineSettings.ComputeDispatcher,

@@ -39,9 +39,11 @@ public sealed record RolledBack(long ToStep, long FromStep) : ICoordinatorEvent;
 
 /// <summary>
 /// A prompt's rollouts are generated and verified (tokens, behaviour log-probs, versions, rewards): journaled so that a
-/// resume hands the group to the gate again instead of generating it a second time.
+/// resume hands the group to the gate again instead of generating it a second time. The coordinator adds its own
+/// <paramref name="Problem"/> (the rollout side never had the gold answer or the demonstration), and this event is what
+/// the gate receives: the problem for its SFT rows, the verified group for its RL rows.
 /// </summary>
-public sealed record GroupScored(long Seq, int Attempt, GroupVerified Verified) : ICoordinatorEvent;
+public sealed record GroupScored(long Seq, int Attempt, Hpt.Tasks.Problem Problem, GroupVerified Verified) : ICoordinatorEvent;
 
 /// <summary>
 /// The learner has an intact checkpoint of step <paramref name="Step"/>: a rollback may return there, so its state is

@@ -54,7 +54,7 @@ public sealed class LearnerActor : ReceiveActor
     /// </summary>
     private void Stopping()
     {
-        Receive<TrainOnPrompt>(item => _log.Debug("stopping: prompt {0} is left for the resumed run", item.Work.Seq));
+        Receive<TrainOnPrompt>(item => _log.Debug("stopping: prompt {0} is left for the resumed run", item.Seq));
         Receive<SaveCheckpointNow>(_ => Sender.Tell(new CheckpointSaved(_engine.PolicyVersion, null)));
     }
 
@@ -66,7 +66,7 @@ public sealed class LearnerActor : ReceiveActor
     {
         // Prompts waiting for this step would be lost with the actor's state: hand them back to be issued again.
         foreach (var pending in _batch.ReturnPending())
-            _coordinator.Tell(new PromptTooStale(pending.Work, pending.Attempt, -1, _engine.PolicyVersion));
+            _coordinator.Tell(new PromptTooStale(pending.Group.Verified.Group.Work, pending.Attempt, -1, _engine.PolicyVersion));
         base.PreRestart(reason, message);
     }
 
@@ -76,16 +76,16 @@ public sealed class LearnerActor : ReceiveActor
         if (staleness > _settings.EffectiveMaxStaleness && _settings.StaleSamples == StaleSampleHandling.Requeue)
         {
             _log.Info("learner: prompt {0} sampled with v{1} is {2} versions old (max {3}); issuing it again",
-                item.Work.Seq, item.Versions.Oldest, staleness, _settings.EffectiveMaxStaleness);
-            _coordinator.Tell(new PromptTooStale(item.Work, item.Attempt, item.Versions.Oldest, _engine.PolicyVersion));
+                item.Seq, item.Versions.Oldest, staleness, _settings.EffectiveMaxStaleness);
+            _coordinator.Tell(new PromptTooStale(item.Group.Verified.Group.Work, item.Attempt, item.Versions.Oldest, _engine.PolicyVersion));
             return;
         }
 
         switch (_batch.Add(item, staleness))
         {
             case StepBatch.AddOutcome.Duplicate:
-                _log.Warning("learner: prompt {0} (attempt {1}) already trained or pending; dropped", item.Work.Seq, item.Attempt);
-                _coordinator.Tell(new DuplicateDropped(item.Work.Seq, item.Attempt));
+                _log.Warning("learner: prompt {0} (attempt {1}) already trained or pending; dropped", item.Seq, item.Attempt);
+                _coordinator.Tell(new DuplicateDropped(item.Seq, item.Attempt));
                 return;
             case StepBatch.AddOutcome.Full:
                 TrainStep();
@@ -116,7 +116,7 @@ public sealed class LearnerActor : ReceiveActor
         _coordinator.Tell(new PolicyPublished(snapshot));
         // Prompts fill a step in the gate's order, so the step's latest decision carries the gate state to resume from.
         var gateState = prompts.MaxBy(p => p.GateOrdinal)?.GateState;
-        _coordinator.Tell(new StepCompleted(_engine.PolicyVersion, prompts.Select(p => p.Work.Seq).ToArray(), metrics)
+        _coordinator.Tell(new StepCompleted(_engine.PolicyVersion, prompts.Select(p => p.Seq).ToArray(), metrics)
         {
             GateState = gateState,
         });
@@ -140,6 +140,6 @@ public sealed class LearnerActor : ReceiveActor
     }
 
     private static PromptProvenance Provenance(TrainOnPrompt p) =>
-        new(p.Work.Seq, p.Attempt, p.Work.Epoch, p.Work.ProblemId, p.Route, p.Accuracy, p.Gamma, p.Rewards,
+        new(p.Seq, p.Attempt, p.Group.Verified.Group.Work.Epoch, p.Group.Problem.Id, p.Route, p.Accuracy, p.Gamma, p.Rewards,
             p.Versions.Oldest, p.Versions.Newest, p.Rows.Count);
 }

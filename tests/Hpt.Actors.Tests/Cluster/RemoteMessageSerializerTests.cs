@@ -33,11 +33,11 @@ public sealed class RemoteMessageSerializerTests(ITestOutputHelper output)
         yield return new RegisterWorker(TestActor, "127.0.0.1:4053/rollout-0", -1);
         yield return new GenerateRollouts(Fixtures.Work(5), 2, 8, 3);
         yield return Group;
-        yield return new RolloutsFailed(Fixtures.Work(5) with { Demonstration = null }, 1, "w", "boom");
+        yield return new RolloutsFailed(Fixtures.Work(5), 1, "w", "boom");
         yield return new UpdatePolicy(new PolicySnapshot(4, Weights));
         yield return new GroupVerified(Group, [1, 0], 1, 0);
-        yield return new TrainOnPrompt(Fixtures.Work(5), 2, GateRoute.Mixed, 0.5, 0.25,
-            [new TrainRow(Fixtures.Rollout("10", 3), null, 0.5, 1, 0), new TrainRow(null, "10", 1, 0, 1)], [1, 0], 6);
+        yield return new TrainOnPrompt(Fixtures.Scored(5, [Fixtures.Rollout("10", 3), Fixtures.Rollout("9", 3)], [1, 0], attempt: 2), GateRoute.Mixed,
+            0.5, 0.25, [new TrainRow(Fixtures.Rollout("10", 3), null, 0.5, 1, 0), new TrainRow(null, "10", 1, 0, 1)]);
         yield return new PromptTooStale(Fixtures.Work(5), 1, 2, 5);
         yield return new StepCompleted(3, [1, 2, 9], Metrics);
         yield return new PolicyPublished(new PolicySnapshot(4, Weights));
@@ -75,6 +75,21 @@ public sealed class RemoteMessageSerializerTests(ITestOutputHelper output)
             tested.Add(message.GetType());
         }
         Assert.Equal(RemoteMessageSerializer.Manifests.Keys.OrderBy(t => t.Name), tested.OrderBy(t => t.Name));
+    }
+
+    [Fact]
+    public void Work_sent_to_a_rollout_node_holds_neither_the_gold_answer_nor_the_demonstration()
+    {
+        var problem = Fixtures.Problem(21); // "21+21=", answer and demonstration "42"
+        foreach (var message in new object[] { new GenerateRollouts(Fixtures.Work(21), 1, 4, 0), new RolloutsFailed(Fixtures.Work(21), 1, "w", "x") })
+        {
+            var serializer = Sys.Serialization.FindSerializerFor(message);
+            var json = Encoding.UTF8.GetString(serializer.ToBinary(message));
+            Assert.Contains($"\"ProblemId\":\"{problem.Id}\"", json);
+            Assert.DoesNotContain(problem.Answer, json);
+            Assert.DoesNotContain("Answer", json);
+            Assert.DoesNotContain("Demonstration", json);
+        }
     }
 
     [Fact]

@@ -223,7 +223,7 @@ public sealed class CoordinatorActorTests(ITestOutputHelper output) : TestKit(Te
         var b = RequestAndExpect(coordinator, worker, "w");
         var verified = new GroupVerified(new RolloutsGenerated(a.Work, a.Attempt, 0, "w", [Fixtures.Rollout("x", 0)], 0), [1.0], 0, 0);
         coordinator.Tell(verified);
-        Assert.Equal(a.Work.Seq, gate.ExpectMsg<GroupVerified>().Group.Work.Seq); // forwarded once journaled
+        Assert.Equal(a.Work.Seq, gate.ExpectMsg<GroupScored>().Verified.Group.Work.Seq); // forwarded once journaled
 
         Watch(coordinator);
         Sys.Stop(coordinator);
@@ -233,9 +233,9 @@ public sealed class CoordinatorActorTests(ITestOutputHelper output) : TestKit(Te
         Assert.Equal(1, status.InFlight); // a's group survives; b's generation was lost and is issued again
         var newGate = CreateTestProbe();
         revived.Tell(new GateReady(newGate.Ref));
-        var replayed = newGate.ExpectMsg<GroupVerified>();
-        Assert.Equal(a.Work.Seq, replayed.Group.Work.Seq);
-        Assert.Equal([1.0], replayed.Rewards);
+        var replayed = newGate.ExpectMsg<GroupScored>();
+        Assert.Equal(a.Work.Seq, replayed.Verified.Group.Work.Seq);
+        Assert.Equal([1.0], replayed.Verified.Rewards);
         var again = RequestAndExpect(revived, worker, "w");
         Assert.Equal(b.Work.Seq, again.Work.Seq);
         revived.Tell(new RequestWork(worker.Ref, "w", 0), worker.Ref);

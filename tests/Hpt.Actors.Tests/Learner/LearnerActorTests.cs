@@ -106,9 +106,7 @@ public sealed class LearnerActorTests(ITestOutputHelper output) : TestKit(TestCo
         coordinator.ExpectMsg<StepCompleted>();
 
         // Started under v0 as an extra prompt, finished under v1: its oldest token is one version behind the learner.
-        var spanning = Fixtures.RlItem(seq: 1, version: 0);
-        var rollout = spanning.Rows[0].Rollout! with { TokenVersions = [0, 1, 1] };
-        spanning = spanning with { Rows = [spanning.Rows[0] with { Rollout = rollout }], Versions = SampleVersions.Of([rollout]) };
+        var spanning = Fixtures.RlItem(seq: 1, Fixtures.Rollout("x", 0) with { TokenVersions = [0, 1, 1] });
         learner.Tell(spanning);
         coordinator.ExpectMsg<PolicyPublished>();
         var step = coordinator.ExpectMsg<StepCompleted>();

@@ -110,7 +110,7 @@ public sealed class CoordinatorSnapshotTests : IDisposable
             var coordinator = Start(second, runId);
             var gate = TestProbeLike.Create(second);
             coordinator.Tell(new GateReady(gate.Ref));
-            var handedBack = await gate.Inbox.ReceiveAsync<GroupVerified>(second);
+            var handedBack = await gate.Inbox.ReceiveAsync<GroupScored>(second);
             var after = await StatusOf(coordinator);
             Assert.Equal(before.PolicyVersion, after.PolicyVersion);
             Assert.Equal(before.TrainedSeqs, after.TrainedSeqs);
@@ -123,7 +123,7 @@ public sealed class CoordinatorSnapshotTests : IDisposable
             var worker = TestProbeLike.Create(second, version: 6);
             coordinator.Tell(new RequestWork(worker.Ref, "w", 6), worker.Ref);
             var again = await worker.Inbox.ReceiveAsync<GenerateRollouts>(second);
-            Assert.NotEqual(handedBack.Group.Work.Seq, again.Work.Seq);
+            Assert.NotEqual(handedBack.Verified.Group.Work.Seq, again.Work.Seq);
             Assert.Equal(2, again.Attempt);
             coordinator.Tell(new RequestWork(worker.Ref, "w2", 6), worker.Ref);
             var fresh = await worker.Inbox.ReceiveAsync<GenerateRollouts>(second);

@@ -33,18 +33,21 @@ public sealed record StoredGroup(
         var w = g.Work;
         if (w.Seq != e.Seq || g.Attempt != e.Attempt)
             throw new ArgumentException($"group of prompt {w.Seq} attempt {g.Attempt} journaled as prompt {e.Seq} attempt {e.Attempt}");
-        return new StoredGroup(e.Seq, e.Attempt, w.Epoch, w.ProblemId, w.Prompt, w.Answer, w.Demonstration, g.IssueVersion, g.WorkerId, g.Seconds,
+        if (w.ProblemId != e.Problem.Id || w.Prompt != e.Problem.Prompt)
+            throw new ArgumentException($"group of prompt {w.Seq} poses '{w.ProblemId}', journaled with problem '{e.Problem.Id}'");
+        return new StoredGroup(e.Seq, e.Attempt, w.Epoch, w.ProblemId, w.Prompt, e.Problem.Answer, e.Problem.Demonstration, g.IssueVersion, g.WorkerId, g.Seconds,
             g.IdleSeconds, g.Rollouts.Select(StoredRollout.From).ToArray(), e.Verified.Rewards, e.Verified.ExpertReward, e.Verified.Failed);
     }
 
     public GroupScored ToEvent()
     {
-        var work = new PromptWork(Seq, Epoch, ProblemId, Prompt, Answer, Demonstration);
+        var work = new PromptWork(Seq, Epoch, ProblemId, Prompt);
         var group = new RolloutsGenerated(work, Attempt, Step, WorkerId, (Rollouts ?? []).Select(r => r.ToRollout()).ToArray(), Seconds)
         {
             IdleSeconds = IdleSeconds,
         };
-        return new GroupScored(Seq, Attempt, new GroupVerified(group, Rewards ?? [], ExpertReward, Failed));
+        return new GroupScored(Seq, Attempt, new Hpt.Tasks.Problem(ProblemId, Prompt, Answer, Demonstration),
+            new GroupVerified(group, Rewards ?? [], ExpertReward, Failed));
     }
 }
 
