@@ -52,45 +52,31 @@ public sealed class LearnerActorTests(ITestOutputHelper output) : TestKit(TestCo
         Assert.Equal((1L, (string?)null), (again.Step, again.Folder));
     }
 
-    [Fact]
-    public void Learner_refuses_a_sample_older_than_the_staleness_bound_and_returns_its_prompt()
+    /// <remarks>
+    /// One rule for a sample's version (<see cref="SampleVersions"/>, every token the group sampled): a group routed to
+    /// SFT was decided on its rollouts, so their age counts although only the demonstration is trained.
+    /// </remarks>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Learner_refuses_a_sample_older_than_the_staleness_bound_and_returns_its_prompt(bool routedToSft)
     {
+        TrainOnPrompt Item(long seq) => routedToSft ? Fixtures.SftItem(seq, version: 0) : Fixtures.RlItem(seq, version: 0);
         var engine = new CountingLearnerEngine();
         var coordinator = CreateTestProbe();
         var learner = Sys.ActorOf(LearnerActor.Props(engine, coordinator.Ref, Settings with { PromptsPerStep = 1 }, new HashSet<long>()));
         learner.Tell(Fixtures.RlItem(seq: 0, version: 0));
         coordinator.ExpectMsg<PolicyPublished>();
         coordinator.ExpectMsg<StepCompleted>();
-        learner.Tell(Fixtures.RlItem(seq: 1, version: 0)); // learner at v1: staleness 1, allowed
+        learner.Tell(Item(1)); // learner at v1: staleness 1, allowed, and counted
         coordinator.ExpectMsg<PolicyPublished>();
-        coordinator.ExpectMsg<StepCompleted>();
+        Assert.Equal(1, coordinator.ExpectMsg<StepCompleted>().Metrics.StalenessMax);
 
-        learner.Tell(Fixtures.RlItem(seq: 2, version: 0)); // learner at v2: staleness 2 > 1
+        learner.Tell(Item(2)); // learner at v2: staleness 2 > 1
         var stale = coordinator.ExpectMsg<PromptTooStale>();
         Assert.Equal(2, stale.Work.Seq);
         Assert.Equal(0, stale.SampleVersion);
         Assert.Equal(2, stale.LearnerVersion);
-        Assert.Equal(2, engine.Batches.Count);
-    }
-
-    [Fact]
-    public void Learner_counts_staleness_from_every_sampled_token_so_a_stale_group_routed_to_sft_is_issued_again()
-    {
-        // One rule for a sample's version (SampleVersions, from the gate): the SFT decision was taken on the group's
-        // rollouts, so their age counts although only the demonstration is trained.
-        var engine = new CountingLearnerEngine();
-        var coordinator = CreateTestProbe();
-        var learner = Sys.ActorOf(LearnerActor.Props(engine, coordinator.Ref, Settings with { PromptsPerStep = 1 }, new HashSet<long>()));
-        learner.Tell(Fixtures.RlItem(seq: 0, version: 0));
-        coordinator.ExpectMsg<PolicyPublished>();
-        coordinator.ExpectMsg<StepCompleted>();
-        learner.Tell(Fixtures.SftItem(seq: 1, version: 0)); // learner at v1: staleness 1, allowed, and counted
-        coordinator.ExpectMsg<PolicyPublished>();
-        Assert.Equal(1, coordinator.ExpectMsg<StepCompleted>().Metrics.StalenessMax);
-
-        learner.Tell(Fixtures.SftItem(seq: 2, version: 0)); // learner at v2: staleness 2 > 1
-        var stale = coordinator.ExpectMsg<PromptTooStale>();
-        Assert.Equal((2L, 0L, 2L), (stale.Work.Seq, stale.SampleVersion, stale.LearnerVersion));
         Assert.Equal(2, engine.Batches.Count);
     }
 
