@@ -76,7 +76,7 @@ public static class ClusterStatusClient
         if (address.System != ClusterSettings.SystemName)
             throw new ClusterStatusException($"--cluster '{target}': an hpt cluster's nodes are named '{ClusterSettings.SystemName}', not '{address.System}'");
         if (address.Protocol != settings.Scheme)
-            throw new ClusterStatusException($"--cluster '{target}' is a {address.Protocol} address, but this process uses {settings.Scheme} " +
+            throw new ClusterStatusException($"--cluster '{target}' is an {address.Protocol} address, but this process uses {settings.Scheme} " +
                                              (settings.Tls is null ? "(no TLS: set hpt.cluster.tls.certificate and key as on the nodes)" : "(hpt.cluster.tls is set)"));
         return address;
     }
