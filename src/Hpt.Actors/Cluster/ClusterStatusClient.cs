@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Hosting;
+using Akka.Remote;
 using Hpt.Actors.Hosting;
 using Hpt.Actors.Protocol;
 
@@ -34,10 +35,18 @@ public static class ClusterStatusClient
             var service = host.System.ActorSelection($"{address}/user/{ClusterStatusService.Name}");
             var left = deadline - clock.Elapsed;
             if (left <= TimeSpan.Zero) throw Timeout(address, deadline, settings);
+            // A refused connection (nothing listens, or the TLS handshake failed) loses the query: say so at once.
+            var refused = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var listener = host.System.ActorOf(Akka.Actor.Props.Create(() => new AssociationFailures(address, refused)));
+            host.System.EventStream.Subscribe(listener, typeof(AssociationErrorEvent));
+            var ask = service.Ask<object>(new GetClusterStatus(left), left);
+            if (await Task.WhenAny(ask, refused.Task) == refused.Task)
+                throw new ClusterStatusException($"cannot connect to the cluster node at {address}: {await refused.Task}" +
+                                                 (settings.Tls is null ? "" : " (with TLS: does the node accept this process's certificate, hpt.cluster.tls?)"));
             object answer;
             try
             {
-                answer = await service.Ask<object>(new GetClusterStatus(left), left);
+                answer = await ask;
             }
             catch (AskTimeoutException)
             {
@@ -86,6 +95,26 @@ public static class ClusterStatusClient
             (settings.Tls is null
                 ? "uses TLS (then give this command the nodes' hpt.cluster.tls settings)"
                 : "does not accept this process's certificate (hpt.cluster.tls must be the nodes')"));
+}
+
+/// <summary>Completes <paramref name="refused"/> with the cause when the transport fails to associate with <paramref name="target"/>.</summary>
+internal sealed class AssociationFailures : ReceiveActor
+{
+    public AssociationFailures(Address target, TaskCompletionSource<string> refused) =>
+        Receive<AssociationErrorEvent>(e =>
+        {
+            if (e.RemoteAddress == target) refused.TrySetResult(Cause(e.Cause));
+        });
+
+    /// <summary>The innermost reason, without the address Akka appends to it (the error line names it already).</summary>
+    private static string Cause(Exception e)
+    {
+        while (e.InnerException is { Message.Length: > 0 } inner) e = inner;
+        var text = e.Message.Trim();
+        var scheme = text.IndexOf("://", StringComparison.Ordinal);
+        var cut = scheme < 0 ? -1 : text.LastIndexOf(' ', scheme);
+        return (cut > 0 ? text[..cut] : text).TrimEnd(':', ' ', '.').ToLowerInvariant();
+    }
 }
 
 /// <summary>`hpt status --cluster` could not get a status: the message names the address and why.</summary>

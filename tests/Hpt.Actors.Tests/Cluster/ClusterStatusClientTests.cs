@@ -8,7 +8,7 @@ namespace Hpt.Actors.Tests.Cluster;
 /// <summary>
 /// The client of `hpt status --cluster` against a node on loopback with mutual TLS: with the cluster's certificate it
 /// gets the learner's status without becoming a member; with another certificate it is refused and fails with the
-/// address in the message soon after its deadline; and its address argument is checked against its transport.
+/// address in the message within its deadline; and its address argument is checked against its transport.
 /// </summary>
 public sealed class ClusterStatusClientTests(ITestOutputHelper output) : ClusterSpec(output), IDisposable
 {
@@ -53,7 +53,7 @@ public sealed class ClusterStatusClientTests(ITestOutputHelper output) : Cluster
     }
 
     [Fact]
-    public async Task A_client_with_another_certificate_is_refused_and_fails_naming_the_address_after_its_deadline()
+    public async Task A_client_with_another_certificate_is_refused_and_fails_naming_the_address_by_its_deadline()
     {
         var (_, address) = await Node(TestCertificates.Create(_certs, "hpt-cluster"));
         var other = TestCertificates.Create(Path.Combine(_certs, "other"), "hpt-cluster"); // same name, other key
@@ -61,9 +61,9 @@ public sealed class ClusterStatusClientTests(ITestOutputHelper output) : Cluster
         var e = await Assert.ThrowsAsync<ClusterStatusException>(() =>
             ClusterStatusClient.AskAsync(Base with { Tls = other }, address.ToString(), TimeSpan.FromSeconds(3)));
         Log($"{clock.Elapsed.TotalSeconds:0.0}s: {e.Message}");
-        Assert.StartsWith($"no status from the cluster node at {address} within 3s", e.Message);
+        Assert.Contains($"the cluster node at {address}", e.Message);
         Assert.Contains("certificate", e.Message);
-        Assert.InRange(clock.Elapsed.TotalSeconds, 2.5, 15);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0, 15);
     }
 
     [Fact]

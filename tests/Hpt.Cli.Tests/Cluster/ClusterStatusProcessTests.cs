@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Hpt.Cli.Tests.Support;
 using Xunit.Abstractions;
@@ -8,8 +10,8 @@ namespace Hpt.Cli.Tests.Cluster;
 /// <summary>
 /// `hpt status --cluster` with real processes on loopback: asked while a learner and a rollout node train, it prints
 /// the step, the nodes with their roles and the prompts in flight on the rollout node's worker, and the run completes
-/// undisturbed; asked of an address where no node listens, it fails with one `hpt: error:` line naming the address
-/// soon after its deadline.
+/// undisturbed; asked of an address where no node listens, it fails at once with one `hpt: error:` line naming the
+/// address, and of one that never answers, with such a line soon after its deadline.
 /// </summary>
 public sealed class ClusterStatusProcessTests(ITestOutputHelper output) : IDisposable
 {
@@ -81,9 +83,26 @@ public sealed class ClusterStatusProcessTests(ITestOutputHelper output) : IDispo
     }
 
     [Fact]
-    public void Status_of_an_address_where_no_node_listens_fails_with_one_line_naming_it_soon_after_the_deadline()
+    public void Status_of_an_address_where_no_node_listens_fails_at_once_with_one_line_naming_it()
     {
         var port = NodeProcesses.FreePort();
+        var clock = Stopwatch.StartNew();
+        var status = Status("--cluster", $"127.0.0.1:{port}", "--timeout", "10");
+        var elapsed = clock.Elapsed;
+        Assert.Equal(1, status.ExitCode);
+        var error = Assert.Single(status.Output.Split('\n'), l => l.Contains("hpt: error:", StringComparison.Ordinal));
+        Assert.Equal($"hpt: error: cannot connect to the cluster node at akka.tcp://hpt@127.0.0.1:{port}: connection refused", error.Trim());
+        // A refused connection loses the query: no reason to wait for the deadline (process start-up is the rest).
+        Assert.True(elapsed < TimeSpan.FromSeconds(10), $"it took {elapsed.TotalSeconds:0.0}s to report a refused connection");
+    }
+
+    [Fact]
+    public void Status_of_an_address_that_accepts_but_never_answers_fails_with_one_line_naming_it_soon_after_the_deadline()
+    {
+        // Something listens (the TCP handshake completes) but never speaks Akka: only the deadline ends the wait.
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var port = ((IPEndPoint)silent.LocalEndpoint).Port;
         var clock = Stopwatch.StartNew();
         var status = Status("--cluster", $"127.0.0.1:{port}", "--timeout", "3");
         var elapsed = clock.Elapsed;
