@@ -15,7 +15,8 @@ namespace Hpt.Cli.Tests.Cluster;
 /// </summary>
 public sealed class ClusterStatusProcessTests(ITestOutputHelper output) : IDisposable
 {
-    private const int Steps = 40;
+    // Long enough that the run is still going when both queries are made (a step takes about 0.2 s on an idle machine).
+    private const int Steps = 100;
     private readonly string _root = Directory.CreateTempSubdirectory("hpt-cluster-status-").FullName;
     private NodeProcesses? _nodes;
 
@@ -68,6 +69,12 @@ public sealed class ClusterStatusProcessTests(ITestOutputHelper output) : IDispo
         Assert.Contains(lines, l => l.StartsWith("worker " + rolloutNode["akka.tcp://hpt@".Length..] + "/rollout-0 (v", StringComparison.Ordinal));
         Assert.Contains(lines, l => Regex.IsMatch(l, @"^journal: \d+ KiB"));
         Assert.Contains(lines, l => l.StartsWith("newest checkpoint: step-", StringComparison.Ordinal));
+
+        // Any node answers: the rollout node passes the query to the learner singleton and the answer back.
+        var viaRollout = Status("--cluster", rolloutNode, "--timeout", "20");
+        Assert.Equal(0, viaRollout.ExitCode);
+        Assert.Matches(@"^step \d+/" + Steps, viaRollout.Output);
+        Assert.Contains($"node akka.tcp://hpt@127.0.0.1:{port} [learner, verifier] up, hosts the learner", viaRollout.Output);
 
         // The run is undisturbed: it completes, and no node saw the status client as a member or as unreachable.
         Assert.True(learner.WaitForExit(TimeSpan.FromSeconds(240)), "the run did not complete");
