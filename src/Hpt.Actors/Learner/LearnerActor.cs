@@ -66,7 +66,7 @@ public sealed class LearnerActor : ReceiveActor
     {
         // Prompts waiting for this step would be lost with the actor's state: hand them back to be issued again.
         foreach (var pending in _batch.ReturnPending())
-            _coordinator.Tell(new PromptTooStale(pending.Group.Verified.Group.Work, pending.Attempt, -1, _engine.PolicyVersion));
+            _coordinator.Tell(new PromptTooStale(pending.Work, pending.Attempt, -1, _engine.PolicyVersion));
         base.PreRestart(reason, message);
     }
 
@@ -77,7 +77,7 @@ public sealed class LearnerActor : ReceiveActor
         {
             _log.Info("learner: prompt {0} sampled with v{1} is {2} versions old (max {3}); issuing it again",
                 item.Seq, item.Versions.Oldest, staleness, _settings.EffectiveMaxStaleness);
-            _coordinator.Tell(new PromptTooStale(item.Group.Verified.Group.Work, item.Attempt, item.Versions.Oldest, _engine.PolicyVersion));
+            _coordinator.Tell(new PromptTooStale(item.Work, item.Attempt, item.Versions.Oldest, _engine.PolicyVersion));
             return;
         }
 
@@ -140,6 +140,6 @@ public sealed class LearnerActor : ReceiveActor
     }
 
     private static PromptProvenance Provenance(TrainOnPrompt p) =>
-        new(p.Seq, p.Attempt, p.Group.Verified.Group.Work.Epoch, p.Group.Problem.Id, p.Route, p.Accuracy, p.Gamma, p.Rewards,
+        new(p.Seq, p.Attempt, p.Work.Epoch, p.Group.Problem.Id, p.Route, p.Accuracy, p.Gamma, p.Rewards,
             p.Versions.Oldest, p.Versions.Newest, p.Rows.Count);
 }

@@ -27,6 +27,9 @@ public sealed record TrainOnPrompt(
 
     private RolloutsGenerated Generated => Group.Verified.Group;
 
+    /// <summary>The prompt as it was issued (what a returned prompt is named by).</summary>
+    public PromptWork Work => Generated.Work;
+
     /// <summary>The rewards of every rollout of the group, kept by the gate or not.</summary>
     public double[] Rewards => Group.Verified.Rewards;
 
