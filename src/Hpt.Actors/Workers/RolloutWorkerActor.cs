@@ -92,7 +92,7 @@ public sealed class RolloutWorkerActor : ReceiveActor, IWithStash, IWithTimers
 
     private void OnUpdatePolicy(UpdatePolicy update)
     {
-        if (update.Version <= Engine.PolicyVersion || update.Version <= _preparing) return;
+        if (update.Snapshot.Version <= Engine.PolicyVersion || update.Snapshot.Version <= _preparing) return;
         var preparing = Engine.PrepareAsync(update.Snapshot);
         if (preparing.IsCompletedSuccessfully)
         {
@@ -102,7 +102,7 @@ public sealed class RolloutWorkerActor : ReceiveActor, IWithStash, IWithTimers
             return;
         }
         // Read and verify off this thread; keep generating with the current policy where the prompts allow it.
-        _preparing = update.Version;
+        _preparing = update.Snapshot.Version;
         preparing.PipeTo(Self,
             success: prepared => new PolicyPrepared(prepared, null),
             failure: e => new PolicyPrepared(update.Snapshot, e));
@@ -132,7 +132,7 @@ public sealed class RolloutWorkerActor : ReceiveActor, IWithStash, IWithTimers
             _asked = Math.Max(0, _asked - 1);
             _held[key] = new Held(command, _emptySince.Elapsed.TotalSeconds, Stopwatch.StartNew());
         }
-        if (Engine.PolicyVersion < command.MinVersion)
+        if (Engine.PolicyVersion < command.IssueVersion)
         {
             // The coordinator sends the policy before such work, so this is only a reordering guard.
             Stash.Stash();
@@ -153,7 +153,7 @@ public sealed class RolloutWorkerActor : ReceiveActor, IWithStash, IWithTimers
         var waited = _sinceAsked.Elapsed.TotalSeconds;
         var clock = Stopwatch.StartNew();
         var rollouts = Engine.Generate(new RolloutRequest(command.Work.Seq, command.Work.Prompt, command.Samples));
-        _verifiers.Tell(new RolloutsGenerated(command.Work, command.Attempt, command.MinVersion, _workerId, rollouts, clock.Elapsed.TotalSeconds)
+        _verifiers.Tell(new RolloutsGenerated(command.Work, command.Attempt, command.IssueVersion, _workerId, rollouts, clock.Elapsed.TotalSeconds)
         {
             IdleSeconds = waited,
         });
@@ -173,7 +173,7 @@ public sealed class RolloutWorkerActor : ReceiveActor, IWithStash, IWithTimers
             var (key, held) = _held.First(h => h.Key.Seq == done.Request.Seq);
             _held.Remove(key);
             var command = held.Command;
-            _verifiers.Tell(new RolloutsGenerated(command.Work, command.Attempt, command.MinVersion, _workerId, done.Rollouts,
+            _verifiers.Tell(new RolloutsGenerated(command.Work, command.Attempt, command.IssueVersion, _workerId, done.Rollouts,
                 held.Clock.Elapsed.TotalSeconds) { IdleSeconds = held.IdleSeconds });
             _log.Debug("worker {0} generated prompt {1} (attempt {2})", _workerId, command.Work.Seq, command.Attempt);
             _delivered.Add(key);
