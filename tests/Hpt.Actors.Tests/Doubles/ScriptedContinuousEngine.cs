@@ -10,6 +10,12 @@ namespace Hpt.Actors.Tests.Doubles;
 public sealed class ScriptedContinuousEngine(int capacity, Func<long, int> stepsFor, Func<long, bool>? crashWhileHolding = null, int stepMilliseconds = 0)
     : IContinuousRolloutEngine
 {
+    /// <summary>
+    /// Steps for a prompt that does not finish. A step of this engine takes microseconds, so a merely large count
+    /// (a million) finishes within seconds, which a test thread delayed by load can outlast.
+    /// </summary>
+    public const int Never = int.MaxValue;
+
     private readonly List<(RolloutRequest Request, List<long> Versions)> _running = [];
 
     public long PolicyVersion { get; private set; }
