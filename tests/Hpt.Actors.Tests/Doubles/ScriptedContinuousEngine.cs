@@ -32,6 +32,9 @@ public sealed class ScriptedContinuousEngine(int capacity, Func<long, int> steps
 
     public void Submit(RolloutRequest request)
     {
+        // The interface's contract, as the torch engine enforces it.
+        if (_running.Any(r => r.Request.Seq == request.Seq))
+            throw new ArgumentException($"prompt {request.Seq} is already in flight on this engine");
         _running.Add((request, []));
         Submitted.Add(request.Seq);
         MostHeld = Math.Max(MostHeld, _running.Count);

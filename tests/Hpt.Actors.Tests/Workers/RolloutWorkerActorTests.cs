@@ -182,4 +182,42 @@ public sealed class RolloutWorkerActorTests(ITestOutputHelper output) : TestKit(
         Assert.True(engines[0].Disposed);
         verifiers.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
     }
+
+    [Fact]
+    public void Continuous_worker_keeps_decoding_a_prompt_issued_again_while_it_holds_it_and_reports_it_as_the_new_attempt()
+    {
+        // The coordinator's work deadline passes while the worker still decodes prompt 5 (its group is slow, or an
+        // earlier one was lost on the way to a verifier) and it issues prompt 5 again, to the same worker.
+        var coordinator = CreateTestProbe();
+        var verifiers = CreateTestProbe();
+        var release = false;
+        var engines = new List<ScriptedContinuousEngine>();
+        var worker = Sys.ActorOf(RolloutWorkerActor.Props(coordinator.Ref, verifiers.Ref, () =>
+        {
+            var e = new ScriptedContinuousEngine(capacity: 3, seq => seq == 5 && !Volatile.Read(ref release) ? ScriptedContinuousEngine.Never : 1,
+                stepMilliseconds: 1);
+            engines.Add(e);
+            return e;
+        }, "w0"));
+        Assert.Equal(3, coordinator.ExpectMsg<RequestWork>().Credits);
+        worker.Tell(new GenerateRollouts(Fixtures.Work(5), 1, 2, 0));
+        AwaitCondition(() => engines[0].Submitted.Count == 1);
+        worker.Tell(new GenerateRollouts(Fixtures.Work(5), 2, 2, 0));
+
+        // No crash, no hand-back: the re-issue spent a credit, which the worker asks for again.
+        var again = coordinator.ExpectMsg<RequestWork>();
+        Assert.False(again.Fresh);
+        Assert.Equal(1, again.Credits);
+        Assert.Empty(again.Delivered);
+        Volatile.Write(ref release, true);
+        var group = verifiers.ExpectMsg<RolloutsGenerated>();
+        Assert.Equal((5L, 2), (group.Work.Seq, group.Attempt)); // the attempt the coordinator still accepts
+        var delivered = coordinator.ExpectMsg<RequestWork>();
+        Assert.False(delivered.Fresh);
+        Assert.Equal([new PromptAttempt(5, 2)], delivered.Delivered);
+        Assert.Single(engines); // never restarted
+        Assert.Equal([5L], engines[0].Submitted); // decoded once
+        verifiers.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        coordinator.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
 }
