@@ -10,7 +10,7 @@ namespace Hpt.Actors.Cluster;
 /// differ from this node's is refused at once: this node logs why and downs it before the leader can move it up, so it
 /// never becomes a routee of a cluster router (a learner of another run would otherwise be a verifier routee of every
 /// rollout node, with no verifier pool behind its path, and groups sent to it would be lost). The newcomer sees the
-/// same mismatch in the membership the seed welcomed it with (<see cref="RefusalAsync"/>) and exits with one line.
+/// same mismatch in the membership the seed welcomed it with (<see cref="JoinCheck"/>) and exits with one line.
 /// Akka.NET 1.5 has no join configuration check (Akka's JoinConfigCompatChecker is not ported), so this is the
 /// join-time check, on the roles every Join carries.
 /// When a mismatched member is up all the same (it joined before this node, or through a node of an older build), the
@@ -71,39 +71,7 @@ public sealed class AdmissionGuard : ReceiveActor, IWithTimers
             typeof(ClusterEvent.MemberUp));
     }
 
-    /// <summary>
-    /// Returns why this node may not take part (a member it does not match, which was in the cluster first) as soon as
-    /// the membership shows it, or null once this node is up and matches every older member. Decided while this node
-    /// is still joining, from the membership the seed welcomed it with: the members refuse (down) a mismatched newcomer
-    /// at that point, so waiting for this node to be up would wait for nothing. Called before the node starts its
-    /// actors, so a mismatched node never registers workers or a verifier pool that the others could route to.
-    /// </summary>
-    public static async Task<string?> RefusalAsync(Akka.Cluster.Cluster cluster, CancellationToken cancel)
-    {
-        var removed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        cluster.RegisterOnMemberRemoved(() => removed.TrySetResult());
-        while (true)
-        {
-            // The membership view changes without an event for "welcomed": look at it every few milliseconds.
-            var state = cluster.State;
-            if (state.Members.FirstOrDefault(m => m.UniqueAddress.Equals(cluster.SelfUniqueAddress)) is { } self)
-            {
-                // While this node joins, every member that is up was there first; once up, the older ones were.
-                var older = state.Members.Where(m => m.Status == MemberStatus.Up && m.Address != self.Address
-                                                     && (self.Status != MemberStatus.Up || m.IsOlderThan(self)));
-                foreach (var member in older)
-                    if (NodeAdmission.Mismatch(cluster.SelfRoles, member.Roles) is { } mismatch)
-                        return Refusal(cluster, member, mismatch);
-                if (self.Status == MemberStatus.Up) return null;
-            }
-            if (removed.Task.IsCompleted)
-                return $"this node ({cluster.SelfAddress}) was removed from the cluster before it was up (refused by a member that " +
-                       "does not match it, or downed); start it with the same hpt build and settings as the others";
-            await Task.Delay(TimeSpan.FromMilliseconds(20), cancel);
-        }
-    }
-
-    private static string Refusal(Akka.Cluster.Cluster cluster, Member member, string mismatch) =>
+    internal static string Refusal(Akka.Cluster.Cluster cluster, Member member, string mismatch) =>
         $"this node ({cluster.SelfAddress}) does not match node {member.Address} [{Functional(member)}], which was in the " +
         $"cluster first: the {mismatch} differ; start this node with the same hpt build and settings as the others";
 

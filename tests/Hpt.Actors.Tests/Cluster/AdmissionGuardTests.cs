@@ -74,6 +74,9 @@ public sealed class AdmissionGuardTests(ITestOutputHelper output) : ClusterSpec(
         var seenFromOlder = await older.ActorSelection(worker.Path.ToStringWithAddress(Akka.Cluster.Cluster.Get(younger).SelfAddress))
             .ResolveOne(TimeSpan.FromSeconds(10));
         Assert.True(MemberRoles.Has(older, seenFromOlder, ClusterSettings.Rollout));
+        var verdict = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        younger.ActorOf(JoinCheck.Props(verdict));
+        Assert.Null(await verdict.Task.WaitAsync(TimeSpan.FromSeconds(10))); // admitted
 
         var failed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         younger.EventStream.Subscribe(younger.ActorOf(Props.Create(() => new Failures(failed))), typeof(RunFailed));
@@ -114,8 +117,10 @@ public sealed class AdmissionGuardTests(ITestOutputHelper output) : ClusterSpec(
         var strangerCluster = Akka.Cluster.Cluster.Get(stranger);
         var removed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         strangerCluster.RegisterOnMemberRemoved(() => removed.TrySetResult());
+        var verdict = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        stranger.ActorOf(JoinCheck.Props(verdict));
         strangerCluster.Join(olderCluster.SelfAddress);
-        var reason = await AdmissionGuard.RefusalAsync(strangerCluster, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+        var reason = await verdict.Task.WaitAsync(TimeSpan.FromSeconds(20));
         Log(reason ?? "(admitted)");
         Assert.NotNull(reason);
         Assert.Contains("hpt.run.id", reason);
