@@ -3,8 +3,8 @@
 # and with the same step budget, train SFT, GRPO, SFT-then-GRPO, LUFFY, SRFT and HPT (gamma = 0 and gamma = 2/8),
 # then write a table of held-out accuracy and pass@k (mean and spread over seeds) with curves.
 #
-#   bash tools/repro.sh                      # 3 seeds, 60 steps, 200 held-out problems x 64 samples
-#   SEEDS="1 2" STEPS=40 EVAL=100 N=32 bash tools/repro.sh
+#   bash tools/repro-regime-a.sh                      # 3 seeds, 60 steps, 200 held-out problems x 64 samples
+#   SEEDS="1 2" STEPS=40 EVAL=100 N=32 bash tools/repro-regime-a.sh
 #
 # Output: $OUT/<algorithm>-s<seed>/ (run directories) and $OUT/results.md with $OUT/plots/.
 set -euo pipefail
@@ -39,14 +39,25 @@ for seed in $SEEDS; do
     dir="$OUT/$name-s$seed"
     if [ ! -f "$dir/eval-after.json" ]; then
       rm -rf "$dir"; mkdir -p "$dir/checkpoints"
-      # Same base model for every algorithm of a seed: reuse the first run's warm-up checkpoint and evaluation.
-      if [ -n "$base" ]; then cp -r "$base/checkpoints/step-00000000" "$dir/checkpoints/"; cp "$base/eval-before.json" "$dir/"; fi
       echo "== $name, seed $seed"
-      "${hpt[@]}" train --run-dir "$dir" --set run.id="$name-s$seed" --set run.seed="$seed" "${common[@]}" "${extra[@]}" \
+      # Same base model for every algorithm of a seed: the first run warms up; the others start from its step-0
+      # weights, which `hpt repro train --base` writes as their own step-0 checkpoint (a checkpoint belongs to the
+      # run that wrote it, so copying the folder itself is refused), and reuse its evaluation before training.
+      if [ -n "$base" ]; then
+        cp "$base/eval-before.json" "$dir/"
+        start=(repro train --base "$OUT/base-s$seed")
+      else
+        start=(train)
+      fi
+      "${hpt[@]}" "${start[@]}" --run-dir "$dir" --set run.id="$name-s$seed" --set run.seed="$seed" "${common[@]}" "${extra[@]}" \
         > "$dir.log" 2>&1 || { echo "failed: see $dir.log"; exit 1; }
       tail -n 1 "$dir.log"
     fi
-    [ -z "$base" ] && base="$dir"
+    if [ -z "$base" ]; then
+      base="$dir"
+      mkdir -p "$OUT/base-s$seed"
+      cp "$dir/checkpoints/step-00000000/model.safetensors" "$OUT/base-s$seed/"
+    fi
     compare+=(--run "$name=$dir")
   done
 done

@@ -17,21 +17,9 @@ namespace Hpt.Actors.Cluster;
 public static class ClusterConfig
 {
     /// <summary>Adds this node's remoting, clustering and serialization to an Akka host.</summary>
-    public static AkkaConfigurationBuilder WithClusterNode(this AkkaConfigurationBuilder builder, ClusterSettings s)
-    {
-        // Socket buffers hold at least one full frame.
-        var buffer = Math.Max(s.MaximumFrameSize + 1024 * 1024, 256_000);
-        return builder
-            .AddHocon(Serialization(), HoconAddMode.Prepend)
-            .WithRemoting(new RemoteOptions
-            {
-                HostName = s.Hostname,
-                Port = s.Port,
-                EnableSsl = s.Tls is not null, // the certificate comes as a setup (ClusterTls)
-                MaxFrameSize = s.MaximumFrameSize,
-                SendBufferSize = buffer,
-                ReceiveBufferSize = buffer,
-            })
+    public static AkkaConfigurationBuilder WithClusterNode(this AkkaConfigurationBuilder builder, ClusterSettings s) =>
+        builder
+            .WithTransport(s, s.Port)
             .WithClustering(new ClusterOptions
             {
                 Roles = s.EffectiveRoles.ToArray(),
@@ -46,6 +34,30 @@ public static class ClusterConfig
                   singleton-proxy.log-singleton-identification-failure = false
                 }
                 """), HoconAddMode.Prepend);
+
+    /// <summary>
+    /// A process that talks to the cluster without joining it (`hpt status --cluster`): the nodes' transport (the same
+    /// TLS certificate, frame size and serializers, so it is admitted exactly as a node is), on any free port, with
+    /// remoting only: it never becomes a member, so it gets no work, is no routee and takes no part in downing.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithClusterClient(this AkkaConfigurationBuilder builder, ClusterSettings s) =>
+        builder.WithTransport(s, port: 0);
+
+    private static AkkaConfigurationBuilder WithTransport(this AkkaConfigurationBuilder builder, ClusterSettings s, int port)
+    {
+        // Socket buffers hold at least one full frame.
+        var buffer = Math.Max(s.MaximumFrameSize + 1024 * 1024, 256_000);
+        return builder
+            .AddHocon(Serialization(), HoconAddMode.Prepend)
+            .WithRemoting(new RemoteOptions
+            {
+                HostName = s.Hostname,
+                Port = port,
+                EnableSsl = s.Tls is not null, // the certificate comes as a setup (ClusterTls)
+                MaxFrameSize = s.MaximumFrameSize,
+                SendBufferSize = buffer,
+                ReceiveBufferSize = buffer,
+            });
     }
 
     /// <summary>The same settings as HOCON, for an ActorSystem made without a host (tests).</summary>

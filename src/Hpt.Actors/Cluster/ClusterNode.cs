@@ -29,6 +29,9 @@ public sealed record NodeParts
 
     public TimeSpan RecoveryTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>learner: the run directory whose journal size and newest checkpoint `hpt status --cluster` reports.</summary>
+    public string? RunDirectory { get; init; }
+
     /// <summary>How often idle workers re-register, so a learner singleton that moved finds them.</summary>
     public TimeSpan RegisterEvery { get; init; } = TimeSpan.FromSeconds(2);
 }
@@ -39,7 +42,8 @@ public sealed record NodeParts
 /// pool at /user/hpt-verifiers whose verdicts go to the gate through the proxy. `rollout` nodes run one worker per
 /// device; a worker registers by pulling work (RequestWork) through the proxy, the coordinator watches it, and the
 /// coordinator sends it the current policy before its first prompt. When a node dies, the split-brain resolver downs
-/// it, the watch fires, and its in-flight prompts are issued again.
+/// it, the watch fires, and its in-flight prompts are issued again. Every node answers `hpt status --cluster` at
+/// /user/hpt-status (<see cref="ClusterStatusService"/>), through the proxy.
 /// </summary>
 public sealed class ClusterNode
 {
@@ -79,7 +83,7 @@ public sealed class ClusterNode
             return builder.WithSingletonProxy<LearnerSingleton>(LearnerManagerName, SingletonName, options);
         var learner = parts.Learner ?? throw new ArgumentException("a learner node needs NodeParts.Learner", nameof(parts));
         return builder.WithSingleton<LearnerSingleton>(LearnerManagerName, SingletonName,
-            LearnerRootActor.Props(learner, parts.ComputeDispatcher, parts.RecoveryTimeout), options, createProxyToo: true);
+            LearnerRootActor.Props(learner, parts.ComputeDispatcher, parts.RecoveryTimeout, parts.RunDirectory), options, createProxyToo: true);
     }
 
     /// <summary>
@@ -94,6 +98,7 @@ public sealed class ClusterNode
         cluster.RegisterOnMemberUp(() => up.TrySetResult());
         await up.Task.WaitAsync(cancel);
         var proxy = await ActorRegistry.For(system).GetAsync<LearnerSingleton>(cancel);
+        system.ActorOf(ClusterStatusService.Props(proxy), ClusterStatusService.Name);
 
         IActorRef? verifiers = null;
         if (settings.EffectiveRoles.Contains(ClusterSettings.Verifier))

@@ -68,7 +68,7 @@ public static class ClusterRun
         {
             var context = new RunContext(settings, dir, task!, policy, RunAssembly.Checkpoints(settings, dir, policy, observer), observer);
             learner = CreateLearner(context, weights);
-            parts = parts with { Learner = () => RunAssembly.Parts(context, learner, []) };
+            parts = parts with { Learner = () => RunAssembly.Parts(context, learner, []), RunDirectory = dir.Path };
         }
         if (cluster.Has(ClusterSettings.Rollout))
         {

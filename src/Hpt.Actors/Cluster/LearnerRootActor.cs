@@ -9,28 +9,33 @@ namespace Hpt.Actors.Cluster;
 /// The cluster singleton on the oldest learner node: it starts the coordinator, learner, gate and its verifier pool
 /// as its children (the <see cref="Pipeline"/> of one process, without rollout workers) and routes what arrives
 /// through the singleton proxy to them. Coordinator, gate and learner therefore move together: the learner's engine
-/// lives in this process. Messages that arrive while the coordinator recovers its journal are stashed.
+/// lives in this process. Messages that arrive while the coordinator recovers its journal are stashed (status queries
+/// too: the asker's node answers them with "no answer in time"); once ready, its <see cref="StatusReporter"/> child
+/// answers status queries (<see cref="GetClusterStatus"/>).
 /// </summary>
 public sealed class LearnerRootActor : ReceiveActor, IWithStash
 {
     private readonly Func<PipelineParts> _parts;
     private readonly string? _computeDispatcher;
     private readonly TimeSpan _recoveryTimeout;
+    private readonly IActorRef _status;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     public IStash Stash { get; set; } = null!;
 
-    public LearnerRootActor(Func<PipelineParts> parts, string? computeDispatcher, TimeSpan recoveryTimeout)
+    public LearnerRootActor(Func<PipelineParts> parts, string? computeDispatcher, TimeSpan recoveryTimeout, string? runDirectory)
     {
         _parts = parts;
         _computeDispatcher = computeDispatcher;
         _recoveryTimeout = recoveryTimeout;
+        _status = Context.ActorOf(StatusReporter.Props(runDirectory), "status");
         ReceiveAsync<Start>(_ => StartAsync());
         ReceiveAny(_ => Stash.Stash());
     }
 
-    public static Props Props(Func<PipelineParts> parts, string? computeDispatcher, TimeSpan recoveryTimeout) =>
-        Akka.Actor.Props.Create(() => new LearnerRootActor(parts, computeDispatcher, recoveryTimeout));
+    /// <param name="runDirectory">The run directory whose journal and checkpoints `hpt status` reports (null: not reported).</param>
+    public static Props Props(Func<PipelineParts> parts, string? computeDispatcher, TimeSpan recoveryTimeout, string? runDirectory = null) =>
+        Akka.Actor.Props.Create(() => new LearnerRootActor(parts, computeDispatcher, recoveryTimeout, runDirectory));
 
     protected override void PreStart() => Self.Tell(Start.Instance);
 
@@ -66,6 +71,7 @@ public sealed class LearnerRootActor : ReceiveActor, IWithStash
         Receive<GroupVerified>(m => pipeline.Coordinator.Forward(m)); // journaled there, then handed to the gate
         Receive<RolloutsGenerated>(m => pipeline.Verifiers.Forward(m));
         Receive<SaveCheckpointNow>(m => pipeline.Learner.Forward(m));
+        Receive<GetClusterStatus>(m => _status.Forward(m));
     }
 
     private sealed class Start

@@ -51,6 +51,9 @@ public sealed class RemoteMessageSerializer(ExtendedActorSystem system) : Serial
         [typeof(PromptWork)] = "hpt.prompt-work.v1",
         [typeof(Rollout)] = "hpt.rollout.v1",
         [typeof(TrainRow)] = "hpt.train-row.v1",
+        [typeof(GetClusterStatus)] = "hpt.get-cluster-status.v1",
+        [typeof(ClusterStatus)] = "hpt.cluster-status.v1",
+        [typeof(ClusterStatusUnavailable)] = "hpt.cluster-status-unavailable.v1",
     };
 
     private static readonly Dictionary<string, Type> ByManifest = Manifests.ToDictionary(kv => kv.Value, kv => kv.Key);

@@ -1,22 +1,25 @@
 using System.Globalization;
 using System.Text.Json;
-using Hpt.Actors.Checkpoints;
 using Hpt.Actors.Hosting;
 using Hpt.Actors.Protocol;
 
 namespace Hpt.Cli.Reporting;
 
 /// <summary>
-/// `hpt status`: the run's state read from its directory while it runs: status.json (the coordinator's report: step,
-/// pace, in-flight work per worker), the journal's size and the newest checkpoint. Reads files only, so it works from
-/// any process (or machine) that sees the run directory, and never disturbs the run.
+/// `hpt status`: the run's state while it runs: the coordinator's report (step, pace, in-flight work per worker), the
+/// journal's size and the newest checkpoint, read from the run directory (status.json) or asked of a running
+/// cluster's learner (<see cref="ClusterStatus"/>, which adds the membership). Both only read, so neither disturbs the run.
 /// </summary>
 public static class RunStatusView
 {
     /// <summary>A report older than this, on an unfinished run, means the run is not running (or is stuck).</summary>
     public static readonly TimeSpan Stale = TimeSpan.FromSeconds(60);
 
-    public sealed record Snapshot(PipelineReport Report, long? JournalBytes, string? NewestCheckpoint, DateTime? CheckpointUtc);
+    /// <summary>What `hpt status` prints; <paramref name="Members"/> and <paramref name="LearnerNode"/> only from a cluster.</summary>
+    public sealed record Snapshot(PipelineReport Report, RunFilesReport Files, IReadOnlyList<MemberReport>? Members = null, string? LearnerNode = null)
+    {
+        public static Snapshot Of(ClusterStatus status) => new(status.Report, status.Files, status.Members, status.LearnerNode);
+    }
 
     public static Snapshot Read(string runDir)
     {
@@ -27,10 +30,7 @@ public static class RunStatusView
                                             "(or it was written by an hpt without `hpt status`)", dir.StatusFile);
         var report = JsonSerializer.Deserialize<PipelineReport>(File.ReadAllBytes(dir.StatusFile), StatusFileWriter.Json)
                      ?? throw new InvalidDataException($"{dir.StatusFile} is empty");
-        var journal = new[] { "journal.db", "journal.db-wal", "journal.db-shm" }.Select(f => Path.Combine(dir.Path, f)).Where(File.Exists).ToArray();
-        long? journalBytes = journal.Length == 0 ? null : journal.Sum(f => new FileInfo(f).Length);
-        var (checkpoint, created) = NewestCheckpoint(dir.Checkpoints);
-        return new Snapshot(report, journalBytes, checkpoint, created);
+        return new Snapshot(report, RunFiles.Read(dir));
     }
 
     public static IEnumerable<string> Render(Snapshot s, DateTime nowUtc)
@@ -44,34 +44,36 @@ public static class RunStatusView
                      $"no step for {Duration(r.SecondsSinceLastStep)}";
         yield return $"coordinator: {r.Accepted} prompts accepted of capacity {r.Capacity}, {r.WaitingToBeIssued} waiting to be issued, " +
                      $"{r.IdleWorkers} idle worker(s); gate/learner: {r.VerifiedWaitingForLearner} verified group(s) waiting for the step";
+        if (s.Members is { } members)
+        {
+            if (members.Count == 0) yield return "nodes: none (the learner sees no cluster)";
+            foreach (var m in members) yield return Node(m, r.Workers);
+        }
         if (r.Workers.Count == 0) yield return "workers: none registered";
         foreach (var w in r.Workers)
             yield return w.Prompts.Count == 0
                 ? $"worker {w.WorkerId} (v{w.PolicyVersion}): idle or passing its last group to the verifiers"
                 : $"worker {w.WorkerId} (v{w.PolicyVersion}): " + string.Join(", ", w.Prompts.Select(p => $"prompt {p.Seq} attempt {p.Attempt} for {Duration(p.Seconds)}"));
-        yield return s.JournalBytes is { } bytes ? $"journal: {bytes / 1024.0:0} KiB (journal.db with its WAL)" : "journal: not in the run directory (PostgreSQL or memory)";
-        yield return s.NewestCheckpoint is null ? "newest checkpoint: none" : $"newest checkpoint: {s.NewestCheckpoint} ({s.CheckpointUtc:yyyy-MM-dd HH:mm:ss} UTC)";
+        var f = s.Files;
+        yield return f.JournalBytes is { } bytes ? $"journal: {bytes / 1024.0:0} KiB (journal.db with its WAL)" : "journal: not in the run directory (PostgreSQL or memory)";
+        yield return f.NewestCheckpoint is null ? "newest checkpoint: none" : $"newest checkpoint: {f.NewestCheckpoint} ({f.CheckpointUtc:yyyy-MM-dd HH:mm:ss} UTC)";
         if (r.Stalled is not null) yield return $"stalled: {r.Stalled}";
     }
 
-    private static (string? Name, DateTime? Created) NewestCheckpoint(string directory)
+    /// <summary>
+    /// One member: address, roles, status, and on rollout members their workers (worker ids start with the node's
+    /// host:port) with the prompts in flight on them as the coordinator knows it.
+    /// </summary>
+    private static string Node(MemberReport m, IReadOnlyList<WorkerReport> workers)
     {
-        if (!Directory.Exists(directory)) return (null, null);
-        foreach (var folder in Directory.GetDirectories(directory, "step-*").Where(d => !d.EndsWith(".partial", StringComparison.Ordinal)).OrderDescending(StringComparer.Ordinal))
-        {
-            var manifest = Path.Combine(folder, "manifest.json");
-            if (!File.Exists(manifest)) continue;
-            try
-            {
-                var m = JsonSerializer.Deserialize<CheckpointManifest>(File.ReadAllBytes(manifest));
-                if (m is not null) return (Path.GetFileName(folder), m.CreatedUtc);
-            }
-            catch (JsonException)
-            {
-                // A manifest being replaced right now; the next one down is complete.
-            }
-        }
-        return (null, null);
+        var line = $"node {m.Address} [{string.Join(", ", m.Roles)}] {m.Status.ToLowerInvariant()}" +
+                   (m.Reachable ? "" : ", UNREACHABLE") + (m.Admitted ? "" : ", does not match the learner (no work)") +
+                   (m.HostsLearner ? ", hosts the learner" : "");
+        var hostPort = m.Address[(m.Address.IndexOf('@') + 1)..] + "/";
+        var own = workers.Where(w => w.WorkerId.StartsWith(hostPort, StringComparison.Ordinal)).ToArray();
+        if (!m.Roles.Contains("rollout") && own.Length == 0) return line;
+        return line + $": {own.Length} worker(s), {own.Sum(w => w.Prompts.Count)} prompt(s) in flight" +
+               (own.Length == 0 ? "" : " (" + string.Join(", ", own.Select(w => $"{w.WorkerId[hostPort.Length..]} {w.Prompts.Count}")) + ")");
     }
 
     private static string Number(double? value, string format) => value is { } v && double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "n/a";

@@ -44,4 +44,37 @@ public sealed class RunStatusViewTests : IDisposable
         var e = Assert.Throws<FileNotFoundException>(() => RunStatusView.Read(_dir));
         Assert.Contains("status.json", e.Message);
     }
+
+    [Fact]
+    public void Status_from_the_cluster_also_names_every_node_with_its_roles_and_the_prompts_in_flight_on_its_workers()
+    {
+        var now = new DateTime(2026, 12, 1, 12, 0, 0, DateTimeKind.Utc);
+        var report = Report(now.AddSeconds(-1)) with
+        {
+            Workers = [new WorkerReport("127.0.0.1:4054/rollout-0", 40, [new PromptInFlight(81, 2, 4.2), new PromptInFlight(82, 1, 0.5)]),
+                       new WorkerReport("127.0.0.1:4054/rollout-1", 40, [])],
+        };
+        var status = new ClusterStatus(report, new RunFilesReport(null, "step-00000040", now.AddMinutes(-1)),
+            [new MemberReport("akka.tcp://hpt@127.0.0.1:4053", ["learner", "verifier"], "Up", true, true, true),
+             new MemberReport("akka.tcp://hpt@127.0.0.1:4054", ["rollout"], "Up", true, true, false),
+             new MemberReport("akka.tcp://hpt@127.0.0.1:4055", ["rollout"], "Up", false, true, false)],
+            "akka.tcp://hpt@127.0.0.1:4053");
+
+        var lines = RunStatusView.Render(RunStatusView.Snapshot.Of(status), now).ToArray();
+        Assert.StartsWith("step 40/100 (policy v40), running", lines[0]);
+        Assert.Contains(lines, l => l == "node akka.tcp://hpt@127.0.0.1:4053 [learner, verifier] up, hosts the learner");
+        Assert.Contains(lines, l => l == "node akka.tcp://hpt@127.0.0.1:4054 [rollout] up: 2 worker(s), 2 prompt(s) in flight (rollout-0 2, rollout-1 0)");
+        Assert.Contains(lines, l => l == "node akka.tcp://hpt@127.0.0.1:4055 [rollout] up, UNREACHABLE: 0 worker(s), 0 prompt(s) in flight");
+        Assert.Contains(lines, l => l == "worker 127.0.0.1:4054/rollout-0 (v40): prompt 81 attempt 2 for 4.2s, prompt 82 attempt 1 for 0.5s");
+        Assert.Contains(lines, l => l == "journal: not in the run directory (PostgreSQL or memory)");
+        Assert.Contains(lines, l => l.StartsWith("newest checkpoint: step-00000040", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_run_directory_report_names_no_nodes()
+    {
+        var now = DateTime.UtcNow;
+        File.WriteAllBytes(Path.Combine(_dir, RunDirectory.StatusFileName), JsonSerializer.SerializeToUtf8Bytes(Report(now), StatusFileWriter.Json));
+        Assert.DoesNotContain(RunStatusView.Render(RunStatusView.Read(_dir), now), l => l.StartsWith("node", StringComparison.Ordinal));
+    }
 }
