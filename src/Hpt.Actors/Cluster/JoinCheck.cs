@@ -34,7 +34,16 @@ public sealed class JoinCheck : ReceiveActor
                 Conclude(Removed(_cluster));
             else Decide();
         });
+        Receive<SelfRemoved>(_ => Conclude(Removed(_cluster)));
         _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot, typeof(ClusterEvent.IMemberEvent));
+        // Removed before this actor subscribed (a start-up slower than the refusal): no event would come. Runs at once then.
+        var self = Self;
+        _cluster.RegisterOnMemberRemoved(() => self.Tell(SelfRemoved.Instance));
+    }
+
+    private sealed class SelfRemoved
+    {
+        public static readonly SelfRemoved Instance = new();
     }
 
     /// <summary>The check; <paramref name="verdict"/> completes once.</summary>

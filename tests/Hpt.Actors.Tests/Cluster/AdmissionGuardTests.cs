@@ -118,7 +118,9 @@ public sealed class AdmissionGuardTests(ITestOutputHelper output) : ClusterSpec(
         var removed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         strangerCluster.RegisterOnMemberRemoved(() => removed.TrySetResult());
         var verdict = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        stranger.ActorOf(JoinCheck.Props(verdict));
+        var check = stranger.ActorOf(JoinCheck.Props(verdict));
+        // Subscribed before the join (its constructor ran), as in `hpt node`, whose check starts with the system.
+        await check.Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(20));
         strangerCluster.Join(olderCluster.SelfAddress);
         var reason = await verdict.Task.WaitAsync(TimeSpan.FromSeconds(20));
         Log(reason ?? "(admitted)");
