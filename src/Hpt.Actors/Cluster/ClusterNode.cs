@@ -21,6 +21,9 @@ public sealed record NodeParts
     /// <summary>verifier: the reward check of the verifier pool.</summary>
     public IRewardScorer? Scorer { get; init; }
 
+    /// <summary>verifier: the run's problems in its data order, for the gold answers (they never reach a rollout node).</summary>
+    public Hpt.Actors.Coordinator.ProblemBook? Problems { get; init; }
+
     public int Verifiers { get; init; } = 2;
     public TimeSpan VerifierTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -104,7 +107,8 @@ public sealed class ClusterNode
         if (settings.EffectiveRoles.Contains(ClusterSettings.Verifier))
         {
             var scorer = parts.Scorer ?? throw new ArgumentException("a verifier node needs NodeParts.Scorer", nameof(parts));
-            verifiers = PipelineActors.StartVerifiers(system, scorer, proxy, parts.Verifiers, parts.VerifierTimeout, VerifierPoolName);
+            var problems = parts.Problems ?? throw new ArgumentException("a verifier node needs NodeParts.Problems", nameof(parts));
+            verifiers = PipelineActors.StartVerifiers(system, scorer, problems, proxy, parts.Verifiers, parts.VerifierTimeout, VerifierPoolName);
         }
 
         IReadOnlyList<IActorRef> workers = [];

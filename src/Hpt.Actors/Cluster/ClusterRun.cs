@@ -59,6 +59,7 @@ public static class ClusterRun
         var parts = new NodeParts
         {
             Scorer = task is null ? null : new TaskRewardScorer(task.Reward),
+            Problems = task is null ? null : new Coordinator.ProblemBook(task.Train, run.Seed),
             Verifiers = pipelineSettings.Verifiers,
             VerifierTimeout = pipelineSettings.VerifierTimeout,
             ComputeDispatcher = pipelineSettings.ComputeDispatcher,
@@ -128,17 +129,17 @@ public static class ClusterRun
                     }
                 }
                 var done = await completion;
-                observer.Message($"the run is complete at step {done.Steps}");
+                observer.Message($"the run is complete at step {done.PolicyVersion}");
                 // Let the other nodes hear it from this learner before it leaves.
                 if (isLearner) await Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None);
-                return (done.Steps, true);
+                return (done.PolicyVersion, true);
             }
             if (!isLearner) return (-1, false); // leaving hands this node's prompts back to the coordinator
             observer.Message("stopping: saving a checkpoint of the current policy ...");
             var saved = await failure.Guard(node.Learner.Ask<CheckpointSaved>(SaveCheckpointNow.Instance, TimeSpan.FromMinutes(10)));
             observer.Message($"checkpoint {(saved.Folder is null ? "already on disk" : saved.Folder)}");
             var status = await node.StatusAsync(TimeSpan.FromSeconds(30));
-            return (status.Step, false);
+            return (status.PolicyVersion, false);
         }
         finally
         {

@@ -56,7 +56,7 @@ public sealed class LearnerRootActor : ReceiveActor, IWithStash
             Context.Stop(Self);
             return;
         }
-        _log.Info("learner singleton started at step {0} on {1}", pipeline.StartStatus.Step, Context.System.Name);
+        _log.Info("learner singleton started at step {0} on {1}", pipeline.StartStatus.PolicyVersion, Context.System.Name);
         Become(() => Ready(pipeline));
         Stash.UnstashAll();
     }

@@ -18,8 +18,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
 {
     private const int RecentSteps = 10;
     private readonly PipelineSettings _settings;
-    private readonly IReadOnlyList<PromptSpec> _problems;
-    private readonly DataOrder _order;
+    private readonly ProblemBook _problems;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<IActorRef, WorkerSlot> _workers = new();
     private readonly Queue<IActorRef> _idle = new(); // workers with credits, served round-robin
@@ -44,7 +43,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     private readonly IntakeLimits? _intake;
 
     /// <param name="intake">Limits every generated group must meet before it is journaled; null = no checks (unit tests).</param>
-    public CoordinatorActor(string runId, PipelineSettings settings, IReadOnlyList<PromptSpec> problems, int seed,
+    public CoordinatorActor(string runId, PipelineSettings settings, IReadOnlyList<Hpt.Tasks.Problem> problems, int seed,
         PolicySnapshot? initialPolicy = null, IntakeLimits? intake = null, SnapshotPolicy? snapshots = null)
     {
         _intake = intake;
@@ -52,8 +51,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         _settings = settings;
         _snapshots = snapshots ?? SnapshotPolicy.None;
         _history = new CoordinatorHistory(_snapshots.KeepCheckpoints);
-        _problems = problems;
-        _order = new DataOrder(problems.Count, seed);
+        _problems = new ProblemBook(problems, seed);
         _latestPolicy = initialPolicy;
 
         Recover<SnapshotOffer>(offer => _state = ((CoordinatorSnapshot)offer.Snapshot).Restore(_history));
@@ -98,7 +96,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
 
     public override string PersistenceId { get; }
 
-    public static Props Props(string runId, PipelineSettings settings, IReadOnlyList<PromptSpec> problems, int seed,
+    public static Props Props(string runId, PipelineSettings settings, IReadOnlyList<Hpt.Tasks.Problem> problems, int seed,
         PolicySnapshot? initialPolicy = null, IntakeLimits? intake = null, SnapshotPolicy? snapshots = null) =>
         Akka.Actor.Props.Create(() => new CoordinatorActor(runId, settings, problems, seed, initialPolicy, intake, snapshots));
 
@@ -317,10 +315,11 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         }
         // PersistAsync: the write is still journaled before the gate sees the group (the handler runs after it), but
         // work requests keep flowing meanwhile instead of waiting behind the write.
-        PersistAsync(new GroupScored(g.Work.Seq, g.Attempt, verified), evt =>
+        // The problem (answer, demonstration) is the coordinator's own: the journal and the gate get it from here.
+        PersistAsync(new GroupScored(g.Work.Seq, g.Attempt, _problems.At(g.Work.Seq), verified), evt =>
         {
             _state = _history.Apply(_state, evt);
-            _gate?.Tell(evt.Verified);
+            _gate?.Tell(evt);
         });
     }
 
@@ -337,7 +336,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
                 SetAside(scored.Seq, scored.Attempt, $"journaled group of prompt {scored.Seq} cannot be trained: {problem}");
                 continue;
             }
-            _gate.Tell(scored.Verified);
+            _gate.Tell(scored);
         }
         if (!_state.Scored.IsEmpty)
             _log.Info("coordinator: {0} verified groups from the journal go to the gate without being generated again", _state.Scored.Count);
@@ -353,10 +352,9 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     private string? IntakeProblem(GroupVerified verified)
     {
         var g = verified.Group;
-        var (_, index) = _order.Locate(g.Work.Seq);
-        var issued = _problems[index];
-        // The prompt's text and answer are the coordinator's own, never the sender's.
-        if (g.Work.ProblemId != issued.Id || g.Work.Prompt != issued.Prompt || g.Work.Answer != issued.Answer)
+        var issued = _problems.At(g.Work.Seq);
+        // The prompt's text is the coordinator's own, never the sender's (and the answer never left this side).
+        if (g.Work.ProblemId != issued.Id || g.Work.Prompt != issued.Prompt)
             return $"the prompt does not match prompt {g.Work.Seq} (problem '{issued.Id}')";
         // The policies that exist include the one published ahead of its step's event (the learner tells
         // PolicyPublished, then StepCompleted, and a worker may sample with it before that event is journaled).
@@ -389,7 +387,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         _latestPolicy = published.Snapshot;
         foreach (var (worker, slot) in _workers)
         {
-            worker.Tell(new UpdatePolicy(published.Snapshot.Version, published.Snapshot));
+            worker.Tell(new UpdatePolicy(published.Snapshot));
             slot.PolicyVersion = Math.Max(slot.PolicyVersion, published.Snapshot.Version);
         }
     }
@@ -397,7 +395,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     private void OnStepCompleted(StepCompleted step)
     {
         var metrics = step.Metrics with { SetAsidePrompts = _state.SetAside.Count };
-        Persist(new StepRecorded(step.Step, step.PolicyVersion, step.ConsumedSeqs.ToArray(), metrics) { GateState = step.GateState }, evt =>
+        Persist(new StepRecorded(step.PolicyVersion, step.PolicyVersion, step.ConsumedSeqs.ToArray(), metrics) { GateState = step.GateState }, evt =>
         {
             _state = _history.Apply(_state, evt);
             // Here no other write is pending (Persist stashed every command since), so the snapshot's sequence
@@ -447,8 +445,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     /// <summary>A prompt failed hpt.pipeline.max-attempts times: set it aside (journaled, warned, counted) or stop the run.</summary>
     private void GiveUp(long seq, int attempt, string reason)
     {
-        var (_, index) = _order.Locate(seq);
-        var what = $"prompt {seq} (problem '{_problems[index].Id}') failed {_state.FailuresOf(seq) + 1} times " +
+        var what = $"prompt {seq} (problem '{_problems.At(seq).Id}') failed {_state.FailuresOf(seq) + 1} times " +
                    $"(hpt.pipeline.max-attempts = {_settings.MaxAttempts}); last failure: {reason}";
         if (_settings.AfterMaxAttempts == MaxAttemptsAction.Fail)
         {
@@ -532,19 +529,17 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         }
         if (_latestPolicy is { } policy && slot.PolicyVersion < policy.Version)
         {
-            worker.Tell(new UpdatePolicy(policy.Version, policy));
+            worker.Tell(new UpdatePolicy(policy));
             slot.PolicyVersion = policy.Version;
         }
-        var (epoch, index) = _order.Locate(issued.Seq);
-        var p = _problems[index];
-        var work = new PromptWork(issued.Seq, epoch, p.Id, p.Prompt, p.Answer, p.Demonstration);
+        var work = _problems.Work(issued.Seq);
         _issued[issued.Seq] = new Issue(issued.Attempt, slot.WorkerId, _clock.Elapsed);
         worker.Tell(new GenerateRollouts(work, issued.Attempt, _settings.SamplesPerPrompt, _state.PolicyVersion));
     }
 
-    private RunCompleted Completed() => new(_state.Step, _state.PolicyVersion);
+    private RunCompleted Completed() => new(_state.PolicyVersion);
 
-    private RunStatus Status() => new(_state.Step, _state.PolicyVersion, _state.Accepted, _state.InFlight.Count,
+    private RunStatus Status() => new(_state.PolicyVersion, _state.Accepted, _state.InFlight.Count,
         _state.ReturnedTotal, _workers.Count, _state.Trained.OrderBy(s => s).ToArray(), IsComplete)
     {
         GateState = _state.GateState,

@@ -20,7 +20,11 @@ public sealed record PromptReturned(long Seq, int Attempt, string Reason, bool F
 /// </summary>
 public sealed record PromptSetAside(long Seq, int Attempt, string Reason) : ICoordinatorEvent;
 
-/// <summary>A training step finished: the policy version it produced and the prompts it consumed.</summary>
+/// <summary>
+/// A training step finished: the policy version it produced and the prompts it consumed. The coordinator records
+/// <see cref="Protocol.StepCompleted.PolicyVersion"/> as both (step n trains version n); the event keeps the two fields
+/// of its stored record (hpt.step-recorded.v1), whose approved samples give them different values.
+/// </summary>
 public sealed record StepRecorded(long Step, long PolicyVersion, long[] Seqs, StepMetrics Metrics) : ICoordinatorEvent
 {
     /// <summary>The gate policy's state after this step's last decision; null in journals written before it existed.</summary>
@@ -35,9 +39,11 @@ public sealed record RolledBack(long ToStep, long FromStep) : ICoordinatorEvent;
 
 /// <summary>
 /// A prompt's rollouts are generated and verified (tokens, behaviour log-probs, versions, rewards): journaled so that a
-/// resume hands the group to the gate again instead of generating it a second time.
+/// resume hands the group to the gate again instead of generating it a second time. The coordinator adds its own
+/// <paramref name="Problem"/> (the rollout side never had the gold answer or the demonstration), and this event is what
+/// the gate receives: the problem for its SFT rows, the verified group for its RL rows.
 /// </summary>
-public sealed record GroupScored(long Seq, int Attempt, GroupVerified Verified) : ICoordinatorEvent;
+public sealed record GroupScored(long Seq, int Attempt, Hpt.Tasks.Problem Problem, GroupVerified Verified) : ICoordinatorEvent;
 
 /// <summary>
 /// The learner has an intact checkpoint of step <paramref name="Step"/>: a rollback may return there, so its state is

@@ -8,7 +8,14 @@ namespace Hpt.Actors.Coordinator;
 /// </summary>
 public sealed record CoordinatorState
 {
+    /// <summary>
+    /// The last recorded step (the key of the rollback history and of checkpoints) and the policy version it produced.
+    /// The pipeline never makes them differ (step n trains version n, and every message names the counter
+    /// PolicyVersion); the journal's state keeps both because its stored record has both fields, and its approved
+    /// samples give them different values.
+    /// </summary>
     public long Step { get; init; }
+
     public long PolicyVersion { get; init; }
     /// <summary>Next never-issued prompt seq (the data-order cursor).</summary>
     public long NextSeq { get; init; }

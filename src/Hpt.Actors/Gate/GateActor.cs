@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using Hpt.Actors.Coordinator;
 using Hpt.Actors.Protocol;
 using Hpt.Core.Gating;
 using Hpt.Training.Engines;
@@ -27,27 +28,20 @@ public sealed class GateActor : ReceiveActor
     public GateActor(IGatePolicy policy, IActorRef learner, IActorRef? verdictsFrom = null)
     {
         _verdictsFrom = verdictsFrom;
-        Receive<GroupVerified>(verified =>
+        Receive<GroupScored>(scored =>
         {
+            var (problem, verified) = (scored.Problem, scored.Verified);
             var group = verified.Group;
-            var work = group.Work;
-            var outcome = new GroupOutcome(work.ProblemId, verified.Rewards, group.Step, work.Demonstration is not null, verified.ExpertReward);
+            var outcome = new GroupOutcome(problem.Id, verified.Rewards, group.IssueVersion, problem.Demonstration is not null, verified.ExpertReward);
             var decision = policy.Decide(outcome);
             _decisions++;
             var rows = decision.TrainingRows().Select(row => row.RolloutIndex is { } i
                     ? new TrainRow(group.Rollouts[i], null, row.Advantage, row.RlWeight, row.SftWeight)
-                    : new TrainRow(null, work.Demonstration, row.Advantage, row.RlWeight, row.SftWeight))
+                    : new TrainRow(null, problem.Demonstration, row.Advantage, row.RlWeight, row.SftWeight))
                 .ToArray();
-            _log.Debug("gate: prompt {0} P={1:0.###} gamma={2:0.###} -> {3}", work.Seq, decision.Accuracy, decision.Gamma, decision.Route);
-            var versions = group.Rollouts.SelectMany(r => r.TokenVersions).ToArray();
-            learner.Tell(new TrainOnPrompt(work, group.Attempt, decision.Route, decision.Accuracy, decision.Gamma, rows,
-                verified.Rewards, group.Rollouts.Sum(r => r.ResponseTokens.Length))
+            _log.Debug("gate: prompt {0} P={1:0.###} gamma={2:0.###} -> {3}", scored.Seq, decision.Accuracy, decision.Gamma, decision.Route);
+            learner.Tell(new TrainOnPrompt(scored, decision.Route, decision.Accuracy, decision.Gamma, rows)
             {
-                OldestSampleVersion = versions.Length == 0 ? -1 : versions.Min(),
-                NewestSampleVersion = versions.Length == 0 ? -1 : versions.Max(),
-                TruncatedRollouts = group.Rollouts.Count(r => r.Truncated),
-                GenerationSeconds = group.Seconds,
-                RolloutIdleSeconds = group.IdleSeconds,
                 // Journaled with the step that trains it, so a resume restores a stateful gate exactly.
                 GateOrdinal = _decisions,
                 GateState = policy.ExportState(),

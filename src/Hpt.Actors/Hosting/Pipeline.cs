@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Hpt.Actors.Coordinator;
 using Hpt.Actors.Protocol;
 
 namespace Hpt.Actors.Hosting;
@@ -36,7 +37,7 @@ public sealed class Pipeline
     public static async Task<Pipeline> StartAsync(IActorRefFactory system, PipelineParts parts, string? computeDispatcher, TimeSpan recoveryTimeout)
     {
         var learner = await PipelineActors.StartLearnerAsync(system, parts, computeDispatcher, recoveryTimeout);
-        var verifiers = PipelineActors.StartVerifiers(system, parts.Scorer, learner.Coordinator, parts.Settings.Verifiers,
+        var verifiers = PipelineActors.StartVerifiers(system, parts.Scorer, new ProblemBook(parts.Problems, parts.Seed), learner.Coordinator, parts.Settings.Verifiers,
             parts.Settings.VerifierTimeout, "verifiers");
         var workers = PipelineActors.StartWorkers(system, parts.RolloutEngines, learner.Coordinator, verifiers, i => $"rollout-{i}",
             computeDispatcher);

@@ -40,7 +40,7 @@ public static class PipelineActors
         var status = await coordinator.Ask<RunStatus>(GetRunStatus.Instance, recoveryTimeout);
         if (parts.Restore is not null)
         {
-            var checkpointStep = parts.Restore(status.Step);
+            var checkpointStep = parts.Restore(status.PolicyVersion);
             status = await coordinator.Ask<RunStatus>(new ResumeFrom(checkpointStep), recoveryTimeout);
         }
         // A stateful gate continues from the step the run resumes at (TargetRatioGate's gamma and counters).
@@ -58,9 +58,9 @@ public static class PipelineActors
     }
 
     /// <summary>The verifier role: <paramref name="count"/> verifiers whose verdicts go to <paramref name="verdictsTo"/> (the coordinator, or its proxy).</summary>
-    public static IActorRef StartVerifiers(IActorRefFactory factory, IRewardScorer scorer, IActorRef verdictsTo, int count, TimeSpan timeout,
-        string name) =>
-        factory.ActorOf(VerifierActor.Props(scorer, verdictsTo, timeout).WithRouter(new RoundRobinPool(Math.Max(1, count))), name);
+    public static IActorRef StartVerifiers(IActorRefFactory factory, IRewardScorer scorer, ProblemBook problems, IActorRef verdictsTo, int count,
+        TimeSpan timeout, string name) =>
+        factory.ActorOf(VerifierActor.Props(scorer, problems.At, verdictsTo, timeout).WithRouter(new RoundRobinPool(Math.Max(1, count))), name);
 
     /// <summary>
     /// The rollout role: one worker per engine, named rollout-0, rollout-1, ...; <paramref name="workerId"/> gives the

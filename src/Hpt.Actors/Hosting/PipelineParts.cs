@@ -15,7 +15,7 @@ public sealed record PipelineParts(
     string RunId,
     int Seed,
     PipelineSettings Settings,
-    IReadOnlyList<PromptSpec> Problems,
+    IReadOnlyList<Hpt.Tasks.Problem> Problems,
     IReadOnlyList<Func<IRolloutEngine>> RolloutEngines,
     ILearnerEngine Learner,
     IRewardScorer Scorer,

@@ -52,7 +52,7 @@ public static class RunAssembly
         var (settings, store, observer) = (context.Settings, context.Store, context.Observer);
         var (run, pipeline) = (settings.Run, settings.Pipeline);
         return new PipelineParts(run.Id, run.Seed, pipeline,
-            context.Task.Train.Select(p => new PromptSpec(p.Id, p.Prompt, p.Answer, p.Demonstration)).ToArray(),
+            context.Task.Train,
             rolloutEngines, learner, new TaskRewardScorer(context.Task.Reward), settings.Algorithm.Gate,
             Checkpoints: new CheckpointSchedule(store, settings.Checkpoints, pipeline.TotalSteps, settings.ConfigHash),
             Restore: journalStep =>

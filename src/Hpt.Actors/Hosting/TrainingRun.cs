@@ -125,8 +125,8 @@ public static class TrainingRun
             var pipeline = await failure.Guard(Pipeline.StartAsync(host.System, parts, settings.Pipeline.ComputeDispatcher, TimeSpan.FromMinutes(2)));
             if (pipeline.StartStatus.Completed)
             {
-                observer.Message($"the run is already complete at step {pipeline.StartStatus.Step}; raise hpt.pipeline.total-steps to extend it");
-                return (pipeline.StartStatus.Step, true);
+                observer.Message($"the run is already complete at step {pipeline.StartStatus.PolicyVersion}; raise hpt.pipeline.total-steps to extend it");
+                return (pipeline.StartStatus.PolicyVersion, true);
             }
 
             var completion = pipeline.WhenCompleted(Timeout.InfiniteTimeSpan);
@@ -154,15 +154,15 @@ public static class TrainingRun
             {
                 // The last step's progress event is published just before completion; let the observer see it.
                 await progress.Ask<ProgressForwarder.Flush>(ProgressForwarder.Flush.Instance, TimeSpan.FromSeconds(30));
-                return ((await completion).Steps, true);
+                return ((await completion).PolicyVersion, true);
             }
 
             observer.Message("stopping: saving a checkpoint of the current policy ...");
             var saved = await failure.Guard(pipeline.Learner.Ask<CheckpointSaved>(SaveCheckpointNow.Instance, TimeSpan.FromMinutes(10)));
             var status = await failure.Guard(pipeline.Coordinator.Ask<RunStatus>(GetRunStatus.Instance, TimeSpan.FromSeconds(30)));
-            observer.Message($"stopped at step {status.Step}; checkpoint {(saved.Folder is null ? "already on disk" : saved.Folder)}. " +
+            observer.Message($"stopped at step {status.PolicyVersion}; checkpoint {(saved.Folder is null ? "already on disk" : saved.Folder)}. " +
                              "Run the same command again to resume.");
-            return (status.Step, false);
+            return (status.PolicyVersion, false);
         }
         finally
         {

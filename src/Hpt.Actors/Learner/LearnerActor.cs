@@ -54,7 +54,7 @@ public sealed class LearnerActor : ReceiveActor
     /// </summary>
     private void Stopping()
     {
-        Receive<TrainOnPrompt>(item => _log.Debug("stopping: prompt {0} is left for the resumed run", item.Work.Seq));
+        Receive<TrainOnPrompt>(item => _log.Debug("stopping: prompt {0} is left for the resumed run", item.Seq));
         Receive<SaveCheckpointNow>(_ => Sender.Tell(new CheckpointSaved(_engine.PolicyVersion, null)));
     }
 
@@ -72,21 +72,20 @@ public sealed class LearnerActor : ReceiveActor
 
     private void OnTrainOnPrompt(TrainOnPrompt item)
     {
-        var sampleVersion = OldestVersion(item);
-        var staleness = _engine.PolicyVersion - sampleVersion;
-        if (sampleVersion != long.MaxValue && staleness > _settings.EffectiveMaxStaleness && _settings.StaleSamples == StaleSampleHandling.Requeue)
+        var staleness = item.Versions.StalenessAt(_engine.PolicyVersion);
+        if (staleness > _settings.EffectiveMaxStaleness && _settings.StaleSamples == StaleSampleHandling.Requeue)
         {
             _log.Info("learner: prompt {0} sampled with v{1} is {2} versions old (max {3}); issuing it again",
-                item.Work.Seq, sampleVersion, staleness, _settings.EffectiveMaxStaleness);
-            _coordinator.Tell(new PromptTooStale(item.Work, item.Attempt, sampleVersion, _engine.PolicyVersion));
+                item.Seq, item.Versions.Oldest, staleness, _settings.EffectiveMaxStaleness);
+            _coordinator.Tell(new PromptTooStale(item.Work, item.Attempt, item.Versions.Oldest, _engine.PolicyVersion));
             return;
         }
 
         switch (_batch.Add(item, staleness))
         {
             case StepBatch.AddOutcome.Duplicate:
-                _log.Warning("learner: prompt {0} (attempt {1}) already trained or pending; dropped", item.Work.Seq, item.Attempt);
-                _coordinator.Tell(new DuplicateDropped(item.Work.Seq, item.Attempt));
+                _log.Warning("learner: prompt {0} (attempt {1}) already trained or pending; dropped", item.Seq, item.Attempt);
+                _coordinator.Tell(new DuplicateDropped(item.Seq, item.Attempt));
                 return;
             case StepBatch.AddOutcome.Full:
                 TrainStep();
@@ -117,7 +116,7 @@ public sealed class LearnerActor : ReceiveActor
         _coordinator.Tell(new PolicyPublished(snapshot));
         // Prompts fill a step in the gate's order, so the step's latest decision carries the gate state to resume from.
         var gateState = prompts.MaxBy(p => p.GateOrdinal)?.GateState;
-        _coordinator.Tell(new StepCompleted(_engine.PolicyVersion, _engine.PolicyVersion, prompts.Select(p => p.Work.Seq).ToArray(), metrics)
+        _coordinator.Tell(new StepCompleted(_engine.PolicyVersion, prompts.Select(p => p.Seq).ToArray(), metrics)
         {
             GateState = gateState,
         });
@@ -141,14 +140,6 @@ public sealed class LearnerActor : ReceiveActor
     }
 
     private static PromptProvenance Provenance(TrainOnPrompt p) =>
-        new(p.Work.Seq, p.Attempt, p.Work.Epoch, p.Work.ProblemId, p.Route, p.Accuracy, p.Gamma, p.Rewards,
-            p.OldestSampleVersion, p.NewestSampleVersion, p.Rows.Count);
-
-    private static long OldestVersion(TrainOnPrompt item)
-    {
-        var oldest = long.MaxValue;
-        foreach (var row in item.Rows)
-            if (row.Rollout is { } r) oldest = Math.Min(oldest, r.OldestVersion);
-        return oldest;
-    }
+        new(p.Seq, p.Attempt, p.Work.Epoch, p.Group.Problem.Id, p.Route, p.Accuracy, p.Gamma, p.Rewards,
+            p.Versions.Oldest, p.Versions.Newest, p.Rows.Count);
 }

@@ -22,7 +22,7 @@ public sealed class StepBatch(int promptsPerStep, ISet<long> trained)
 
     public AddOutcome Add(TrainOnPrompt item, long staleness)
     {
-        var seq = item.Work.Seq;
+        var seq = item.Seq;
         if (_trained.Contains(seq) || _pending.ContainsKey(seq)) return AddOutcome.Duplicate;
         _pending.Add(seq, item);
         _staleness.Add(Math.Max(0, staleness));
@@ -42,7 +42,7 @@ public sealed class StepBatch(int promptsPerStep, ISet<long> trained)
     public IReadOnlyList<TrainOnPrompt> Drain()
     {
         var items = _pending.Values.ToArray();
-        foreach (var item in items) _trained.Add(item.Work.Seq);
+        foreach (var item in items) _trained.Add(item.Seq);
         _pending.Clear();
         LastStaleness = _staleness.ToArray();
         _staleness.Clear();

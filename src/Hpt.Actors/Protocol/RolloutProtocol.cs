@@ -38,22 +38,29 @@ public sealed record RegisterWorker(IActorRef Worker, string WorkerId, long Poli
     public int Credits { get; init; } = 1;
 }
 
-/// <summary>Command: sample <paramref name="Samples"/> responses for the prompt with a policy of at least <paramref name="MinVersion"/>.</summary>
-public sealed record GenerateRollouts(PromptWork Work, int Attempt, int Samples, long MinVersion) : IPipelineMessage;
+/// <summary>
+/// Command: sample <paramref name="Samples"/> responses for the prompt. <paramref name="IssueVersion"/> is the policy
+/// version when the coordinator issued it: the worker samples with that policy or a newer one.
+/// </summary>
+public sealed record GenerateRollouts(PromptWork Work, int Attempt, int Samples, long IssueVersion) : IPipelineMessage;
 
 /// <summary>
-/// Fact: a prompt's group of rollouts is generated (not yet verified). <paramref name="Step"/> is the training step
-/// the prompt was issued at (step-scheduled gates use it).
+/// Fact: a prompt's group of rollouts is generated (not yet verified). <paramref name="IssueVersion"/> is the policy
+/// version the prompt was issued at (<see cref="GenerateRollouts.IssueVersion"/>; step-scheduled gates use it); the
+/// versions the samples came from are the rollouts' own (<see cref="Versions"/>).
 /// </summary>
-public sealed record RolloutsGenerated(PromptWork Work, int Attempt, long Step, string WorkerId, IReadOnlyList<Rollout> Rollouts, double Seconds)
+public sealed record RolloutsGenerated(PromptWork Work, int Attempt, long IssueVersion, string WorkerId, IReadOnlyList<Rollout> Rollouts, double Seconds)
     : IPipelineMessage
 {
     /// <summary>How long the worker waited for this prompt after asking for work (its idle time).</summary>
     public double IdleSeconds { get; init; }
+
+    /// <summary>The policy versions the group's samples came from: the one rule for a sample's version.</summary>
+    public SampleVersions Versions => SampleVersions.Of(Rollouts);
 }
 
 /// <summary>Fact: a worker failed on a prompt (it crashed and is being restarted); the prompt must be issued again.</summary>
 public sealed record RolloutsFailed(PromptWork Work, int Attempt, string WorkerId, string Reason) : IPipelineMessage;
 
-/// <summary>Command to workers: use this policy version for every prompt from now on (switch at the next safe point).</summary>
-public sealed record UpdatePolicy(long Version, PolicySnapshot Snapshot) : IPipelineMessage;
+/// <summary>Command to workers: use this policy (its version is the snapshot's) for every prompt from now on (switch at the next safe point).</summary>
+public sealed record UpdatePolicy(PolicySnapshot Snapshot) : IPipelineMessage;

@@ -5,8 +5,8 @@ namespace Hpt.Actors.Protocol;
 /// <summary>Ask the coordinator to tell <paramref name="ReplyTo"/> once the run has trained all its steps.</summary>
 public sealed record WatchRun(IActorRef ReplyTo) : IPipelineMessage;
 
-/// <summary>Fact: the run finished its configured steps.</summary>
-public sealed record RunCompleted(long Steps, long PolicyVersion) : IPipelineMessage;
+/// <summary>Fact: the run finished its configured steps; <paramref name="PolicyVersion"/> is the steps trained.</summary>
+public sealed record RunCompleted(long PolicyVersion) : IPipelineMessage;
 
 /// <summary>Fact, published to progress listeners after every step.</summary>
 public sealed record RunProgress(long Step, long TotalSteps, StepMetrics Metrics, double ElapsedSeconds) : IPipelineMessage;
@@ -17,9 +17,8 @@ public sealed record GetRunStatus : IPipelineMessage
     public static readonly GetRunStatus Instance = new();
 }
 
-/// <summary>The coordinator's bookkeeping, as plain values.</summary>
+/// <summary>The coordinator's bookkeeping, as plain values (<paramref name="PolicyVersion"/>: the steps trained so far).</summary>
 public sealed record RunStatus(
-    long Step,
     long PolicyVersion,
     long Accepted,
     int InFlight,
@@ -31,7 +30,7 @@ public sealed record RunStatus(
     /// <summary>Prompts set aside after hpt.pipeline.max-attempts failed generations.</summary>
     public int SetAside { get; init; }
 
-    /// <summary>The gate policy's state as of <paramref name="Step"/> (null: fresh gate).</summary>
+    /// <summary>The gate policy's state as of <see cref="PolicyVersion"/> (null: fresh gate).</summary>
     public IReadOnlyDictionary<string, double>? GateState { get; init; }
 }
 

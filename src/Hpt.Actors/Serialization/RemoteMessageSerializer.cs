@@ -6,7 +6,6 @@ using Akka.Serialization;
 using Hpt.Actors.Cluster;
 using Hpt.Training.Engines;
 using Hpt.Actors.Protocol;
-using Hpt.Actors.WeightPublishing;
 
 namespace Hpt.Actors.Serialization;
 
@@ -78,8 +77,8 @@ public sealed class RemoteMessageSerializer(ExtendedActorSystem system) : Serial
         RequestWork m => Write(new RequestWorkWire(PathOf(m.Worker), m.WorkerId, m.PolicyVersion, m.Credits, m.Fresh, m.Delivered.ToArray())),
         RegisterWorker m => Write(new RequestWorkWire(PathOf(m.Worker), m.WorkerId, m.PolicyVersion, m.Credits)),
         WatchRun m => Write(new WatchRunWire(PathOf(m.ReplyTo))),
-        UpdatePolicy m => Write(new UpdatePolicyWire(m.Version, FileOf(m.Snapshot))),
-        PolicyPublished m => Write(new PolicyPublishedWire(FileOf(m.Snapshot))),
+        UpdatePolicy m => Write(new PolicyWire(FileOf(m.Snapshot))),
+        PolicyPublished m => Write(new PolicyWire(FileOf(m.Snapshot))),
         GetRunStatus or SaveCheckpointNow => [],
         _ when Manifests.ContainsKey(obj.GetType()) => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Json),
         _ => throw new ArgumentException($"RemoteMessageSerializer cannot serialize {obj.GetType().FullName}"),
@@ -103,13 +102,9 @@ public sealed class RemoteMessageSerializer(ExtendedActorSystem system) : Serial
                 var w = Read<RequestWorkWire>(bytes, manifest);
                 return new RegisterWorker(Resolve(w.Worker), w.WorkerId, w.PolicyVersion) { Credits = w.Credits };
             }
-            if (type == typeof(UpdatePolicy))
-            {
-                var u = Read<UpdatePolicyWire>(bytes, manifest);
-                return new UpdatePolicy(u.Version, Snapshot(u.Weights));
-            }
+            if (type == typeof(UpdatePolicy)) return new UpdatePolicy(Snapshot(Read<PolicyWire>(bytes, manifest).Weights));
             if (type == typeof(WatchRun)) return new WatchRun(Resolve(Read<WatchRunWire>(bytes, manifest).ReplyTo));
-            if (type == typeof(PolicyPublished)) return new PolicyPublished(Snapshot(Read<PolicyPublishedWire>(bytes, manifest).Weights));
+            if (type == typeof(PolicyPublished)) return new PolicyPublished(Snapshot(Read<PolicyWire>(bytes, manifest).Weights));
             if (type == typeof(GetRunStatus)) return GetRunStatus.Instance;
             if (type == typeof(SaveCheckpointNow)) return SaveCheckpointNow.Instance;
             return JsonSerializer.Deserialize(bytes, type, Json) ?? throw new SerializationException($"message '{manifest}' is empty");
@@ -129,13 +124,15 @@ public sealed class RemoteMessageSerializer(ExtendedActorSystem system) : Serial
 
     private IActorRef Resolve(string path) => system.Provider.ResolveActorRef(path);
 
-    private static WeightFile FileOf(PolicySnapshot snapshot) => snapshot.Weights switch
+    /// <summary>The reference that crosses nodes in place of the weights; weights without one never leave their process.</summary>
+    private static WeightFile FileOf(PolicySnapshot snapshot)
     {
-        WeightFile file when file.Version == snapshot.Version => file,
-        WeightFile file => throw new ArgumentException($"snapshot v{snapshot.Version} names the weight file of v{file.Version}"),
-        var other => throw new ArgumentException(
-            $"policy weights of kind {other.GetType().Name} cannot leave the process; publish them as files (hpt.cluster.weights-dir)"),
-    };
+        var file = snapshot.Weights.File ?? throw new ArgumentException(
+            $"policy weights of kind {snapshot.Weights.GetType().Name} cannot leave the process; publish them as files (hpt.cluster.weights-dir)");
+        return file.Version == snapshot.Version
+            ? file
+            : throw new ArgumentException($"snapshot v{snapshot.Version} names the weight file of v{file.Version}");
+    }
 
     private static PolicySnapshot Snapshot(WeightFile file)
     {
@@ -148,7 +145,6 @@ public sealed class RemoteMessageSerializer(ExtendedActorSystem system) : Serial
 
     private sealed record WatchRunWire(string ReplyTo);
 
-    private sealed record UpdatePolicyWire(long Version, WeightFile Weights);
-
-    private sealed record PolicyPublishedWire(WeightFile Weights);
+    /// <summary>A policy on the wire: the reference to its file, whose version is the policy's.</summary>
+    private sealed record PolicyWire(WeightFile Weights);
 }

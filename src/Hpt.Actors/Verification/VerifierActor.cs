@@ -1,7 +1,9 @@
 using Akka.Actor;
 using Akka.Event;
 using Hpt.Training.Engines;
+using Hpt.Actors.Coordinator;
 using Hpt.Actors.Protocol;
+using Hpt.Tasks;
 
 namespace Hpt.Actors.Verification;
 
@@ -14,11 +16,12 @@ public sealed class VerifierActor : ReceiveActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly BoundedCheck _checks = new();
 
-    public VerifierActor(IRewardScorer scorer, IActorRef verdicts, TimeSpan timeout)
+    public VerifierActor(IRewardScorer scorer, Func<long, Problem> problems, IActorRef verdicts, TimeSpan timeout)
     {
         Receive<RolloutsGenerated>(group =>
         {
-            var problem = group.Work.ToProblem();
+            // The gold answer and the demonstration are this side's own, looked up by seq: the rollout side never had them.
+            var problem = problems(group.Work.Seq);
             var rewards = new double[group.Rollouts.Count];
             var failed = 0;
             for (var i = 0; i < rewards.Length; i++)
@@ -30,7 +33,7 @@ public sealed class VerifierActor : ReceiveActor
                 _log.Warning("verifier: prompt {0} sample {1} scored 0: {2}", group.Work.Seq, i, outcome.Failure);
             }
             var expertReward = 0.0;
-            if (group.Work.Demonstration is { } demonstration)
+            if (problem.Demonstration is { } demonstration)
             {
                 var outcome = _checks.Run(() => scorer.Score(problem, demonstration), timeout);
                 expertReward = outcome.Reward;
@@ -44,6 +47,7 @@ public sealed class VerifierActor : ReceiveActor
     protected override void PostStop() => _checks.Dispose();
 
     /// <param name="verdicts">Where verified groups go: the coordinator (which journals them for the gate), or a gate directly.</param>
-    public static Props Props(IRewardScorer scorer, IActorRef verdicts, TimeSpan timeout) =>
-        Akka.Actor.Props.Create(() => new VerifierActor(scorer, verdicts, timeout));
+    /// <param name="problems">The problem behind each prompt seq (<see cref="ProblemBook.At"/>: the same data and seed as the coordinator's).</param>
+    public static Props Props(IRewardScorer scorer, Func<long, Problem> problems, IActorRef verdicts, TimeSpan timeout) =>
+        Akka.Actor.Props.Create(() => new VerifierActor(scorer, problems, verdicts, timeout));
 }

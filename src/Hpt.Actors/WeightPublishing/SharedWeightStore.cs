@@ -1,3 +1,4 @@
+using Hpt.Training.Engines;
 using System.Globalization;
 using System.Security.Cryptography;
 

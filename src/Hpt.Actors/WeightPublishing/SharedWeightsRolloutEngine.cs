@@ -1,17 +1,17 @@
 using Hpt.Training.Engines;
-using Hpt.Actors.Protocol;
 
 namespace Hpt.Actors.WeightPublishing;
 
 /// <summary>
-/// A rollout engine that takes its policies from the shared weights directory. On an update it reads the whole file
-/// and checks its SHA-256 before the wrapped engine's model is touched, in the background (<see cref="PrepareAsync"/>)
-/// while the worker keeps generating; the worker applies the verified weights only between prompts (or, for a
-/// continuous engine, between two decode steps: see <see cref="Wrap"/>), so generation never runs on a half-loaded
-/// policy. A version already pruned (this node fell behind) is replaced by the newest complete one, which is at least as new.
+/// A rollout engine that takes its policies from the shared weights directory. On an update the snapshot prepares
+/// itself through this engine (<see cref="IPolicyWeights.PrepareAsync"/>): a <see cref="WeightFile"/> is read whole and
+/// its SHA-256 checked in the background while the worker keeps generating, before the wrapped engine's model is
+/// touched; the worker applies the verified weights only between prompts (or, for a continuous engine, between two
+/// decode steps: see <see cref="Wrap"/>), so generation never runs on a half-loaded policy. A version already pruned
+/// (this node fell behind) is replaced by the newest complete one, which is at least as new.
 /// </summary>
 public sealed class SharedWeightsRolloutEngine(IRolloutEngine inner, SharedWeightStore store, Action<string>? warn = null)
-    : IRolloutEngine
+    : IRolloutEngine, IWeightFileReader
 {
     public IRolloutEngine Inner => inner;
 
@@ -26,16 +26,13 @@ public sealed class SharedWeightsRolloutEngine(IRolloutEngine inner, SharedWeigh
 
     public long PolicyVersion => inner.PolicyVersion;
 
-    public void LoadPolicy(PolicySnapshot snapshot) =>
-        inner.LoadPolicy(snapshot.Weights is WeightFile ? Prepare(snapshot) : snapshot);
+    /// <summary>Loads a prepared snapshot as it is; one that was not prepared (its background preparation failed) is prepared here first.</summary>
+    public void LoadPolicy(PolicySnapshot snapshot) => inner.LoadPolicy(PrepareAsync(snapshot).GetAwaiter().GetResult());
 
-    /// <summary>Reads and verifies the file on a pool thread; the result loads without touching the disk.</summary>
-    public Task<PolicySnapshot> PrepareAsync(PolicySnapshot snapshot) =>
-        snapshot.Weights is WeightFile ? Task.Run(() => Prepare(snapshot)) : Task.FromResult(snapshot);
+    public Task<PolicySnapshot> PrepareAsync(PolicySnapshot snapshot) => snapshot.PrepareAsync(this);
 
-    private PolicySnapshot Prepare(PolicySnapshot snapshot)
+    PolicySnapshot IWeightFileReader.ReadVerified(WeightFile file)
     {
-        var file = (WeightFile)snapshot.Weights;
         byte[] bytes;
         try
         {

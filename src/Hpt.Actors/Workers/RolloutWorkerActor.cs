@@ -95,7 +95,7 @@ public sealed class RolloutWorkerActor : ReceiveActor, IWithStash, IWithTimers
 
     private void OnUpdatePolicy(UpdatePolicy update)
     {
-        if (update.Version <= Engine.PolicyVersion || update.Version <= _preparing) return;
+        if (update.Snapshot.Version <= Engine.PolicyVersion || update.Snapshot.Version <= _preparing) return;
         var preparing = Engine.PrepareAsync(update.Snapshot);
         if (preparing.IsCompletedSuccessfully)
         {
@@ -105,7 +105,7 @@ public sealed class RolloutWorkerActor : ReceiveActor, IWithStash, IWithTimers
             return;
         }
         // Read and verify off this thread; keep generating with the current policy where the prompts allow it.
-        _preparing = update.Version;
+        _preparing = update.Snapshot.Version;
         preparing.PipeTo(Self,
             success: prepared => new PolicyPrepared(prepared, null),
             failure: e => new PolicyPrepared(update.Snapshot, e));
@@ -141,7 +141,7 @@ public sealed class RolloutWorkerActor : ReceiveActor, IWithStash, IWithTimers
             Hold(engine, command);
             return;
         }
-        if (Engine.PolicyVersion < command.MinVersion)
+        if (Engine.PolicyVersion < command.IssueVersion)
         {
             // The coordinator sends the policy before such work, so this is only a reordering guard.
             Stash.Stash();
@@ -151,7 +151,7 @@ public sealed class RolloutWorkerActor : ReceiveActor, IWithStash, IWithTimers
         var waited = _sinceAsked.Elapsed.TotalSeconds;
         var clock = Stopwatch.StartNew();
         var rollouts = Engine.Generate(new RolloutRequest(command.Work.Seq, command.Work.Prompt, command.Samples));
-        _verifiers.Tell(new RolloutsGenerated(command.Work, command.Attempt, command.MinVersion, _workerId, rollouts, clock.Elapsed.TotalSeconds)
+        _verifiers.Tell(new RolloutsGenerated(command.Work, command.Attempt, command.IssueVersion, _workerId, rollouts, clock.Elapsed.TotalSeconds)
         {
             IdleSeconds = waited,
         });
@@ -215,7 +215,7 @@ public sealed class RolloutWorkerActor : ReceiveActor, IWithStash, IWithTimers
             if (!_held.Remove(done.Request.Seq, out var held))
                 throw new InvalidOperationException($"the engine finished prompt {done.Request.Seq}, which this worker does not hold");
             var command = held.Command;
-            _verifiers.Tell(new RolloutsGenerated(command.Work, command.Attempt, command.MinVersion, _workerId, done.Rollouts,
+            _verifiers.Tell(new RolloutsGenerated(command.Work, command.Attempt, command.IssueVersion, _workerId, done.Rollouts,
                 held.Clock.Elapsed.TotalSeconds) { IdleSeconds = held.IdleSeconds });
             _log.Debug("worker {0} generated prompt {1} (attempt {2})", _workerId, command.Work.Seq, command.Attempt);
             _delivered.Add(new PromptAttempt(command.Work.Seq, command.Attempt));

@@ -165,29 +165,26 @@ public static class PipelineBenchmark
     {
         var learner = new TimedLearnerEngine(learnerEngine, timeline);
         using var rollout = new TimedRolloutEngine(setup.NewRolloutEngine(), timeline);
-        var order = new DataOrder(setup.Problems.Count, setup.Seed);
+        var problems = new ProblemBook(setup.Problems, setup.Seed);
         rollout.LoadPolicy(learner.Snapshot());
         long seq = 0;
         for (var step = 0; step < settings.TotalSteps; step++)
         {
-            var batch = new List<TrainOnPrompt>(settings.PromptsPerStep);
+            var batch = new List<StepPrompt>(settings.PromptsPerStep);
             for (var i = 0; i < settings.PromptsPerStep; i++, seq++)
             {
-                var (epoch, index) = order.Locate(seq);
-                var p = setup.Problems[index];
-                var work = new PromptWork(seq, epoch, p.Id, p.Prompt, p.Answer, p.Demonstration);
-                var rollouts = rollout.Generate(new RolloutRequest(work.Seq, work.Prompt, settings.SamplesPerPrompt));
-                var rewards = rollouts.Select(r => setup.Scorer.Score(work.ToProblem(), r.Text)).ToArray();
-                var expertReward = work.Demonstration is { } demo ? setup.Scorer.Score(work.ToProblem(), demo) : 0;
-                var decision = gate.Decide(new GroupOutcome(work.ProblemId, rewards, learner.PolicyVersion, work.Demonstration is not null, expertReward));
+                var p = problems.At(seq);
+                var rollouts = rollout.Generate(new RolloutRequest(seq, p.Prompt, settings.SamplesPerPrompt));
+                var rewards = rollouts.Select(r => setup.Scorer.Score(p, r.Text)).ToArray();
+                var expertReward = p.Demonstration is { } demo ? setup.Scorer.Score(p, demo) : 0;
+                var decision = gate.Decide(new GroupOutcome(p.Id, rewards, learner.PolicyVersion, p.Demonstration is not null, expertReward));
                 var rows = decision.TrainingRows().Select(row => row.RolloutIndex is { } r
                         ? new TrainRow(rollouts[r], null, row.Advantage, row.RlWeight, row.SftWeight)
-                        : new TrainRow(null, work.Demonstration, row.Advantage, row.RlWeight, row.SftWeight))
+                        : new TrainRow(null, p.Demonstration, row.Advantage, row.RlWeight, row.SftWeight))
                     .ToArray();
-                batch.Add(new TrainOnPrompt(work, 1, decision.Route, decision.Accuracy, decision.Gamma, rows, rewards,
-                    rollouts.Sum(r => r.ResponseTokens.Length)) { TruncatedRollouts = rollouts.Count(r => r.Truncated) });
+                batch.Add(new StepPrompt(seq, p.Prompt, rows) { Rewards = rewards });
             }
-            learner.Train(batch.Select(p => p.ForTrainer()).ToArray());
+            learner.Train(batch);
             rollout.LoadPolicy(learner.Snapshot());
         }
         return 0;
@@ -266,8 +263,7 @@ public static class PipelineBenchmark
     /// </summary>
     private static (double Direct, double Bounded) VerifierCheckCost(Setup setup)
     {
-        var works = setup.Problems.Take(64)
-            .Select(p => new Problem(p.Id, p.Prompt, p.Answer, p.Demonstration)).ToArray();
+        var works = setup.Problems.Take(64).ToArray();
         var timeout = setup.Pipeline.VerifierTimeout;
         double Time(Action<Problem> check)
         {
@@ -331,7 +327,7 @@ public static class PipelineBenchmark
         public required PolicyFactory Policy { get; init; }
         public required SamplingOptions Sampling { get; init; }
         public required CausalLM BaseModel { get; init; }
-        public required IReadOnlyList<PromptSpec> Problems { get; init; }
+        public required IReadOnlyList<Problem> Problems { get; init; }
         public required IRewardScorer Scorer { get; init; }
         public required int EvalProblems { get; init; }
         public required int EvalSamples { get; init; }
@@ -380,7 +376,7 @@ public static class PipelineBenchmark
                 Policy = policy,
                 Sampling = sampling,
                 BaseModel = policy.NewModel(learner.Device, run.Seed),
-                Problems = task.Train.Select(p => new PromptSpec(p.Id, p.Prompt, p.Answer, p.Demonstration)).ToArray(),
+                Problems = task.Train,
                 Scorer = new TaskRewardScorer(task.Reward),
                 EvalProblems = Math.Min(options.EvalProblems, task.HeldOut.Count),
                 EvalSamples = options.EvalSamples,

@@ -9,13 +9,13 @@ public interface IRolloutEngine : IDisposable
     long PolicyVersion { get; }
 
     /// <summary>
-    /// The slow part of loading a policy, which may run off the worker's thread while it keeps generating (a cluster
-    /// node reads the weight file and checks its SHA-256 here). The result goes to <see cref="LoadPolicy"/>, which then
-    /// only copies it into the model, between two prompts or decode steps. Engines whose weights are already in
-    /// memory have nothing to prepare: the default returns the snapshot as it is, completed, and the worker loads it
-    /// at once.
+    /// The slow part of loading a policy, which may run off the worker's thread while it keeps generating. The
+    /// snapshot's weights prepare themselves (<see cref="IPolicyWeights.PrepareAsync"/>): weights in memory return
+    /// completed and the worker loads them at once; a weight file is read and its SHA-256 checked, which needs the
+    /// node's weights directory (the engines of Hpt.Actors.WeightPublishing pass theirs; here there is none). The result
+    /// goes to <see cref="LoadPolicy"/>, which then only copies it into the model, between two prompts or decode steps.
     /// </summary>
-    Task<PolicySnapshot> PrepareAsync(PolicySnapshot snapshot) => Task.FromResult(snapshot);
+    Task<PolicySnapshot> PrepareAsync(PolicySnapshot snapshot) => snapshot.PrepareAsync(files: null);
 
     /// <summary>Copy the snapshot's weights into this engine's model (once per version).</summary>
     void LoadPolicy(PolicySnapshot snapshot);

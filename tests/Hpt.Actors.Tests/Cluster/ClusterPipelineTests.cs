@@ -66,7 +66,7 @@ public sealed class ClusterPipelineTests(ITestOutputHelper output) : ClusterSpec
             await Task.Delay(250);
             status = await learnerNode.StatusAsync(TimeSpan.FromSeconds(10));
         }
-        Log($"after the crash: step {status.Step}, workers {status.Workers}, requeued {status.Requeued}");
+        Log($"after the crash: step {status.PolicyVersion}, workers {status.Workers}, requeued {status.Requeued}");
         Assert.Equal(2, status.Workers);
         Assert.True(status.Requeued >= 1);
         Assert.False(status.Completed);
@@ -78,9 +78,9 @@ public sealed class ClusterPipelineTests(ITestOutputHelper output) : ClusterSpec
 
         var done = await learnerNode.WhenCompleted(TimeSpan.FromSeconds(40));
         release.Set();
-        Log($"run completed at step {done.Steps}");
+        Log($"run completed at step {done.PolicyVersion}");
 
-        Assert.Equal(8, done.Steps);
+        Assert.Equal(8, done.PolicyVersion);
         var trained = learner.Batches.SelectMany(x => x).Order().ToArray();
         Assert.Equal(Enumerable.Range(0, 24).Select(i => (long)i), trained); // every prompt, exactly once
         Assert.All(learner.Batches, batch => Assert.Equal(3, batch.Length));
@@ -109,7 +109,7 @@ public sealed class ClusterPipelineTests(ITestOutputHelper output) : ClusterSpec
         var node = await StartNode(Base, parts, null);
 
         var done = await node.WhenCompleted(TimeSpan.FromSeconds(30));
-        Assert.Equal(3, done.Steps);
+        Assert.Equal(3, done.PolicyVersion);
         Assert.Equal([[0, 1], [2, 3], [4, 5]], learner.Batches.Select(b => b.Order().ToArray()));
         // eta = 0: every prompt of step s was sampled with policy v(s).
         Assert.All(engines.SelectMany(e => e.Generated), g => Assert.Equal(g.Seq / 2, g.Version));

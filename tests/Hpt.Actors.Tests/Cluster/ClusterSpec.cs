@@ -4,6 +4,7 @@ using Akka.Configuration;
 using Akka.Hosting;
 using Akka.Remote;
 using Hpt.Actors.Cluster;
+using Hpt.Actors.Coordinator;
 using Hpt.Training.Engines;
 using Hpt.Actors.Hosting;
 using Hpt.Actors.Persistence;
@@ -85,6 +86,8 @@ public abstract class ClusterSpec(ITestOutputHelper output) : IAsyncLifetime
             new SharedWeightsLearnerEngine(learner, store, FileCheckingRolloutEngine.Writer(learner)),
             new AnswerScorer(), new ThresholdGate(0, new DrGrpoAdvantage())),
         Scorer = new AnswerScorer(),
+        // The verifiers' own copy of the data, in the same order as the coordinator's (same problems, same seed).
+        Problems = new ProblemBook(Fixtures.Problems(10), 7),
         Verifiers = 2,
     };
 

@@ -60,11 +60,11 @@ public sealed class LearnerFailoverTests(ITestOutputHelper output) : ClusterSpec
             catch (Akka.Actor.AskTimeoutException) { }
         }
         Assert.NotNull(status);
-        Log($"new singleton answered at step {status.Step}");
+        Log($"new singleton answered at step {status.PolicyVersion}");
         var done = await rollout.WhenCompleted(TimeSpan.FromSeconds(30));
-        Log($"run completed at step {done.Steps}");
+        Log($"run completed at step {done.PolicyVersion}");
 
-        Assert.Equal(6, done.Steps);
+        Assert.Equal(6, done.PolicyVersion);
         Assert.NotEmpty(second.Batches); // the second learner node trained the rest
         var final = await rollout.StatusAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(Enumerable.Range(0, 18).Select(i => (long)i), final.TrainedSeqs);

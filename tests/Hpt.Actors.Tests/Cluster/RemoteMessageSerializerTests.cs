@@ -33,19 +33,19 @@ public sealed class RemoteMessageSerializerTests(ITestOutputHelper output)
         yield return new RegisterWorker(TestActor, "127.0.0.1:4053/rollout-0", -1);
         yield return new GenerateRollouts(Fixtures.Work(5), 2, 8, 3);
         yield return Group;
-        yield return new RolloutsFailed(Fixtures.Work(5) with { Demonstration = null }, 1, "w", "boom");
-        yield return new UpdatePolicy(4, new PolicySnapshot(4, Weights));
+        yield return new RolloutsFailed(Fixtures.Work(5), 1, "w", "boom");
+        yield return new UpdatePolicy(new PolicySnapshot(4, Weights));
         yield return new GroupVerified(Group, [1, 0], 1, 0);
-        yield return new TrainOnPrompt(Fixtures.Work(5), 2, GateRoute.Mixed, 0.5, 0.25,
-            [new TrainRow(Fixtures.Rollout("10", 3), null, 0.5, 1, 0), new TrainRow(null, "10", 1, 0, 1)], [1, 0], 6);
+        yield return new TrainOnPrompt(Fixtures.Scored(5, [Fixtures.Rollout("10", 3), Fixtures.Rollout("9", 3)], [1, 0], attempt: 2), GateRoute.Mixed,
+            0.5, 0.25, [new TrainRow(Fixtures.Rollout("10", 3), null, 0.5, 1, 0), new TrainRow(null, "10", 1, 0, 1)]);
         yield return new PromptTooStale(Fixtures.Work(5), 1, 2, 5);
-        yield return new StepCompleted(3, 3, [1, 2, 9], Metrics);
+        yield return new StepCompleted(3, [1, 2, 9], Metrics);
         yield return new PolicyPublished(new PolicySnapshot(4, Weights));
         yield return new DuplicateDropped(3, 2);
         yield return new WatchRun(TestActor);
-        yield return new RunCompleted(5, 5);
+        yield return new RunCompleted(5);
         yield return GetRunStatus.Instance;
-        yield return new RunStatus(2, 2, 9, 3, 1, 4, [0, 1, 2, 3, 4, 5], false);
+        yield return new RunStatus(2, 9, 3, 1, 4, [0, 1, 2, 3, 4, 5], false);
         yield return new RunProgress(3, 10, Metrics, 12.5);
         yield return new ResumeFrom(2);
         yield return SaveCheckpointNow.Instance;
@@ -85,6 +85,21 @@ public sealed class RemoteMessageSerializerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Work_sent_to_a_rollout_node_holds_neither_the_gold_answer_nor_the_demonstration()
+    {
+        var problem = Fixtures.Problem(21); // "21+21=", answer and demonstration "42"
+        foreach (var message in new object[] { new GenerateRollouts(Fixtures.Work(21), 1, 4, 0), new RolloutsFailed(Fixtures.Work(21), 1, "w", "x") })
+        {
+            var serializer = Sys.Serialization.FindSerializerFor(message);
+            var json = Encoding.UTF8.GetString(serializer.ToBinary(message));
+            Assert.Contains($"\"ProblemId\":\"{problem.Id}\"", json);
+            Assert.DoesNotContain(problem.Answer, json);
+            Assert.DoesNotContain("Answer", json);
+            Assert.DoesNotContain("Demonstration", json);
+        }
+    }
+
+    [Fact]
     public void Actor_references_travel_as_paths_and_resolve_on_the_receiving_side()
     {
         var request = RoundTrip(new RequestWork(TestActor, "w", 3));
@@ -98,12 +113,12 @@ public sealed class RemoteMessageSerializerTests(ITestOutputHelper output)
     [Fact]
     public void Policy_updates_carry_a_weight_file_reference_and_nothing_else()
     {
-        var update = RoundTrip(new UpdatePolicy(4, new PolicySnapshot(4, Weights)));
+        var update = RoundTrip(new UpdatePolicy(new PolicySnapshot(4, Weights)));
         Assert.Equal(4, update.Snapshot.Version);
         Assert.Equal(Weights, update.Snapshot.Weights);
 
         var serializer = new RemoteMessageSerializer((ExtendedActorSystem)Sys);
-        var inProcess = new UpdatePolicy(4, Fixtures.Snapshot(4));
+        var inProcess = new UpdatePolicy(Fixtures.Snapshot(4));
         Assert.Contains("cannot leave the process", Assert.Throws<ArgumentException>(() => serializer.ToBinary(inProcess)).Message);
     }
 
@@ -115,7 +130,7 @@ public sealed class RemoteMessageSerializerTests(ITestOutputHelper output)
         Assert.Equal(Group.Rollouts[1].TokenVersions, group.Rollouts[1].TokenVersions);
         Assert.True(group.Rollouts[1].Truncated);
         Assert.Equal(2, group.Rollouts[1].OldestVersion);
-        var step = RoundTrip(new StepCompleted(3, 3, [1, 2], Metrics));
+        var step = RoundTrip(new StepCompleted(3, [1, 2], Metrics));
         Assert.True(double.IsNaN(step.Metrics.Loss));
         Assert.Equal(double.PositiveInfinity, step.Metrics.GradNorm);
     }

@@ -70,7 +70,7 @@ public sealed class BoundedRetriesTests(ITestOutputHelper output) : TestKit(Test
         var worker = CreateTestProbe();
         FailEveryTime(coordinator, worker, seq: 0, times: 10);
         Next(coordinator, worker);
-        coordinator.Tell(new StepCompleted(1, 1, [1, 2], Fixtures.Metrics(1)));
+        coordinator.Tell(new StepCompleted(1, [1, 2], Fixtures.Metrics(1)));
         Assert.Equal(1, progress.ExpectMsg<RunProgress>().Metrics.SetAsidePrompts);
 
         // A restarted coordinator (resume) knows from its journal: the prompt is never issued again.

@@ -36,12 +36,12 @@ public sealed class CoordinatorActorTests(ITestOutputHelper output) : TestKit(Te
 
         // The step completes: version 1 exists, so one more step of prompts may go out.
         coordinator.Tell(new PolicyPublished(Fixtures.Snapshot(1)));
-        coordinator.Tell(new StepCompleted(1, 1, [0, 1], Fixtures.Metrics(1)));
+        coordinator.Tell(new StepCompleted(1, [0, 1], Fixtures.Metrics(1)));
         var update = workers[2].ExpectMsg<UpdatePolicy>();
-        Assert.Equal(1, update.Version);
+        Assert.Equal(1, update.Snapshot.Version);
         var next = workers[2].ExpectMsg<GenerateRollouts>();
         Assert.Equal(2, next.Work.Seq);
-        Assert.Equal(1, next.MinVersion);
+        Assert.Equal(1, next.IssueVersion);
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public sealed class CoordinatorActorTests(ITestOutputHelper output) : TestKit(Te
 
         // Step 1 trains the two that finished first; prompt 1 is still generating and carries over.
         coordinator.Tell(new PolicyPublished(Fixtures.Snapshot(1)));
-        coordinator.Tell(new StepCompleted(1, 1, [0, 2], Fixtures.Metrics(1)));
+        coordinator.Tell(new StepCompleted(1, [0, 2], Fixtures.Metrics(1)));
         worker.ExpectMsg<UpdatePolicy>();
         // Capacity (1 + 0 + 1) x 2 + 1 = 5 with 3 accepted, but the run has 4 prompts: only prompt 3 goes out (on the
         // credit left from the refused request), and prompt 1 is not issued again.
@@ -94,8 +94,8 @@ public sealed class CoordinatorActorTests(ITestOutputHelper output) : TestKit(Te
 
         // Step 2 trains the carried-over prompt with the last one: every prompt trained once.
         revived.Tell(new PolicyPublished(Fixtures.Snapshot(2)));
-        revived.Tell(new StepCompleted(2, 2, [1, 3], Fixtures.Metrics(2)));
-        Assert.Equal(2, ExpectMsg<RunCompleted>().Steps);
+        revived.Tell(new StepCompleted(2, [1, 3], Fixtures.Metrics(2)));
+        Assert.Equal(2, ExpectMsg<RunCompleted>().PolicyVersion);
         status = await revived.Ask<RunStatus>(GetRunStatus.Instance);
         Assert.Equal(new long[] { 0, 1, 2, 3 }, status.TrainedSeqs);
         Assert.Equal(0, status.InFlight);
@@ -149,11 +149,11 @@ public sealed class CoordinatorActorTests(ITestOutputHelper output) : TestKit(Te
             var a = RequestAndExpect(coordinator, worker, "w", step - 1);
             var b = RequestAndExpect(coordinator, worker, "w", step - 1);
             coordinator.Tell(new PolicyPublished(Fixtures.Snapshot(step)));
-            coordinator.Tell(new StepCompleted(step, step, [a.Work.Seq, b.Work.Seq], Fixtures.Metrics(step)));
+            coordinator.Tell(new StepCompleted(step, [a.Work.Seq, b.Work.Seq], Fixtures.Metrics(step)));
             if (step < 2) worker.ExpectMsg<UpdatePolicy>();
         }
         var done = ExpectMsg<RunCompleted>();
-        Assert.Equal(2, done.Steps);
+        Assert.Equal(2, done.PolicyVersion);
         var status = await coordinator.Ask<RunStatus>(GetRunStatus.Instance);
         Assert.Equal(new long[] { 0, 1, 2, 3 }, status.TrainedSeqs);
         Assert.Equal(0, status.InFlight);
@@ -167,7 +167,7 @@ public sealed class CoordinatorActorTests(ITestOutputHelper output) : TestKit(Te
         var a = RequestAndExpect(coordinator, worker, "w");
         var b = RequestAndExpect(coordinator, worker, "w");
         coordinator.Tell(new PolicyPublished(Fixtures.Snapshot(1)));
-        coordinator.Tell(new StepCompleted(1, 1, [a.Work.Seq, b.Work.Seq], Fixtures.Metrics(1)));
+        coordinator.Tell(new StepCompleted(1, [a.Work.Seq, b.Work.Seq], Fixtures.Metrics(1)));
         worker.ExpectMsg<UpdatePolicy>();
         var c = RequestAndExpect(coordinator, worker, "w", 1);
         Watch(coordinator);
@@ -176,7 +176,7 @@ public sealed class CoordinatorActorTests(ITestOutputHelper output) : TestKit(Te
 
         var revived = Start(TwoPerStep, "recover");
         var status = await revived.Ask<RunStatus>(GetRunStatus.Instance);
-        Assert.Equal(1, status.Step);
+        Assert.Equal(1, status.PolicyVersion);
         Assert.Equal(new long[] { 0, 1 }, status.TrainedSeqs);
         var again = RequestAndExpect(revived, worker, "w", 1);
         Assert.Equal(c.Work.Seq, again.Work.Seq);
@@ -192,12 +192,12 @@ public sealed class CoordinatorActorTests(ITestOutputHelper output) : TestKit(Te
             var a = RequestAndExpect(coordinator, worker, "w", step - 1);
             var b = RequestAndExpect(coordinator, worker, "w", step - 1);
             coordinator.Tell(new PolicyPublished(Fixtures.Snapshot(step)));
-            coordinator.Tell(new StepCompleted(step, step, [a.Work.Seq, b.Work.Seq], Fixtures.Metrics(step)));
+            coordinator.Tell(new StepCompleted(step, [a.Work.Seq, b.Work.Seq], Fixtures.Metrics(step)));
             worker.ExpectMsg<UpdatePolicy>();
         }
 
         var status = await coordinator.Ask<RunStatus>(new ResumeFrom(1));
-        Assert.Equal(1, status.Step);
+        Assert.Equal(1, status.PolicyVersion);
         Assert.Equal(1, status.PolicyVersion);
         Assert.Equal(new long[] { 0, 1 }, status.TrainedSeqs);
         Assert.Equal(2, RequestAndExpect(coordinator, worker, "w", 1).Work.Seq);
@@ -207,7 +207,7 @@ public sealed class CoordinatorActorTests(ITestOutputHelper output) : TestKit(Te
         Sys.Stop(coordinator);
         ExpectTerminated(coordinator);
         var revived = await Start(TwoPerStep with { TotalSteps = 4 }, "rollback").Ask<RunStatus>(GetRunStatus.Instance);
-        Assert.Equal(1, revived.Step);
+        Assert.Equal(1, revived.PolicyVersion);
         Assert.Equal(new long[] { 0, 1 }, revived.TrainedSeqs);
         Assert.Equal(0, revived.InFlight);
     }
@@ -223,7 +223,7 @@ public sealed class CoordinatorActorTests(ITestOutputHelper output) : TestKit(Te
         var b = RequestAndExpect(coordinator, worker, "w");
         var verified = new GroupVerified(new RolloutsGenerated(a.Work, a.Attempt, 0, "w", [Fixtures.Rollout("x", 0)], 0), [1.0], 0, 0);
         coordinator.Tell(verified);
-        Assert.Equal(a.Work.Seq, gate.ExpectMsg<GroupVerified>().Group.Work.Seq); // forwarded once journaled
+        Assert.Equal(a.Work.Seq, gate.ExpectMsg<GroupScored>().Verified.Group.Work.Seq); // forwarded once journaled
 
         Watch(coordinator);
         Sys.Stop(coordinator);
@@ -233,9 +233,9 @@ public sealed class CoordinatorActorTests(ITestOutputHelper output) : TestKit(Te
         Assert.Equal(1, status.InFlight); // a's group survives; b's generation was lost and is issued again
         var newGate = CreateTestProbe();
         revived.Tell(new GateReady(newGate.Ref));
-        var replayed = newGate.ExpectMsg<GroupVerified>();
-        Assert.Equal(a.Work.Seq, replayed.Group.Work.Seq);
-        Assert.Equal([1.0], replayed.Rewards);
+        var replayed = newGate.ExpectMsg<GroupScored>();
+        Assert.Equal(a.Work.Seq, replayed.Verified.Group.Work.Seq);
+        Assert.Equal([1.0], replayed.Verified.Rewards);
         var again = RequestAndExpect(revived, worker, "w");
         Assert.Equal(b.Work.Seq, again.Work.Seq);
         revived.Tell(new RequestWork(worker.Ref, "w", 0), worker.Ref);

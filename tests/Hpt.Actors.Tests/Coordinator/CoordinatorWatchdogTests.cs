@@ -60,7 +60,7 @@ public sealed class CoordinatorWatchdogTests(ITestOutputHelper output) : TestKit
         coordinator.Tell(new RequestWork(worker.Ref, "w", 0), worker.Ref);
         var work = worker.ExpectMsg<GenerateRollouts>();
         coordinator.Tell(new GroupVerified(new RolloutsGenerated(work.Work, work.Attempt, 0, "w", [Fixtures.Rollout("x", 0)], 0), [1.0], 0, 0));
-        gate.ExpectMsg<GroupVerified>();
+        gate.ExpectMsg<GroupScored>();
         var other = CreateTestProbe();
         coordinator.Tell(new RequestWork(other.Ref, "other", 0), other.Ref);
         var next = other.ExpectMsg<GenerateRollouts>(); // the second prompt of the step

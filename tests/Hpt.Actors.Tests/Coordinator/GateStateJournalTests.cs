@@ -47,7 +47,7 @@ public sealed class GateStateJournalTests(ITestOutputHelper output) : TestKit(Te
             var a = Issue(coordinator, worker, step - 1);
             var b = Issue(coordinator, worker, step - 1);
             coordinator.Tell(new PolicyPublished(Fixtures.Snapshot(step)));
-            coordinator.Tell(new StepCompleted(step, step, [a.Work.Seq, b.Work.Seq], Fixtures.Metrics(step)) { GateState = State(0.1 * step) });
+            coordinator.Tell(new StepCompleted(step, [a.Work.Seq, b.Work.Seq], Fixtures.Metrics(step)) { GateState = State(0.1 * step) });
             worker.ExpectMsg<UpdatePolicy>();
         }
 
@@ -71,14 +71,14 @@ public sealed class GateStateJournalTests(ITestOutputHelper output) : TestKit(Te
         foreach (var work in new[] { second, first }) // the later prompt finished first
         {
             coordinator.Tell(new GroupVerified(new RolloutsGenerated(work.Work, work.Attempt, 0, "w", [Fixtures.Rollout("x", 0)], 0), [1.0], 0, 0));
-            gate.ExpectMsg<GroupVerified>();
+            gate.ExpectMsg<GroupScored>();
         }
 
         var revived = await Restart(coordinator, "gate-order");
         var newGate = CreateTestProbe();
         revived.Tell(new GateReady(newGate.Ref));
-        Assert.Equal(second.Work.Seq, newGate.ExpectMsg<GroupVerified>().Group.Work.Seq);
-        Assert.Equal(first.Work.Seq, newGate.ExpectMsg<GroupVerified>().Group.Work.Seq);
+        Assert.Equal(second.Work.Seq, newGate.ExpectMsg<GroupScored>().Verified.Group.Work.Seq);
+        Assert.Equal(first.Work.Seq, newGate.ExpectMsg<GroupScored>().Verified.Group.Work.Seq);
     }
 
     [Fact]
@@ -91,7 +91,8 @@ public sealed class GateStateJournalTests(ITestOutputHelper output) : TestKit(Te
         {
             var work = Fixtures.Work(seq);
             // Step 1 all wrong (the expert replaces the rollouts), then a prompt of step 2 closes step 1 and moves gamma.
-            gate.Tell(new GroupVerified(new RolloutsGenerated(work, 1, seq < 2 ? 1 : 2, "w", [Fixtures.Rollout("x", 0)], 0), [0.0], 1, 0));
+            var group = new GroupVerified(new RolloutsGenerated(work, 1, seq < 2 ? 1 : 2, "w", [Fixtures.Rollout("x", 0)], 0), [0.0], 1, 0);
+            gate.Tell(new GroupScored(seq, 1, Fixtures.Problem(seq), group));
             var decision = learner.ExpectMsg<TrainOnPrompt>();
             Assert.Equal(seq + 1, decision.GateOrdinal);
             Assert.Equal(policy.ExportState(), decision.GateState);

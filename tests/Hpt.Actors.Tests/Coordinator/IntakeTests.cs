@@ -85,7 +85,7 @@ public sealed class IntakeTests(ITestOutputHelper output) : TestKit(TestConfig.D
 
         var honest = Fixtures.Rollout("x", 0) with { PromptTokens = CharTokens(again.Work.Prompt) };
         coordinator.Tell(Verified(again, honest));
-        Assert.Equal(again.Work.Seq, gate.ExpectMsg<GroupVerified>().Group.Work.Seq);
+        Assert.Equal(again.Work.Seq, gate.ExpectMsg<GroupScored>().Verified.Group.Work.Seq);
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public sealed class IntakeTests(ITestOutputHelper output) : TestKit(TestConfig.D
         var (coordinator, gate, worker) = Start("intake-ok");
         var work = Next(coordinator, worker);
         coordinator.Tell(Verified(work, Fixtures.Rollout("x", 0)));
-        Assert.Equal(work.Work.Seq, gate.ExpectMsg<GroupVerified>().Group.Work.Seq);
+        Assert.Equal(work.Work.Seq, gate.ExpectMsg<GroupScored>().Verified.Group.Work.Seq);
     }
 
     [Fact]
@@ -105,9 +105,9 @@ public sealed class IntakeTests(ITestOutputHelper output) : TestKit(TestConfig.D
         var (coordinator, gate, worker) = Start("intake-published");
         var work = Next(coordinator, worker);
         coordinator.Tell(new PolicyPublished(Fixtures.Snapshot(1)));
-        worker.ExpectMsg<UpdatePolicy>(u => Assert.Equal(1, u.Version));
+        worker.ExpectMsg<UpdatePolicy>(u => Assert.Equal(1, u.Snapshot.Version));
         coordinator.Tell(Verified(work, Fixtures.Rollout("x", 1)));
-        Assert.Equal(work.Work.Seq, gate.ExpectMsg<GroupVerified>().Group.Work.Seq);
+        Assert.Equal(work.Work.Seq, gate.ExpectMsg<GroupScored>().Verified.Group.Work.Seq);
     }
 
     [Fact]
@@ -118,16 +118,19 @@ public sealed class IntakeTests(ITestOutputHelper output) : TestKit(TestConfig.D
         coordinator.Tell(Verified(work, Fixtures.Rollout("x", 0), workerId: "impostor"));
         gate.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
         coordinator.Tell(Verified(work, Fixtures.Rollout("x", 0), workerId: "w"));
-        Assert.Equal("w", gate.ExpectMsg<GroupVerified>().Group.WorkerId);
+        Assert.Equal("w", gate.ExpectMsg<GroupScored>().Verified.Group.WorkerId);
     }
 
     [Fact]
-    public void Group_with_a_forged_prompt_or_answer_is_refused()
+    public void Group_with_a_forged_prompt_or_problem_is_refused()
     {
+        // The answer never reaches the rollout side (PromptWork has none), so only the prompt and its problem can be forged.
         var (coordinator, gate, worker) = Start("intake-prompt");
         var work = Next(coordinator, worker);
-        var forged = work with { Work = work.Work with { Answer = "forged" } };
-        coordinator.Tell(Verified(forged, Fixtures.Rollout("x", 0)));
+        coordinator.Tell(Verified(work with { Work = work.Work with { Prompt = "forged" } }, Fixtures.Rollout("x", 0)));
+        gate.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        var next = Next(coordinator, worker);
+        coordinator.Tell(Verified(next with { Work = next.Work with { ProblemId = "forged" } }, Fixtures.Rollout("x", 0)));
         gate.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
     }
 }

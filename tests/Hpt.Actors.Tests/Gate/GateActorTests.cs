@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Hpt.Actors.Coordinator;
 using Akka.TestKit.Xunit2;
 using Hpt.Training.Engines;
 using Hpt.Actors.Gate;
@@ -13,10 +14,10 @@ namespace Hpt.Actors.Tests.Gate;
 
 public sealed class GateActorTests(ITestOutputHelper output) : TestKit(TestConfig.Default, output: output)
 {
-    private static GroupVerified Verified(params double[] rewards)
+    private static GroupScored Verified(params double[] rewards)
     {
         var rollouts = rewards.Select((r, i) => Fixtures.Rollout(r > 0 ? "4" : $"bad{i}", 0)).ToArray();
-        return new GroupVerified(new RolloutsGenerated(Fixtures.Work(2), 1, 0, "w", rollouts, 0), rewards, 1.0, 0);
+        return Fixtures.Scored(2, rollouts, rewards);
     }
 
     private IActorRef Gate(double gamma, Learner learner) =>
@@ -39,8 +40,8 @@ public sealed class GateActorTests(ITestOutputHelper output) : TestKit(TestConfi
         Assert.Equal(1.0, row.SftWeight);
         Assert.Equal(0.25, item.Accuracy);
         // The dropped rollouts' policy versions stay in the provenance.
-        Assert.Equal(0, item.OldestSampleVersion);
-        Assert.Equal(0, item.NewestSampleVersion);
+        Assert.Equal(0, item.Versions.Oldest);
+        Assert.Equal(0, item.Versions.Newest);
     }
 
     [Fact]
@@ -81,8 +82,8 @@ public sealed class GateActorTests(ITestOutputHelper output) : TestKit(TestConfi
         var gate = Gate(0, new Learner(learner.Ref));
         var cut = Enumerable.Range(0, 4).Select(i => Fixtures.Rollout($"bad{i}", 0) with { Truncated = true }).ToArray();
         var half = cut.Select((r, i) => r with { Truncated = i % 2 == 0 }).ToArray();
-        gate.Tell(new GroupVerified(new RolloutsGenerated(Fixtures.Work(2), 1, 0, "w", cut, 0), [0, 0, 0, 0], 1.0, 0));
-        gate.Tell(new GroupVerified(new RolloutsGenerated(Fixtures.Work(3), 1, 0, "w", half, 0), [1, 0, 0, 0], 1.0, 0));
+        gate.Tell(Fixtures.Scored(2, cut, [0, 0, 0, 0]));
+        gate.Tell(Fixtures.Scored(3, half, [1, 0, 0, 0]));
         var sft = learner.ExpectMsg<TrainOnPrompt>();
         var rl = learner.ExpectMsg<TrainOnPrompt>();
         Assert.Equal(GateRoute.ExpertOnly, sft.Route);

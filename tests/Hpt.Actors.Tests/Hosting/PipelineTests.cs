@@ -28,7 +28,7 @@ public sealed class PipelineTests(ITestOutputHelper output) : TestKit(TestConfig
             () => new ScriptedRolloutEngine(), () => new ScriptedRolloutEngine()), null, TimeSpan.FromSeconds(10));
 
         var done = await pipeline.WhenCompleted(TimeSpan.FromSeconds(30));
-        Assert.Equal(4, done.Steps);
+        Assert.Equal(4, done.PolicyVersion);
         var trained = learner.Batches.SelectMany(b => b).ToArray();
         Assert.Equal(Enumerable.Range(0, 12).Select(i => (long)i), trained.Order());
         Assert.All(learner.Batches, b => Assert.Equal(3, b.Length));

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Hpt.Training.Engines;
 using Akka.TestKit.Xunit2;
 using Hpt.Actors.Learner;
 using Hpt.Actors.Protocol;
@@ -51,20 +52,27 @@ public sealed class LearnerActorTests(ITestOutputHelper output) : TestKit(TestCo
         Assert.Equal((1L, (string?)null), (again.Step, again.Folder));
     }
 
-    [Fact]
-    public void Learner_refuses_a_sample_older_than_the_staleness_bound_and_returns_its_prompt()
+    /// <remarks>
+    /// One rule for a sample's version (<see cref="SampleVersions"/>, every token the group sampled): a group routed to
+    /// SFT was decided on its rollouts, so their age counts although only the demonstration is trained.
+    /// </remarks>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Learner_refuses_a_sample_older_than_the_staleness_bound_and_returns_its_prompt(bool routedToSft)
     {
+        TrainOnPrompt Item(long seq) => routedToSft ? Fixtures.SftItem(seq, version: 0) : Fixtures.RlItem(seq, version: 0);
         var engine = new CountingLearnerEngine();
         var coordinator = CreateTestProbe();
         var learner = Sys.ActorOf(LearnerActor.Props(engine, coordinator.Ref, Settings with { PromptsPerStep = 1 }, new HashSet<long>()));
         learner.Tell(Fixtures.RlItem(seq: 0, version: 0));
         coordinator.ExpectMsg<PolicyPublished>();
         coordinator.ExpectMsg<StepCompleted>();
-        learner.Tell(Fixtures.RlItem(seq: 1, version: 0)); // learner at v1: staleness 1, allowed
+        learner.Tell(Item(1)); // learner at v1: staleness 1, allowed, and counted
         coordinator.ExpectMsg<PolicyPublished>();
-        coordinator.ExpectMsg<StepCompleted>();
+        Assert.Equal(1, coordinator.ExpectMsg<StepCompleted>().Metrics.StalenessMax);
 
-        learner.Tell(Fixtures.RlItem(seq: 2, version: 0)); // learner at v2: staleness 2 > 1
+        learner.Tell(Item(2)); // learner at v2: staleness 2 > 1
         var stale = coordinator.ExpectMsg<PromptTooStale>();
         Assert.Equal(2, stale.Work.Seq);
         Assert.Equal(0, stale.SampleVersion);
@@ -84,8 +92,7 @@ public sealed class LearnerActorTests(ITestOutputHelper output) : TestKit(TestCo
         coordinator.ExpectMsg<StepCompleted>();
 
         // Started under v0 as an extra prompt, finished under v1: its oldest token is one version behind the learner.
-        var spanning = Fixtures.RlItem(seq: 1, version: 0);
-        spanning = spanning with { Rows = [spanning.Rows[0] with { Rollout = spanning.Rows[0].Rollout! with { TokenVersions = [0, 1, 1] } }] };
+        var spanning = Fixtures.RlItem(seq: 1, Fixtures.Rollout("x", 0) with { TokenVersions = [0, 1, 1] });
         learner.Tell(spanning);
         coordinator.ExpectMsg<PolicyPublished>();
         var step = coordinator.ExpectMsg<StepCompleted>();

@@ -14,7 +14,8 @@ public sealed class StepMetricsBuilderTests
     {
         var rows = Enumerable.Range(0, rollouts).Select(_ => new TrainRow(Fixtures.Rollout("x", 0), null, 0, 1, 0)).ToList();
         if (expert) rows.Add(new TrainRow(null, "demo", 0, 1, 0));
-        return new TrainOnPrompt(Fixtures.Work(seq), 1, expert ? GateRoute.Mixed : GateRoute.RlOnly, 0, 0, rows, new double[rollouts], 0);
+        var group = Fixtures.Scored(seq, rows.Where(r => r.Rollout is not null).Select(r => r.Rollout!).ToArray(), new double[rollouts]);
+        return new TrainOnPrompt(group, expert ? GateRoute.Mixed : GateRoute.RlOnly, 0, 0, rows);
     }
 
     [Fact]

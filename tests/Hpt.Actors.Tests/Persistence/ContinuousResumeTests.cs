@@ -47,7 +47,7 @@ public sealed class ContinuousResumeTests : IDisposable
             {
                 await Task.Delay(20);
                 status = await pipeline.Coordinator.Ask<RunStatus>(GetRunStatus.Instance, TimeSpan.FromSeconds(20));
-            } while (status.Step < 2);
+            } while (status.PolicyVersion < 2);
             Assert.True(status.InFlight > 1, $"several prompts in flight when the run stops (got {status.InFlight})");
         }
         finally
@@ -64,7 +64,7 @@ public sealed class ContinuousResumeTests : IDisposable
                 second.LoadCheckpoint("", step); // the counting learner's "checkpoint" is its version
                 return step;
             }), null, TimeSpan.FromSeconds(20));
-            var resumedAt = pipeline.StartStatus.Step;
+            var resumedAt = pipeline.StartStatus.PolicyVersion;
             Assert.InRange(resumedAt, 2, 5);
             await pipeline.WhenCompleted(TimeSpan.FromSeconds(60));
             var status = await pipeline.Coordinator.Ask<RunStatus>(GetRunStatus.Instance, TimeSpan.FromSeconds(20));

@@ -40,7 +40,7 @@ public sealed class CoordinatorRecoveryTests : IDisposable
             var worker = TestProbeLike.Create(first);
             var a = await Issue(first, coordinator, worker);
             var b = await Issue(first, coordinator, worker);
-            coordinator.Tell(new StepCompleted(1, 1, [a.Work.Seq, b.Work.Seq], Fixtures.Metrics(1)));
+            coordinator.Tell(new StepCompleted(1, [a.Work.Seq, b.Work.Seq], Fixtures.Metrics(1)));
             worker.Version = 1;
             inFlightSeq = (await Issue(first, coordinator, worker)).Work.Seq;
             var status = await coordinator.Ask<RunStatus>(GetRunStatus.Instance, TimeSpan.FromSeconds(20));
@@ -56,7 +56,7 @@ public sealed class CoordinatorRecoveryTests : IDisposable
         {
             var coordinator = second.ActorOf(CoordinatorActor.Props(runId, settings, Fixtures.Problems(7), seed: 4));
             var status = await coordinator.Ask<RunStatus>(GetRunStatus.Instance, TimeSpan.FromSeconds(20));
-            Assert.Equal(1, status.Step);
+            Assert.Equal(1, status.PolicyVersion);
             Assert.Equal(1, status.PolicyVersion);
             Assert.Equal(new long[] { 0, 1 }, status.TrainedSeqs);
             Assert.Equal(0, status.InFlight); // what was running died with the process ...

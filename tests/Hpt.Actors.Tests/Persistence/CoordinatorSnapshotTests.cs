@@ -51,7 +51,7 @@ public sealed class CoordinatorSnapshotTests : IDisposable
                 new RolloutsGenerated(scored.Work, scored.Attempt, step - 1, "w", [Fixtures.Rollout("x", step - 1)], 0.1), [1.0], 0, 0));
             var consumed = inFlight.Take(2).Select(g => g.Work.Seq).ToArray();
             inFlight.RemoveRange(0, 2);
-            coordinator.Tell(new StepCompleted(step, step, consumed, Fixtures.Metrics(step)));
+            coordinator.Tell(new StepCompleted(step, consumed, Fixtures.Metrics(step)));
             coordinator.Tell(new CheckpointSaved(step, "checkpoint"));
             worker.Version = step;
         }
@@ -110,9 +110,8 @@ public sealed class CoordinatorSnapshotTests : IDisposable
             var coordinator = Start(second, runId);
             var gate = TestProbeLike.Create(second);
             coordinator.Tell(new GateReady(gate.Ref));
-            var handedBack = await gate.Inbox.ReceiveAsync<GroupVerified>(second);
+            var handedBack = await gate.Inbox.ReceiveAsync<GroupScored>(second);
             var after = await StatusOf(coordinator);
-            Assert.Equal(before.Step, after.Step);
             Assert.Equal(before.PolicyVersion, after.PolicyVersion);
             Assert.Equal(before.TrainedSeqs, after.TrainedSeqs);
             // The scored prompt stays in flight; the rest died with the process and wait to be issued again.
@@ -124,7 +123,7 @@ public sealed class CoordinatorSnapshotTests : IDisposable
             var worker = TestProbeLike.Create(second, version: 6);
             coordinator.Tell(new RequestWork(worker.Ref, "w", 6), worker.Ref);
             var again = await worker.Inbox.ReceiveAsync<GenerateRollouts>(second);
-            Assert.NotEqual(handedBack.Group.Work.Seq, again.Work.Seq);
+            Assert.NotEqual(handedBack.Verified.Group.Work.Seq, again.Work.Seq);
             Assert.Equal(2, again.Attempt);
             coordinator.Tell(new RequestWork(worker.Ref, "w2", 6), worker.Ref);
             var fresh = await worker.Inbox.ReceiveAsync<GenerateRollouts>(second);
@@ -150,9 +149,9 @@ public sealed class CoordinatorSnapshotTests : IDisposable
             var inFlight = await Train(first, coordinator, worker, steps: 5);
             trainedAtFive = (await StatusOf(coordinator)).TrainedSeqs;
             // Step 6: the snapshot covers steps 1..6; checkpoints 5 and 6 are retained (keep 2).
-            coordinator.Tell(new StepCompleted(6, 6, inFlight.Take(2).Select(g => g.Work.Seq).ToArray(), Fixtures.Metrics(6)));
+            coordinator.Tell(new StepCompleted(6, inFlight.Take(2).Select(g => g.Work.Seq).ToArray(), Fixtures.Metrics(6)));
             coordinator.Tell(new CheckpointSaved(6, "checkpoint"));
-            Assert.Equal(6, (await StatusOf(coordinator)).Step);
+            Assert.Equal(6, (await StatusOf(coordinator)).PolicyVersion);
             await Task.Delay(500);
         }
         finally
@@ -164,15 +163,15 @@ public sealed class CoordinatorSnapshotTests : IDisposable
         try
         {
             var coordinator = Start(second, runId);
-            Assert.Equal(6, (await StatusOf(coordinator)).Step);
+            Assert.Equal(6, (await StatusOf(coordinator)).PolicyVersion);
             var rolled = await coordinator.Ask<RunStatus>(new ResumeFrom(5), TimeSpan.FromSeconds(20));
-            Assert.Equal(5, rolled.Step);
+            Assert.Equal(5, rolled.PolicyVersion);
             Assert.Equal(trainedAtFive, rolled.TrainedSeqs);
             Assert.Equal(0, rolled.InFlight);
             // Step 3 was a checkpoint once, but keep = 2 dropped it: asking for it is a clear error, not a wrong state.
             var old = await Record.ExceptionAsync(() => coordinator.Ask<RunStatus>(new ResumeFrom(3), TimeSpan.FromSeconds(10)));
             Assert.Contains("no state for step 3", old?.Message ?? "");
-            Assert.Equal(5, (await StatusOf(coordinator)).Step); // and nothing was journaled
+            Assert.Equal(5, (await StatusOf(coordinator)).PolicyVersion); // and nothing was journaled
         }
         finally
         {
@@ -204,7 +203,7 @@ public sealed class CoordinatorSnapshotTests : IDisposable
             // One failed generation is max-attempts 1: the prompt is set aside and the next of the data order replaces it.
             coordinator.Tell(new RolloutsFailed(failed.Work, failed.Attempt, "w", "crashed"), worker.Ref);
             var replacement = await Issue(first, coordinator, worker);
-            coordinator.Tell(new StepCompleted(1, 1, [kept.Work.Seq, replacement.Work.Seq], Fixtures.Metrics(1)));
+            coordinator.Tell(new StepCompleted(1, [kept.Work.Seq, replacement.Work.Seq], Fixtures.Metrics(1)));
             Assert.Equal(1, (await StatusOf(coordinator)).SetAside);
             await Task.Delay(500); // the snapshot of step 1 and the deletes after it are asynchronous
         }
@@ -218,7 +217,7 @@ public sealed class CoordinatorSnapshotTests : IDisposable
         {
             var coordinator = StartOne(second);
             var status = await StatusOf(coordinator);
-            Assert.Equal(1, status.Step);
+            Assert.Equal(1, status.PolicyVersion);
             Assert.Equal(1, status.SetAside);
             // Step 2 still gets its two prompts: the set-aside one is still replaced after the restart.
             var worker = TestProbeLike.Create(second, version: 1);

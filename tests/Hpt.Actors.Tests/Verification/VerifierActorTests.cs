@@ -27,7 +27,7 @@ public sealed class VerifierActorTests(ITestOutputHelper output) : TestKit(TestC
     public void Verifier_scores_zero_for_a_check_that_hangs_or_throws_and_still_answers()
     {
         var gate = CreateTestProbe();
-        var verifier = Sys.ActorOf(VerifierActor.Props(new ChaosScorer(), gate.Ref, TimeSpan.FromMilliseconds(200)));
+        var verifier = Sys.ActorOf(VerifierActor.Props(new ChaosScorer(), Fixtures.Problem, gate.Ref, TimeSpan.FromMilliseconds(200)));
         var work = Fixtures.Work(2);
         var rollouts = new[] { "4", "hang", "throw", "4" }.Select(t => Fixtures.Rollout(t, 0)).ToArray();
         verifier.Tell(new RolloutsGenerated(work, 1, 0, "w", rollouts, 0));
@@ -41,7 +41,7 @@ public sealed class VerifierActorTests(ITestOutputHelper output) : TestKit(TestC
     public void Verifier_pool_spreads_groups_over_its_routees()
     {
         var gate = CreateTestProbe();
-        var pool = Sys.ActorOf(VerifierActor.Props(new ChaosScorer(), gate.Ref, TimeSpan.FromSeconds(1))
+        var pool = Sys.ActorOf(VerifierActor.Props(new ChaosScorer(), Fixtures.Problem, gate.Ref, TimeSpan.FromSeconds(1))
             .WithRouter(new Akka.Routing.RoundRobinPool(3)));
         for (var i = 0; i < 6; i++)
             pool.Tell(new RolloutsGenerated(Fixtures.Work(i), 1, 0, "w", [Fixtures.Rollout($"{2 * i}", 0)], 0));

@@ -34,11 +34,11 @@ public sealed class BackgroundPolicyLoadTests(ITestOutputHelper output) : TestKi
         var worker = Sys.ActorOf(RolloutWorkerActor.Props(coordinator.Ref, verifiers.Ref, () => engine, "w0"));
         coordinator.ExpectMsg<RequestWork>();
 
-        worker.Tell(new UpdatePolicy(1, Fixtures.Snapshot(1)));
-        worker.Tell(new GenerateRollouts(Fixtures.Work(1), 1, 2, MinVersion: 0));
+        worker.Tell(new UpdatePolicy(Fixtures.Snapshot(1)));
+        worker.Tell(new GenerateRollouts(Fixtures.Work(1), 1, 2, IssueVersion: 0));
         Assert.All(verifiers.ExpectMsg<RolloutsGenerated>().Rollouts, r => Assert.Equal(0, r.OldestVersion));
 
-        worker.Tell(new GenerateRollouts(Fixtures.Work(2), 1, 2, MinVersion: 1));
+        worker.Tell(new GenerateRollouts(Fixtures.Work(2), 1, 2, IssueVersion: 1));
         verifiers.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
         engine.Release.SetResult();
         var group = verifiers.ExpectMsg<RolloutsGenerated>();
@@ -61,8 +61,8 @@ public sealed class BackgroundPolicyLoadTests(ITestOutputHelper output) : TestKi
                 () => new SharedWeightsRolloutEngine(new FileCheckingRolloutEngine(), store), "w0"));
             coordinator.ExpectMsg<RequestWork>();
 
-            worker.Tell(new GenerateRollouts(Fixtures.Work(4), 2, 2, MinVersion: 1)); // waits for v1
-            worker.Tell(new UpdatePolicy(1, new PolicySnapshot(1, file)));
+            worker.Tell(new GenerateRollouts(Fixtures.Work(4), 2, 2, IssueVersion: 1)); // waits for v1
+            worker.Tell(new UpdatePolicy(new PolicySnapshot(1, file)));
             var failed = coordinator.ExpectMsg<RolloutsFailed>();
             Assert.Equal((4L, 2), (failed.Work.Seq, failed.Attempt));
             Assert.Equal(-1, coordinator.ExpectMsg<RequestWork>().PolicyVersion); // restarted, asks again without a policy

@@ -20,8 +20,8 @@ public sealed class RolloutWorkerActorTests(ITestOutputHelper output) : TestKit(
         var request = coordinator.ExpectMsg<RequestWork>();
         Assert.Equal("w0", request.WorkerId);
 
-        worker.Tell(new UpdatePolicy(2, Fixtures.Snapshot(2)));
-        worker.Tell(new GenerateRollouts(Fixtures.Work(7), 1, 4, MinVersion: 2));
+        worker.Tell(new UpdatePolicy(Fixtures.Snapshot(2)));
+        worker.Tell(new GenerateRollouts(Fixtures.Work(7), 1, 4, IssueVersion: 2));
         var group = verifiers.ExpectMsg<RolloutsGenerated>();
         Assert.Equal(4, group.Rollouts.Count);
         Assert.All(group.Rollouts, r => Assert.All(r.TokenVersions, v => Assert.Equal(2, v)));
@@ -35,9 +35,9 @@ public sealed class RolloutWorkerActorTests(ITestOutputHelper output) : TestKit(
         var verifiers = CreateTestProbe();
         var worker = Sys.ActorOf(RolloutWorkerActor.Props(coordinator.Ref, verifiers.Ref, () => new ScriptedRolloutEngine(), "w0"));
         coordinator.ExpectMsg<RequestWork>();
-        worker.Tell(new GenerateRollouts(Fixtures.Work(1), 1, 2, MinVersion: 1));
+        worker.Tell(new GenerateRollouts(Fixtures.Work(1), 1, 2, IssueVersion: 1));
         verifiers.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
-        worker.Tell(new UpdatePolicy(1, Fixtures.Snapshot(1)));
+        worker.Tell(new UpdatePolicy(Fixtures.Snapshot(1)));
         var group = verifiers.ExpectMsg<RolloutsGenerated>();
         Assert.All(group.Rollouts, r => Assert.Equal(1, r.OldestVersion));
     }
@@ -77,7 +77,7 @@ public sealed class RolloutWorkerActorTests(ITestOutputHelper output) : TestKit(
         Assert.True(first.Fresh);
         Assert.Equal(3, first.Credits); // room for three prompts at once
 
-        foreach (var seq in new long[] { 0, 1, 2 }) worker.Tell(new GenerateRollouts(Fixtures.Work(seq), 1, 2, MinVersion: 0));
+        foreach (var seq in new long[] { 0, 1, 2 }) worker.Tell(new GenerateRollouts(Fixtures.Work(seq), 1, 2, IssueVersion: 0));
         var done = new[] { verifiers.ExpectMsg<RolloutsGenerated>(), verifiers.ExpectMsg<RolloutsGenerated>() };
         Assert.Equal(new long[] { 1, 2 }, done.Select(d => d.Work.Seq).Order());
         // Two slots freed: the worker reports what it delivered and asks for two more, while prompt 0 still decodes.
@@ -92,11 +92,11 @@ public sealed class RolloutWorkerActorTests(ITestOutputHelper output) : TestKit(
         }
         Assert.Equal(2, credits);
         Assert.Equal(new[] { new PromptAttempt(1, 1), new PromptAttempt(2, 1) }, delivered.OrderBy(d => d.Seq));
-        worker.Tell(new GenerateRollouts(Fixtures.Work(3), 1, 2, MinVersion: 0));
+        worker.Tell(new GenerateRollouts(Fixtures.Work(3), 1, 2, IssueVersion: 0));
         Assert.Equal(3, verifiers.ExpectMsg<RolloutsGenerated>().Work.Seq);
 
         // A new policy arrives while prompt 0 is mid-sequence: its next tokens carry the new version.
-        worker.Tell(new UpdatePolicy(5, Fixtures.Snapshot(5)));
+        worker.Tell(new UpdatePolicy(Fixtures.Snapshot(5)));
         AwaitCondition(() => engine.PolicyVersion == 5);
         Volatile.Write(ref release, true);
         var long0 = verifiers.ExpectMsg<RolloutsGenerated>();
@@ -125,7 +125,7 @@ public sealed class RolloutWorkerActorTests(ITestOutputHelper output) : TestKit(
         Assert.Equal(new long[] { 1, 2 }, early.Select(d => d.Work.Seq).Order());
         AwaitCondition(() => engine.Submitted.Count == 3);
         coordinator.Tell(new PolicyPublished(Fixtures.Snapshot(1)));
-        coordinator.Tell(new StepCompleted(1, 1, [1, 2], Fixtures.Metrics(1)));
+        coordinator.Tell(new StepCompleted(1, [1, 2], Fixtures.Metrics(1)));
 
         // The coordinator sends v1 with the run's last prompt; prompt 0 keeps decoding through the update.
         Assert.Equal(3, verifiers.ExpectMsg<RolloutsGenerated>().Work.Seq);

@@ -11,7 +11,11 @@ namespace Hpt.Actors.Persistence.Journal;
 /// </summary>
 public sealed record StoredGroupV1(long Seq, int Attempt, StoredGroupV1.VerifiedV1 Verified)
 {
-    public GroupScored ToEvent() => new(Seq, Attempt, Verified.ToMessage());
+    public GroupScored ToEvent()
+    {
+        var w = Verified.Group.Work;
+        return new(Seq, Attempt, new Hpt.Tasks.Problem(w.ProblemId, w.Prompt, w.Answer, w.Demonstration), Verified.ToMessage());
+    }
 
     public sealed record VerifiedV1(GeneratedV1 Group, double[] Rewards, double ExpertReward, int Failed)
     {
@@ -33,6 +37,6 @@ public sealed record StoredGroupV1(long Seq, int Attempt, StoredGroupV1.Verified
 
     public sealed record WorkV1(long Seq, int Epoch, string ProblemId, string Prompt, string Answer, string? Demonstration)
     {
-        public PromptWork ToMessage() => new(Seq, Epoch, ProblemId, Prompt, Answer, Demonstration);
+        public PromptWork ToMessage() => new(Seq, Epoch, ProblemId, Prompt);
     }
 }

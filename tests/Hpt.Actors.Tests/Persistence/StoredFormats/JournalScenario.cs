@@ -75,7 +75,7 @@ public static class JournalScenario
     {
         var consumed = inFlight.Take(2).Select(g => g.Work.Seq).ToArray();
         inFlight.RemoveRange(0, 2);
-        coordinator.Tell(new StepCompleted(step, step, consumed, Metrics(step)) { GateState = GateState(step) });
+        coordinator.Tell(new StepCompleted(step, consumed, Metrics(step)) { GateState = GateState(step) });
         coordinator.Tell(new CheckpointSaved(step, "checkpoint"));
         worker.Version = step;
         await StatusOf(coordinator);
@@ -141,13 +141,13 @@ public static class JournalScenario
         var gate = TestProbeLike.Create(sys);
         coordinator.Tell(new GateReady(gate.Ref));
         for (var i = 0; i < view.State.Scored.Count; i++)
-            text.AppendLine("to gate " + Describe(await gate.Inbox.ReceiveAsync<GroupVerified>(sys)));
+            text.AppendLine("to gate " + DescribeGroup(await gate.Inbox.ReceiveAsync<GroupScored>(sys)));
         text.AppendLine("status " + Describe(await StatusOf(coordinator)));
         var worker = TestProbeLike.Create(sys, version: 5);
         for (var i = 0; i < 3; i++)
         {
             var issued = await Issue(sys, coordinator, worker);
-            text.AppendLine($"issued {issued.Work.Seq}/{issued.Attempt} epoch {issued.Work.Epoch} problem {issued.Work.ProblemId} min v{issued.MinVersion}");
+            text.AppendLine($"issued {issued.Work.Seq}/{issued.Attempt} epoch {issued.Work.Epoch} problem {issued.Work.ProblemId} min v{issued.IssueVersion}");
         }
         text.AppendLine("rolled back " + Describe(await coordinator.Ask<RunStatus>(new ResumeFrom(4), TimeSpan.FromSeconds(20))));
         return text.ToString();
@@ -165,7 +165,7 @@ public static class JournalScenario
         PromptIssued i => $"issued {i.Seq}/{i.Attempt}",
         PromptReturned r => $"returned {r.Seq}/{r.Attempt} failed {r.Failed} '{r.Reason}'",
         PromptSetAside a => $"set aside {a.Seq}/{a.Attempt} '{a.Reason}'",
-        GroupScored g => $"scored {g.Seq}/{g.Attempt} {Describe(g.Verified)}",
+        GroupScored g => $"scored {g.Seq}/{g.Attempt} {DescribeGroup(g)}",
         StepRecorded s => Describe(s),
         RolledBack b => $"rolled back to {b.ToStep} from {b.FromStep}",
         CheckpointCovered c => $"checkpoint {c.Step}",
@@ -186,15 +186,16 @@ public static class JournalScenario
                $"{string.Join(" ", numbers.Select(F))} gate {Map(s.GateState)}";
     }
 
-    public static string Describe(GroupVerified v)
+    public static string DescribeGroup(GroupScored scored)
     {
+        var (v, p) = (scored.Verified, scored.Problem);
         var g = v.Group;
         var w = g.Work;
         var rollouts = g.Rollouts.Select(r =>
             $"({r.Text}|{Seqs(r.PromptTokens)}|{Seqs(r.ResponseTokens)}|{Seqs(r.BehaviourLogProbs.Select(p => p.ToString("R", CultureInfo.InvariantCulture)))}" +
             $"|{Seqs(r.TokenVersions)}|{r.Truncated})");
-        return $"work {w.Seq} epoch {w.Epoch} {w.ProblemId} '{w.Prompt}' '{w.Answer}' '{w.Demonstration ?? "null"}' attempt {g.Attempt} " +
-               $"step {g.Step} worker {g.WorkerId} seconds {F(g.Seconds)} idle {F(g.IdleSeconds)} rollouts {string.Join(" ", rollouts)} " +
+        return $"work {w.Seq} epoch {w.Epoch} {w.ProblemId} '{w.Prompt}' '{p.Answer}' '{p.Demonstration ?? "null"}' attempt {g.Attempt} " +
+               $"step {g.IssueVersion} worker {g.WorkerId} seconds {F(g.Seconds)} idle {F(g.IdleSeconds)} rollouts {string.Join(" ", rollouts)} " +
                $"rewards {Seqs(v.Rewards.Select(F))} expert {F(v.ExpertReward)} failed {v.Failed}";
     }
 
@@ -206,6 +207,6 @@ public static class JournalScenario
         $"failures {Seqs(s.Failures.Select(kv => $"{kv.Key}x{kv.Value}"))} set aside {Seqs(s.SetAside)}";
 
     private static string Describe(RunStatus s) =>
-        $"step {s.Step} v{s.PolicyVersion} accepted {s.Accepted} in flight {s.InFlight} requeued {s.Requeued} trained {Seqs(s.TrainedSeqs)} " +
+        $"step {s.PolicyVersion} v{s.PolicyVersion} accepted {s.Accepted} in flight {s.InFlight} requeued {s.Requeued} trained {Seqs(s.TrainedSeqs)} " +
         $"completed {s.Completed} gate {Map(s.GateState)} set aside {s.SetAside}";
 }

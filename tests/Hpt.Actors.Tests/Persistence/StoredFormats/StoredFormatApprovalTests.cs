@@ -140,9 +140,15 @@ public sealed class StoredFormatApprovalTests : IDisposable
         Assert.Empty(Data(typeof(StepRecorded)).Except(Data(typeof(StoredStepRecorded))));
         Assert.Empty(Data(typeof(Hpt.Training.Engines.Rollout)).Except(Data(typeof(StoredRollout))));
         // The group is stored flat: the nested messages' fields are the record's own.
-        string[] nested = [nameof(GroupScored.Verified), nameof(GroupVerified.Group), nameof(RolloutsGenerated.Work)];
-        var group = Data(typeof(GroupScored)).Concat(Data(typeof(GroupVerified))).Concat(Data(typeof(RolloutsGenerated)))
-            .Concat(Data(typeof(PromptWork))).Except(nested);
+        string[] nested = [nameof(GroupScored.Problem), nameof(GroupScored.Verified), nameof(GroupVerified.Group), nameof(RolloutsGenerated.Work)];
+        // Named otherwise in the messages, stored under the field names of the approved bytes (StoredGroup maps them).
+        var storedAs = new Dictionary<string, string>
+        {
+            [nameof(RolloutsGenerated.IssueVersion)] = nameof(StoredGroup.Step),
+            [nameof(Hpt.Tasks.Problem.Id)] = nameof(StoredGroup.ProblemId),
+        };
+        var group = Data(typeof(GroupScored)).Concat(Data(typeof(Hpt.Tasks.Problem))).Concat(Data(typeof(GroupVerified)))
+            .Concat(Data(typeof(RolloutsGenerated))).Concat(Data(typeof(PromptWork))).Except(nested).Select(n => storedAs.GetValueOrDefault(n, n));
         Assert.Empty(group.Except(Data(typeof(StoredGroup))));
         string[] notStored = [];
         Assert.Empty(Data(typeof(CoordinatorState)).Except(Data(typeof(StoredState))).Except(notStored));

@@ -11,8 +11,8 @@ namespace Hpt.Actors.Tests.Persistence.StoredFormats;
 public static class StoredFormatSamples
 {
     public static GroupScored Scored(long seq, int attempt) =>
-        new(seq, attempt, new GroupVerified(
-            new RolloutsGenerated(new PromptWork(seq, 1, $"p{seq}", $"{seq}+{seq}=", $"{2 * seq}", seq % 2 == 0 ? null : "demo"), attempt, 3, "worker-a",
+        new(seq, attempt, new Hpt.Tasks.Problem($"p{seq}", $"{seq}+{seq}=", $"{2 * seq}", seq % 2 == 0 ? null : "demo"), new GroupVerified(
+            new RolloutsGenerated(new PromptWork(seq, 1, $"p{seq}", $"{seq}+{seq}="), attempt, 3, "worker-a",
                 [JournalScenario.Rollout(seq, 3), new Hpt.Training.Engines.Rollout("", [7], [], [], [], Truncated: true)], 1.25)
             {
                 IdleSeconds = 0.5,
