@@ -192,7 +192,7 @@ public sealed class RolloutWorkerActor : ReceiveActor, IWithStash, IWithTimers
     /// <summary>Submits the held prompts whose policy is loaded (a policy newer than the engine's waits for it).</summary>
     private void SubmitReady(IContinuousRolloutEngine engine)
     {
-        foreach (var (seq, held) in _held.Where(h => !h.Value.Submitted && h.Value.Command.MinVersion <= engine.PolicyVersion)
+        foreach (var (seq, held) in _held.Where(h => !h.Value.Submitted && h.Value.Command.IssueVersion <= engine.PolicyVersion)
                      .OrderBy(h => h.Key).ToArray())
         {
             // Idle time is charged to the prompt that ended a wait with nothing to decode.
