@@ -6,10 +6,17 @@ using Hpt.Actors.Hosting;
 namespace Hpt.Actors.Cluster;
 
 /// <summary>
-/// Runs on every node: when a member is up whose admission roles (<see cref="NodeAdmission"/>) differ from this
-/// node's, the younger of the two must go. If that is this node, it reports <see cref="RunFailed"/> (the process exits
-/// with one line naming what differs); if it is the other one, this node downs it unless it left within a few
-/// seconds, so a node that ignores the rule is removed anyway. Until then <see cref="MemberRoles"/> gives the mismatched member no work and takes nothing from it.
+/// Runs on every node. A node that asks to join (status Joining) whose admission roles (<see cref="NodeAdmission"/>)
+/// differ from this node's is refused at once: this node logs why and downs it before the leader can move it up, so it
+/// never becomes a routee of a cluster router (a learner of another run would otherwise be a verifier routee of every
+/// rollout node, with no verifier pool behind its path, and groups sent to it would be lost). The newcomer sees the
+/// same mismatch in the membership the seed welcomed it with (<see cref="JoinCheck"/>) and exits with one line.
+/// Akka.NET 1.5 has no join configuration check (Akka's JoinConfigCompatChecker is not ported), so this is the
+/// join-time check, on the roles every Join carries.
+/// When a mismatched member is up all the same (it joined before this node, or through a node of an older build), the
+/// younger of the two must go: if that is this node, it reports <see cref="RunFailed"/>; if it is the other one, this
+/// node downs it unless it left within a few seconds. Until then <see cref="MemberRoles"/> gives the mismatched member
+/// no work and takes nothing from it.
 /// </summary>
 public sealed class AdmissionGuard : ReceiveActor, IWithTimers
 {
@@ -22,6 +29,17 @@ public sealed class AdmissionGuard : ReceiveActor, IWithTimers
         var cluster = Akka.Cluster.Cluster.Get(Context.System);
         var log = Context.GetLogger();
         var reported = false;
+        Receive<ClusterEvent.MemberJoined>(joined =>
+        {
+            var member = joined.Member;
+            var self = cluster.SelfMember;
+            // Only a member that is up refuses: two newcomers do not judge each other.
+            if (member.Address == cluster.SelfAddress || self.Status != MemberStatus.Up) return;
+            if (NodeAdmission.Mismatch(cluster.SelfRoles, member.Roles) is not { } mismatch) return;
+            log.Warning("node {0} [{1}] asked to join and does not match this node: the {2} differ; refused (downed before it is up)",
+                member.Address, Functional(member), mismatch);
+            cluster.Down(member.Address);
+        });
         Receive<ClusterEvent.MemberUp>(up =>
         {
             var member = up.Member;
@@ -49,27 +67,11 @@ public sealed class AdmissionGuard : ReceiveActor, IWithTimers
                 cluster.Down(down.Node.Address);
         });
         Receive<ClusterEvent.CurrentClusterState>(_ => { });
-        cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberUp));
+        cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberJoined),
+            typeof(ClusterEvent.MemberUp));
     }
 
-    /// <summary>
-    /// Waits until this node is up and returns why it may not take part (an older member it does not match), or null.
-    /// Called before the node starts its actors, so a mismatched node never registers workers or a verifier pool that
-    /// the others could route to.
-    /// </summary>
-    public static async Task<string?> RefusalAsync(Akka.Cluster.Cluster cluster, CancellationToken cancel)
-    {
-        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        cluster.RegisterOnMemberUp(() => up.TrySetResult());
-        await up.Task.WaitAsync(cancel);
-        var self = cluster.SelfMember;
-        foreach (var member in cluster.State.Members.Where(m => m.Status == MemberStatus.Up && m.Address != cluster.SelfAddress && m.IsOlderThan(self)))
-            if (NodeAdmission.Mismatch(cluster.SelfRoles, member.Roles) is { } mismatch)
-                return Refusal(cluster, member, mismatch);
-        return null;
-    }
-
-    private static string Refusal(Akka.Cluster.Cluster cluster, Member member, string mismatch) =>
+    internal static string Refusal(Akka.Cluster.Cluster cluster, Member member, string mismatch) =>
         $"this node ({cluster.SelfAddress}) does not match node {member.Address} [{Functional(member)}], which was in the " +
         $"cluster first: the {mismatch} differ; start this node with the same hpt build and settings as the others";
 

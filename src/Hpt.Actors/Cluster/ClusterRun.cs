@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.Hosting;
 using Hpt.Training.Engines;
 using Hpt.Training.Engines.Torch;
 using Hpt.Actors.Hosting;
@@ -81,8 +82,11 @@ public static class ClusterRun
             };
         }
 
+        // Whether this node may take part, decided while it joins (JoinCheck): started with the system, as the join is.
+        var joined = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
         var host = await AkkaHost.StartAsync(ClusterSettings.SystemName, config, akka =>
         {
+            akka.WithActors((system, _) => system.ActorOf(JoinCheck.Props(joined), JoinCheck.Name));
             ClusterNode.Configure(akka.WithRunJournal(journal, dir.Path).WithClusterNode(cluster), cluster, parts);
             if (isLearner) akka.WithRunServices(observer, dir.StatusFile);
         }, ClusterTls.SslSetup(cluster));
@@ -94,7 +98,7 @@ public static class ClusterRun
             if (cluster.SeedNodes.Count == 0) await member.JoinAsync(member.SelfAddress, cancel);
             observer.Message($"node {member.SelfAddress} [{string.Join(", ", cluster.PlayedRoles)}]; " +
                              $"hpt {NodeAdmission.Version}; weights in {weights.Directory}");
-            if (await AdmissionGuard.RefusalAsync(member, cancel) is { } refused) throw new RunFailedException(refused);
+            if (await joined.Task.WaitAsync(cancel) is { } refused) throw new RunFailedException(refused);
             var node = await failure.Guard(ClusterNode.StartAsync(system, cluster, parts, cancel));
             observer.Message("joined the cluster");
             if (!isLearner) system.ActorOf(LearnerPresence.Props(), "learner-presence");

@@ -25,9 +25,11 @@ public sealed class RolloutWorkerActor : ReceiveActor, IWithStash, IWithTimers
     private readonly TimeSpan? _registerEvery;
     private long _preparing = -1;
     private bool _idle;
-    // Continuous mode: prompts held (submitted or stashed), credits asked for and not yet received, deliveries not yet
-    // reported, whether a DecodeStep message is queued, and when the engine last ran out of work.
-    private readonly Dictionary<PromptAttempt, Held> _held = new();
+    // Continuous mode: prompts held by seq (submitted to the engine, or waiting for the policy they need), credits asked
+    // for and not yet received, deliveries not yet reported, whether a DecodeStep message is queued, and when the engine
+    // last ran out of work. By seq, not by attempt: the engine takes one request per seq, and a re-issue of a held prompt
+    // (a new attempt) is the same work.
+    private readonly Dictionary<long, Held> _held = new();
     private int _asked;
     private readonly List<PromptAttempt> _delivered = [];
     private bool _stepping;
@@ -79,11 +81,12 @@ public sealed class RolloutWorkerActor : ReceiveActor, IWithStash, IWithTimers
     {
         // The prompts being generated when we crashed must not be lost: hand every one back before the restart.
         var handedBack = new HashSet<PromptAttempt>();
-        foreach (var (key, held) in _held.OrderBy(h => h.Key.Seq))
-            if (handedBack.Add(key)) _coordinator.Tell(new RolloutsFailed(held.Command.Work, held.Command.Attempt, _workerId, reason.Message));
+        foreach (var held in _held.Values.OrderBy(h => h.Command.Work.Seq))
+            if (handedBack.Add(new PromptAttempt(held.Command.Work.Seq, held.Command.Attempt)))
+                _coordinator.Tell(new RolloutsFailed(held.Command.Work, held.Command.Attempt, _workerId, reason.Message));
         if (message is GenerateRollouts failed && handedBack.Add(new PromptAttempt(failed.Work.Seq, failed.Attempt)))
             _coordinator.Tell(new RolloutsFailed(failed.Work, failed.Attempt, _workerId, reason.Message));
-        // So must prompts stashed for a policy that failed to load: the restarted worker has no policy at all.
+        // So must prompts stashed (one-prompt mode) for a policy that failed to load: the restarted worker has no policy at all.
         foreach (var envelope in Stash.ClearStash())
             if (envelope.Message is GenerateRollouts waiting && handedBack.Add(new PromptAttempt(waiting.Work.Seq, waiting.Attempt)))
                 _coordinator.Tell(new RolloutsFailed(waiting.Work, waiting.Attempt, _workerId, $"policy load failed: {reason.Message}"));
@@ -98,7 +101,7 @@ public sealed class RolloutWorkerActor : ReceiveActor, IWithStash, IWithTimers
         {
             // Nothing to prepare (weights in memory): load now.
             Engine.LoadPolicy(preparing.Result);
-            Stash.UnstashAll();
+            PolicyLoaded();
             return;
         }
         // Read and verify off this thread; keep generating with the current policy where the prompts allow it.
@@ -114,7 +117,14 @@ public sealed class RolloutWorkerActor : ReceiveActor, IWithStash, IWithTimers
         if (prepared.Failure is { } e)
             _log.Warning("worker {0}: background load of policy v{1} failed ({2}); loading it now", _workerId, prepared.Snapshot.Version, e.Message);
         Engine.LoadPolicy(prepared.Snapshot); // a failed preparation retries here, and a second failure restarts the worker
+        PolicyLoaded();
+    }
+
+    /// <summary>Prompts that waited for the policy now loaded go on.</summary>
+    private void PolicyLoaded()
+    {
         Stash.UnstashAll();
+        if (Continuous is { } engine) SubmitReady(engine);
     }
 
     /// <summary>A policy read and verified in the background (or the original, with the failure, to load the slow way).</summary>
@@ -126,27 +136,15 @@ public sealed class RolloutWorkerActor : ReceiveActor, IWithStash, IWithTimers
     private void OnGenerate(GenerateRollouts command)
     {
         _idle = false;
-        var key = new PromptAttempt(command.Work.Seq, command.Attempt);
-        if (Continuous is not null && !_held.ContainsKey(key))
+        if (Continuous is { } engine)
         {
-            _asked = Math.Max(0, _asked - 1);
-            _held[key] = new Held(command, _emptySince.Elapsed.TotalSeconds, Stopwatch.StartNew());
+            Hold(engine, command);
+            return;
         }
         if (Engine.PolicyVersion < command.IssueVersion)
         {
             // The coordinator sends the policy before such work, so this is only a reordering guard.
             Stash.Stash();
-            return;
-        }
-        if (Continuous is { } engine)
-        {
-            // Idle time is charged to the prompt that ended a wait with nothing to decode.
-            if (!engine.HasWork) _held[key] = _held[key] with { IdleSeconds = _emptySince.Elapsed.TotalSeconds };
-            else _held[key] = _held[key] with { IdleSeconds = 0 };
-            _held[key].Clock.Restart();
-            engine.Submit(new RolloutRequest(command.Work.Seq, command.Work.Prompt, command.Samples));
-            ScheduleStep();
-            AskForMore();
             return;
         }
 
@@ -158,8 +156,52 @@ public sealed class RolloutWorkerActor : ReceiveActor, IWithStash, IWithTimers
             IdleSeconds = waited,
         });
         _log.Debug("worker {0} generated prompt {1} (attempt {2}) with policy v{3}", _workerId, command.Work.Seq, command.Attempt, Engine.PolicyVersion);
-        _delivered.Add(key);
+        _delivered.Add(new PromptAttempt(command.Work.Seq, command.Attempt));
         AskForWork(fresh: false);
+    }
+
+    /// <summary>
+    /// Continuous mode: a prompt joins the held ones and is submitted once the policy it needs is loaded. Every
+    /// GenerateRollouts spends one of the credits this worker gave, also a re-issue of a prompt it already holds.
+    /// </summary>
+    private void Hold(IContinuousRolloutEngine engine, GenerateRollouts command)
+    {
+        _asked = Math.Max(0, _asked - 1);
+        var seq = command.Work.Seq;
+        if (_held.TryGetValue(seq, out var held))
+        {
+            // Issued again while this worker still decodes it: the coordinator's work deadline passed (its group may
+            // have been lost on the way to a verifier, or decoding is slow). The engine holds one request per seq and
+            // submitting it twice would crash the worker, whose hand-back and restart would lose every other prompt
+            // it holds and may meet the next re-issue the same way. Keep decoding the held one and report it under
+            // the newest attempt, the only one the coordinator still accepts. The spent credit is asked for again.
+            if (command.Attempt > held.Command.Attempt)
+            {
+                _log.Info("worker {0}: prompt {1} issued again (attempt {2}) while attempt {3} is decoding here; it continues as attempt {2}",
+                    _workerId, seq, command.Attempt, held.Command.Attempt);
+                _held[seq] = held with { Command = command };
+            }
+            AskForMore();
+            return;
+        }
+        _held[seq] = new Held(command, Submitted: false, IdleSeconds: 0, Stopwatch.StartNew());
+        SubmitReady(engine);
+        AskForMore();
+    }
+
+    /// <summary>Submits the held prompts whose policy is loaded (a policy newer than the engine's waits for it).</summary>
+    private void SubmitReady(IContinuousRolloutEngine engine)
+    {
+        foreach (var (seq, held) in _held.Where(h => !h.Value.Submitted && h.Value.Command.IssueVersion <= engine.PolicyVersion)
+                     .OrderBy(h => h.Key).ToArray())
+        {
+            // Idle time is charged to the prompt that ended a wait with nothing to decode.
+            var idle = engine.HasWork ? 0 : _emptySince.Elapsed.TotalSeconds;
+            held.Clock.Restart();
+            _held[seq] = held with { Submitted = true, IdleSeconds = idle };
+            engine.Submit(new RolloutRequest(seq, held.Command.Work.Prompt, held.Command.Samples));
+            ScheduleStep();
+        }
     }
 
     /// <summary>One admit-and-decode step of the continuous engine; finished prompts go to the verifiers.</summary>
@@ -169,14 +211,14 @@ public sealed class RolloutWorkerActor : ReceiveActor, IWithStash, IWithTimers
         var engine = Continuous!;
         foreach (var done in engine.Step())
         {
-            // The engine holds one request per seq, so the seq finds the attempt it was issued as.
-            var (key, held) = _held.First(h => h.Key.Seq == done.Request.Seq);
-            _held.Remove(key);
+            // The engine holds one request per seq; the held command is its newest attempt.
+            if (!_held.Remove(done.Request.Seq, out var held))
+                throw new InvalidOperationException($"the engine finished prompt {done.Request.Seq}, which this worker does not hold");
             var command = held.Command;
             _verifiers.Tell(new RolloutsGenerated(command.Work, command.Attempt, command.IssueVersion, _workerId, done.Rollouts,
                 held.Clock.Elapsed.TotalSeconds) { IdleSeconds = held.IdleSeconds });
             _log.Debug("worker {0} generated prompt {1} (attempt {2})", _workerId, command.Work.Seq, command.Attempt);
-            _delivered.Add(key);
+            _delivered.Add(new PromptAttempt(command.Work.Seq, command.Attempt));
         }
         if (engine.HasWork) ScheduleStep();
         else
@@ -231,8 +273,11 @@ public sealed class RolloutWorkerActor : ReceiveActor, IWithStash, IWithTimers
         _coordinator.Tell(new RegisterWorker(Self, _workerId, Engine.PolicyVersion) { Credits = credits });
     }
 
-    /// <summary>A prompt this worker holds: the command, the idle time charged to it and its generation clock.</summary>
-    private sealed record Held(GenerateRollouts Command, double IdleSeconds, Stopwatch Clock);
+    /// <summary>
+    /// A prompt this worker holds: its newest command, whether the engine has it, the idle time charged to it and its
+    /// generation clock.
+    /// </summary>
+    private sealed record Held(GenerateRollouts Command, bool Submitted, double IdleSeconds, Stopwatch Clock);
 
     private sealed class DecodeStep
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using Hpt.Actors.Cluster;
@@ -73,6 +74,9 @@ public sealed class AdmissionGuardTests(ITestOutputHelper output) : ClusterSpec(
         var seenFromOlder = await older.ActorSelection(worker.Path.ToStringWithAddress(Akka.Cluster.Cluster.Get(younger).SelfAddress))
             .ResolveOne(TimeSpan.FromSeconds(10));
         Assert.True(MemberRoles.Has(older, seenFromOlder, ClusterSettings.Rollout));
+        var verdict = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        younger.ActorOf(JoinCheck.Props(verdict));
+        Assert.Null(await verdict.Task.WaitAsync(TimeSpan.FromSeconds(10))); // admitted
 
         var failed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         younger.EventStream.Subscribe(younger.ActorOf(Props.Create(() => new Failures(failed))), typeof(RunFailed));
@@ -80,5 +84,55 @@ public sealed class AdmissionGuardTests(ITestOutputHelper output) : ClusterSpec(
         older.ActorOf(AdmissionGuard.Props());
         var first = await Task.WhenAny(failed.Task, Task.Delay(TimeSpan.FromSeconds(2)));
         Assert.True(first != failed.Task, first == failed.Task ? await failed.Task : "");
+    }
+
+    private sealed class UpWatcher : ReceiveActor
+    {
+        public UpWatcher(ConcurrentQueue<Address> ups)
+        {
+            Receive<Akka.Cluster.ClusterEvent.MemberUp>(up => ups.Enqueue(up.Member.Address));
+            Receive<Akka.Cluster.ClusterEvent.CurrentClusterState>(_ => { });
+        }
+    }
+
+    [Fact]
+    public async Task A_learner_of_another_run_is_refused_while_it_joins_and_never_comes_up()
+    {
+        // Up, it would be a verifier routee of every rollout node with no verifier pool behind its path (issue 22).
+        var older = NewSystem(Base with
+        {
+            Roles = [ClusterSettings.Learner], AdmissionRoles = ["hpt-1", NodeAdmission.SettingsPrefix + "aaaa", NodeAdmission.RunPrefix + "run1"],
+        });
+        var olderCluster = Akka.Cluster.Cluster.Get(older);
+        await olderCluster.JoinAsync(olderCluster.SelfAddress).WaitAsync(TimeSpan.FromSeconds(20));
+        older.ActorOf(AdmissionGuard.Props());
+        var ups = new ConcurrentQueue<Address>();
+        olderCluster.Subscribe(older.ActorOf(Props.Create(() => new UpWatcher(ups))),
+            Akka.Cluster.ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(Akka.Cluster.ClusterEvent.MemberUp));
+
+        var stranger = NewSystem(Base with
+        {
+            Roles = [ClusterSettings.Learner], AdmissionRoles = ["hpt-1", NodeAdmission.SettingsPrefix + "aaaa", NodeAdmission.RunPrefix + "run2"],
+        });
+        var strangerCluster = Akka.Cluster.Cluster.Get(stranger);
+        var removed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        strangerCluster.RegisterOnMemberRemoved(() => removed.TrySetResult());
+        var verdict = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var check = stranger.ActorOf(JoinCheck.Props(verdict));
+        // Subscribed before the join (its constructor ran), as in `hpt node`, whose check starts with the system.
+        await check.Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(20));
+        strangerCluster.Join(olderCluster.SelfAddress);
+        var reason = await verdict.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        Log(reason ?? "(admitted)");
+        Assert.NotNull(reason);
+        Assert.Contains("hpt.run.id", reason);
+        Assert.Contains("run1", reason);
+        Assert.Contains("run2", reason);
+
+        // The older node downed it before the leader moved it up.
+        await removed.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        await Task.Delay(500);
+        Assert.DoesNotContain(strangerCluster.SelfAddress, ups);
+        Assert.Contains(olderCluster.SelfAddress, ups); // the watcher saw the members that did come up
     }
 }

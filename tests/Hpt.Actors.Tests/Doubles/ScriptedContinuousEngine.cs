@@ -10,6 +10,12 @@ namespace Hpt.Actors.Tests.Doubles;
 public sealed class ScriptedContinuousEngine(int capacity, Func<long, int> stepsFor, Func<long, bool>? crashWhileHolding = null, int stepMilliseconds = 0)
     : IContinuousRolloutEngine
 {
+    /// <summary>
+    /// Steps for a prompt that does not finish. A step of this engine takes microseconds, so a merely large count
+    /// (a million) finishes within seconds, which a test thread delayed by load can outlast.
+    /// </summary>
+    public const int Never = int.MaxValue;
+
     private readonly List<(RolloutRequest Request, List<long> Versions)> _running = [];
 
     public long PolicyVersion { get; private set; }
@@ -26,6 +32,9 @@ public sealed class ScriptedContinuousEngine(int capacity, Func<long, int> steps
 
     public void Submit(RolloutRequest request)
     {
+        // The interface's contract, as the torch engine enforces it.
+        if (_running.Any(r => r.Request.Seq == request.Seq))
+            throw new ArgumentException($"prompt {request.Seq} is already in flight on this engine");
         _running.Add((request, []));
         Submitted.Add(request.Seq);
         MostHeld = Math.Max(MostHeld, _running.Count);

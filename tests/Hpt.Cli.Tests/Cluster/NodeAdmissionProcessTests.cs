@@ -13,9 +13,9 @@ namespace Hpt.Cli.Tests.Cluster;
 
 /// <summary>
 /// No one takes part uninvited, with real processes on loopback: a process that is not a cluster member asks the
-/// coordinator for work by its path and gets nothing; an `hpt node` with other generation settings joins the cluster
-/// and leaves it with one `hpt: error:` line naming what differs. The run is
-/// unaffected: it completes with every prompt trained exactly once, none of them by an intruder.
+/// coordinator for work by its path and gets nothing; an `hpt node` with other generation settings, and a learner node
+/// of another run, ask to join the live cluster, are refused and exit with one `hpt: error:` line naming what differs.
+/// The run is unaffected: it completes with every prompt trained exactly once, none of them by an intruder.
 /// </summary>
 public sealed class NodeAdmissionProcessTests(ITestOutputHelper output) : IDisposable
 {
@@ -65,15 +65,16 @@ public sealed class NodeAdmissionProcessTests(ITestOutputHelper output) : IDispo
         Assert.True(rollout.WaitForOutput("joined the cluster", TimeSpan.FromSeconds(90)), "the rollout node did not join");
         Assert.True(learner.WaitForOutput("step 1/", TimeSpan.FromSeconds(120)), "no training step");
 
-        // The mismatched node starts at once: its start-up (join) overlaps the intruder's phase instead of adding to the
-        // time the run must last.
-        // Not here: a learner node of another run joining the live cluster. It is refused with one line, but while it is
-        // a member its verifier path is a routee of the rollout node's verifier router (no pool runs there), groups sent
-        // to it are lost, and the re-issue at the work deadline crashes the continuous worker that still holds the
-        // prompt ("already in flight on this engine") in a loop: the run stalls. Open in issue 22 until that is fixed.
+        // The mismatched nodes start at once: their start-up (join) overlaps the intruder's phase instead of adding to
+        // the time the run must last.
         // 2. A rollout node with other generation settings (sampling length).
         var odd = _nodes.Start("rollout-other-settings", "--roles", "rollout", "--seed-nodes", seed, "--run-dir", Path.Combine(_root, "o"),
             "--set", "rollout.max-new-tokens=12");
+        // 3. A learner node of another run (its own run directory, so another run.id) joins the live cluster as a standby.
+        // Up, its verifier path would be a routee of the rollout node's verifier router with no pool behind it, and the
+        // groups sent there would be lost (issue 22: the run stalled): it is refused while it joins.
+        var stranger = _nodes.Start("learner-other-run", "--roles", "learner", "--seed-nodes", seed, "--run-dir", Path.Combine(_root, "other-run"),
+            "--set", "rollout.max-new-tokens=24");
 
         // 1. A process that is no member (this test's own ActorSystem, remoting only) asks for work by the coordinator's path.
         var received = new ConcurrentQueue<object>();
@@ -101,6 +102,13 @@ public sealed class NodeAdmissionProcessTests(ITestOutputHelper output) : IDispo
         Assert.Contains("hpt.rollout", oddError);
         Assert.Matches(@"does not match node akka\.tcp://hpt@127\.0\.0\.1:\d+ \[", oddError); // names the node it does not match
 
+        // 3. The learner node of another run leaves with one line.
+        Assert.True(stranger.WaitForExit(TimeSpan.FromSeconds(120)), "the learner node of another run kept running");
+        Assert.NotEqual(0, stranger.ExitCode);
+        var strangerError = Assert.Single(stranger.Output.Split('\n'), l => l.StartsWith("hpt: error:", StringComparison.Ordinal));
+        Assert.Contains("hpt.run.id", strangerError);
+        Assert.Contains("[learner", strangerError); // the node it does not match: the run's learner
+        Assert.Contains("asked to join and does not match this node", learner.Output); // the seed refused it while it joined
 
         // The run is unaffected.
         if (!learner.WaitForExit(TimeSpan.FromSeconds(240)))
