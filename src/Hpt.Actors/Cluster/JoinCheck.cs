@@ -11,11 +11,14 @@ namespace Hpt.Actors.Cluster;
 /// ActorSystem, before or while it joins: the members down a refused node within a gossip round, and after that its
 /// membership view is gone, so a check that waited for the host to start could only say that the node was removed.
 /// </summary>
-public sealed class JoinCheck : ReceiveActor
+public sealed class JoinCheck : ReceiveActor, IWithTimers
 {
     private readonly Dictionary<UniqueAddress, Member> _members = new();
     private readonly TaskCompletionSource<string?> _verdict;
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
+    private bool _removing;
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public JoinCheck(TaskCompletionSource<string?> verdict)
     {
@@ -31,10 +34,11 @@ public sealed class JoinCheck : ReceiveActor
             if (e is ClusterEvent.MemberRemoved) _members.Remove(e.Member.UniqueAddress);
             else _members[e.Member.UniqueAddress] = e.Member;
             if (e.Member.UniqueAddress.Equals(_cluster.SelfUniqueAddress) && e is ClusterEvent.MemberRemoved or ClusterEvent.MemberDowned)
-                Conclude(Removed(_cluster));
+                ConcludeAfterGrace();
             else Decide();
         });
-        Receive<SelfRemoved>(_ => Conclude(Removed(_cluster)));
+        Receive<SelfRemoved>(_ => ConcludeAfterGrace());
+        Receive<ConcludeRemoved>(_ => Conclude(RefusalOrRemoved()));
         _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot, typeof(ClusterEvent.IMemberEvent));
         // Removed before this actor subscribed (a start-up slower than the refusal): no event would come. Runs at once then.
         var self = Self;
@@ -45,6 +49,19 @@ public sealed class JoinCheck : ReceiveActor
     {
         public static readonly SelfRemoved Instance = new();
     }
+
+    private sealed class ConcludeRemoved
+    {
+        public static readonly ConcludeRemoved Instance = new();
+    }
+
+    /// <summary>
+    /// How long a removed node waits for the rest of the membership before it says why. The events of one gossip
+    /// change come in member order, not causal order: the refusing member's MemberUp can follow this node's own
+    /// MemberDowned (seen on CI, where the first gossip a stranger got already had it downed), and only that member's
+    /// roles name what differs.
+    /// </summary>
+    private static readonly TimeSpan RemovalGrace = TimeSpan.FromSeconds(1);
 
     /// <summary>The check; <paramref name="verdict"/> completes once.</summary>
     public static Props Props(TaskCompletionSource<string?> verdict) => Akka.Actor.Props.Create(() => new JoinCheck(verdict));
@@ -66,6 +83,22 @@ public sealed class JoinCheck : ReceiveActor
         if (up) Conclude(null);
     }
 
+    private void ConcludeAfterGrace()
+    {
+        if (_removing) return;
+        _removing = true;
+        Timers.StartSingleTimer(ConcludeRemoved.Instance, ConcludeRemoved.Instance, RemovalGrace);
+    }
+
+    /// <summary>A removed node's reason: the first up member whose admission roles differ, else that it was removed.</summary>
+    private string RefusalOrRemoved()
+    {
+        foreach (var member in _members.Values.Where(m => m.Status == MemberStatus.Up && !m.UniqueAddress.Equals(_cluster.SelfUniqueAddress)))
+            if (NodeAdmission.Mismatch(_cluster.SelfRoles, member.Roles) is { } mismatch)
+                return AdmissionGuard.Refusal(_cluster, member, mismatch);
+        return Removed(_cluster);
+    }
+
     private void Conclude(string? verdict)
     {
         _verdict.TrySetResult(verdict);
@@ -79,6 +112,6 @@ public sealed class JoinCheck : ReceiveActor
     protected override void PostStop()
     {
         _cluster.Unsubscribe(Self);
-        _verdict.TrySetResult(Removed(_cluster)); // stopped with its system before any verdict
+        _verdict.TrySetResult(RefusalOrRemoved()); // stopped with its system (a downed node shuts down) before any verdict
     }
 }
