@@ -99,10 +99,7 @@ public sealed class AdmissionGuardTests(ITestOutputHelper output) : ClusterSpec(
     public async Task A_learner_of_another_run_is_refused_while_it_joins_and_never_comes_up()
     {
         // Up, it would be a verifier routee of every rollout node with no verifier pool behind its path (issue 22).
-        var older = NewSystem(Base with
-        {
-            Roles = [ClusterSettings.Learner], AdmissionRoles = ["hpt-1", NodeAdmission.SettingsPrefix + "aaaa", NodeAdmission.RunPrefix + "run1"],
-        });
+        var older = LearnerOfRun("run1");
         var olderCluster = Akka.Cluster.Cluster.Get(older);
         await olderCluster.JoinAsync(olderCluster.SelfAddress).WaitAsync(TimeSpan.FromSeconds(20));
         older.ActorOf(AdmissionGuard.Props());
@@ -110,24 +107,13 @@ public sealed class AdmissionGuardTests(ITestOutputHelper output) : ClusterSpec(
         olderCluster.Subscribe(older.ActorOf(Props.Create(() => new UpWatcher(ups))),
             Akka.Cluster.ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(Akka.Cluster.ClusterEvent.MemberUp));
 
-        var stranger = NewSystem(Base with
-        {
-            Roles = [ClusterSettings.Learner], AdmissionRoles = ["hpt-1", NodeAdmission.SettingsPrefix + "aaaa", NodeAdmission.RunPrefix + "run2"],
-        });
+        var stranger = LearnerOfRun("run2");
         var strangerCluster = Akka.Cluster.Cluster.Get(stranger);
         var removed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         strangerCluster.RegisterOnMemberRemoved(() => removed.TrySetResult());
-        var verdict = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var check = stranger.ActorOf(JoinCheck.Props(verdict));
-        // Subscribed before the join (its constructor ran), as in `hpt node`, whose check starts with the system.
-        await check.Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(20));
+        var (_, verdict) = await StartedJoinCheck(stranger);
         strangerCluster.Join(olderCluster.SelfAddress);
-        var reason = await verdict.Task.WaitAsync(TimeSpan.FromSeconds(20));
-        Log(reason ?? "(admitted)");
-        Assert.NotNull(reason);
-        Assert.Contains("hpt.run.id", reason);
-        Assert.Contains("run1", reason);
-        Assert.Contains("run2", reason);
+        AssertNamesTheRunDifference(await verdict.Task.WaitAsync(TimeSpan.FromSeconds(20)));
 
         // The older node downed it before the leader moved it up.
         await removed.Task.WaitAsync(TimeSpan.FromSeconds(20));
@@ -141,31 +127,18 @@ public sealed class AdmissionGuardTests(ITestOutputHelper output) : ClusterSpec(
     {
         // One gossip change's events come in member order, not causal order: on CI the stranger saw itself downed
         // before it saw the up member that refused it, and said only "removed before it was up".
-        var older = NewSystem(Base with
-        {
-            Roles = [ClusterSettings.Learner], AdmissionRoles = ["hpt-1", NodeAdmission.SettingsPrefix + "aaaa", NodeAdmission.RunPrefix + "run1"],
-        });
+        var older = LearnerOfRun("run1");
         var olderCluster = Akka.Cluster.Cluster.Get(older);
         await olderCluster.JoinAsync(olderCluster.SelfAddress).WaitAsync(TimeSpan.FromSeconds(20));
-        var stranger = NewSystem(Base with
-        {
-            Roles = [ClusterSettings.Learner], AdmissionRoles = ["hpt-1", NodeAdmission.SettingsPrefix + "aaaa", NodeAdmission.RunPrefix + "run2"],
-        });
+        var stranger = LearnerOfRun("run2");
         var strangerCluster = Akka.Cluster.Cluster.Get(stranger);
-        var verdict = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var check = stranger.ActorOf(JoinCheck.Props(verdict));
-        await check.Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(20));
+        var (check, verdict) = await StartedJoinCheck(stranger);
 
         // The stranger never joins: the check gets the two events of the refusal in the unlucky order.
         check.Tell(new Akka.Cluster.ClusterEvent.MemberDowned(JoiningMember(strangerCluster).Copy(Akka.Cluster.MemberStatus.Down)));
         check.Tell(new Akka.Cluster.ClusterEvent.MemberUp(olderCluster.SelfMember));
 
-        var reason = await verdict.Task.WaitAsync(TimeSpan.FromSeconds(20));
-        Log(reason ?? "(admitted)");
-        Assert.NotNull(reason);
-        Assert.Contains("hpt.run.id", reason);
-        Assert.Contains("run1", reason);
-        Assert.Contains("run2", reason);
+        AssertNamesTheRunDifference(await verdict.Task.WaitAsync(TimeSpan.FromSeconds(20)));
     }
 
     /// <summary>This node as a joining member. Akka's <c>Member.Create</c> is internal (members come from gossip), so
@@ -176,5 +149,30 @@ public sealed class AdmissionGuardTests(ITestOutputHelper output) : ClusterSpec(
             .Single(m => m.Name == "Create" && m.GetParameters().Select(p => p.ParameterType).SequenceEqual(
                 [typeof(Akka.Cluster.UniqueAddress), typeof(System.Collections.Immutable.ImmutableHashSet<string>), typeof(Akka.Util.AppVersion)]));
         return (Akka.Cluster.Member)create.Invoke(null, [cluster.SelfUniqueAddress, cluster.SelfRoles, cluster.Settings.AppVersion])!;
+    }
+
+    /// <summary>A learner node of the given run, with the same build and generation settings as the others.</summary>
+    private ActorSystem LearnerOfRun(string run) => NewSystem(Base with
+    {
+        Roles = [ClusterSettings.Learner], AdmissionRoles = ["hpt-1", NodeAdmission.SettingsPrefix + "aaaa", NodeAdmission.RunPrefix + run],
+    });
+
+    /// <summary>A join check on <paramref name="system"/>, subscribed once this returns (its constructor ran), as in
+    /// `hpt node`, whose check starts with the system.</summary>
+    private static async Task<(IActorRef Check, TaskCompletionSource<string?> Verdict)> StartedJoinCheck(ActorSystem system)
+    {
+        var verdict = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var check = system.ActorOf(JoinCheck.Props(verdict));
+        await check.Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(20));
+        return (check, verdict);
+    }
+
+    private void AssertNamesTheRunDifference(string? reason)
+    {
+        Log(reason ?? "(admitted)");
+        Assert.NotNull(reason);
+        Assert.Contains("hpt.run.id", reason);
+        Assert.Contains("run1", reason);
+        Assert.Contains("run2", reason);
     }
 }
