@@ -7,13 +7,14 @@ namespace Hpt.Model.Tests.Sampling;
 public sealed class DecodeHeadTests
 {
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Decode_head_logits_equal_the_lm_head_and_follow_the_weights_after_a_refresh(bool tied)
+    [InlineData(false, DecodeHead.DefaultChunkColumns)]
+    [InlineData(true, DecodeHead.DefaultChunkColumns)]
+    [InlineData(false, 16)] // the vocabulary of 61 in 4 blocks, the last one of 13 columns
+    public void Decode_head_logits_equal_the_lm_head_and_follow_the_weights_after_a_refresh(bool tied, int chunkColumns)
     {
         using var m = TestModels.Tiny(seed: 12, tied: tied);
         using var other = TestModels.Tiny(seed: 13, tied: tied);
-        using var head = new DecodeHead(m);
+        using var head = new DecodeHead(m, chunkColumns);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         // 1 row: matrix-vector on the copy; 5 rows: the matrix as left operand; 12 rows: the copy.
