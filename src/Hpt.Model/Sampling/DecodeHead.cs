@@ -15,7 +15,10 @@ namespace Hpt.Model.Sampling;
 /// The copy is held as column blocks of <paramref name="chunkColumns"/> vocabulary entries, one GEMM each into its
 /// columns of the logits: the CPU GEMM is 10-20 % faster over (d, 2048) blocks than over the whole (d, 32k) matrix
 /// (one thread, shared machine: 64 rows 32-35 -> 28-30 ms, 32 rows 19-23 -> 17.5-18 ms, 16 rows 15.4-15.7 -> 12.8 ms),
-/// and the products are bitwise the same (each logit is the same dot product over d).
+/// and the products are bitwise the same (each logit is the same dot product over d), with one torch thread or two.
+/// Not done: at 2-8 rows, (V, d) x (d, rows) on the model's own matrix was faster with one thread (4 rows 13.5-18 ->
+/// 10 ms), but with two threads it changed the bench workload's sampled tokens (its rounding depends on the thread
+/// count), so the copy serves every row count.
 /// </summary>
 internal sealed class DecodeHead(CausalLM model, int chunkColumns = DecodeHead.DefaultChunkColumns) : IDisposable
 {
@@ -25,15 +28,6 @@ internal sealed class DecodeHead(CausalLM model, int chunkColumns = DecodeHead.D
     private readonly bool copied = model.Device.type == DeviceType.CPU;
     private Tensor[]? blocks; // (d_model, <= chunkColumns) each, contiguous, outside every dispose scope
     private bool stale = true;
-
-    /// <summary>
-    /// Up to this many rows (from 2) the product is taken the other way round, (V, d) x (d, rows), with the model's own
-    /// (V, d) matrix as the large left operand: at a few rows the CPU GEMM then streams the matrix once instead of packing
-    /// the (d, V) copy, and the step is bound by reading the 65 MB matrix. Measured in decode steps (d 512, V 32,000,
-    /// one thread, shared machine): 2 rows 12.5 -> 8.2 ms, 4 rows 13.5-18.4 -> 9.7-10.1 ms, 8 rows 16-27 -> 14-18 ms; from
-    /// 12 rows it is slower (16-19 -> 35-44 ms). One row stays on the copy (a matrix-vector product, 3.6-4.7 ms).
-    /// </summary>
-    internal const int SmallRows = 8;
 
     /// <summary>Bytes of the transposed copy (0 until the first call, and on a GPU).</summary>
     public long Bytes => blocks is null ? 0 : blocks.Sum(b => b.numel() * b.element_size());
@@ -46,7 +40,6 @@ internal sealed class DecodeHead(CausalLM model, int chunkColumns = DecodeHead.D
     {
         if (!copied) return model.LmHead(hidden);
         var rows = hidden.shape[0];
-        if (rows >= 2 && rows <= SmallRows) return model.LmHeadMatrix().mm(hidden.t()).t().contiguous();
         if (stale)
         {
             using var noGrad = no_grad();

@@ -17,7 +17,7 @@ public sealed class DecodeHeadTests
         using var head = new DecodeHead(m, chunkColumns);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        // 1 row: matrix-vector on the copy; 5 rows: the matrix as left operand; 12 rows: the copy.
+        // 1 row takes a matrix-vector kernel, more rows a matrix product.
         var hidden = new[] { 1, 5, 12 }.Select(rows => randn(rows, m.Config.HiddenSize, generator: new Generator((ulong)rows))).ToArray();
         foreach (var h in hidden) Assert.True(TestModels.MaxAbsDiff(m.LmHead(h), head.Logits(h)) < 1e-5f);
         Assert.Equal(m.LmHeadMatrix().numel() * 4, head.Bytes); // the copy exists (CPU) and is the matrix's size
