@@ -91,7 +91,7 @@ public sealed record PipelineBenchmarkResult
             yield return string.Format(c, "held-out ({0} problems x {1} samples): base avg {2:0.000} greedy {3:0.000}; sync avg {4:0.000} greedy {5:0.000}; async avg {6:0.000} greedy {7:0.000}",
                 HeldOutProblems, HeldOutSamples, BaseHeldOutAccuracy ?? double.NaN, BaseHeldOutGreedy ?? double.NaN,
                 s, SyncHeldOutGreedy ?? double.NaN, a, AsyncHeldOutGreedy ?? double.NaN);
-        yield return string.Format(c, "reward check: {0:0.0} us called directly, {1:0.0} us through the verifier's time bound (a dedicated task per check)",
+        yield return string.Format(c, "reward check: {0:0.0} us called directly, {1:0.0} us through the verifier's time bound (a group's checks as one job on its check thread)",
             ScoreMicroseconds, BoundedScoreMicroseconds);
         yield return string.Format(c, "load average: {0} at start, {1} at end", PipelineBenchmark.Format(LoadAverageStart), PipelineBenchmark.Format(LoadAverageEnd));
     }
