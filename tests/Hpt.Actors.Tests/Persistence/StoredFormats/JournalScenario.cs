@@ -14,8 +14,9 @@ namespace Hpt.Actors.Tests.Persistence.StoredFormats;
 /// A coordinator run that writes every kind of journal event and a snapshot (steps 1..6 with checkpoints, a snapshot
 /// at step 4 that deletes the events before it, verified groups in flight, a failed and a stale generation, a prompt
 /// set aside after max-attempts, a rollback from step 6 to 5), and an observation of how a new coordinator resumes
-/// from that journal. The committed fixture <c>v1-journal.db</c> was written by this scenario with the v1 serializer;
-/// <c>v1-journal.resume.txt</c> is the observation that build made of its own resume.
+/// from that journal. The committed fixtures <c>v1-journal.db</c> and <c>v2-journal.db</c> were written by this scenario
+/// with earlier builds' serializers (see <see cref="OlderJournalFixtureTests"/>); each <c>.resume.txt</c> is the
+/// observation that build made of its own resume.
 /// </summary>
 public static class JournalScenario
 {
@@ -172,7 +173,7 @@ public static class JournalScenario
         _ => throw new ArgumentException($"unknown event {e.GetType().Name}"),
     };
 
-    // The observation's text is the v1 build's (v1-journal.resume.txt): it printed the stored Step and PolicyVersion, one
+    // The observation's text is the earlier builds' (the fixtures' .resume.txt): they printed Step and PolicyVersion, one
     // counter that the records now hold once, so "step N vN" prints that one number twice.
     public static string Describe(StepRecorded s)
     {
