@@ -8,8 +8,8 @@ namespace Hpt.Actors.Cluster;
 /// <summary>
 /// Runs on every node. A node that asks to join (status Joining) whose admission roles (<see cref="NodeAdmission"/>)
 /// differ from this node's is refused at once: this node logs why and downs it before the leader can move it up, so it
-/// never becomes a routee of a cluster router (a learner of another run would otherwise be a verifier routee of every
-/// rollout node, with no verifier pool behind its path, and groups sent to it would be lost). Before it downs it, it
+/// never comes up: up, it would have a say in the cluster (the rollout nodes' <see cref="VerifierRouter"/> would skip
+/// it all the same). Before it downs it, it
 /// tells the newcomer's <see cref="JoinCheck"/> why (<see cref="JoinRefused"/>, with the settings behind this node's
 /// fingerprints), and the newcomer exits with one line naming the keys that differ.
 /// Akka.NET 1.5 has no join configuration check (Akka's JoinConfigCompatChecker is not ported), so this is the
@@ -17,7 +17,7 @@ namespace Hpt.Actors.Cluster;
 /// When a mismatched member is up all the same (it joined before this node, or through a node of an older build), the
 /// younger of the two must go: if that is this node, it reports <see cref="RunFailed"/>; if it is the other one, this
 /// node downs it unless it left within a few seconds. Until then <see cref="MemberRoles"/> gives the mismatched member
-/// no work and takes nothing from it.
+/// no work and takes nothing from it, and the verifier router sends it no group.
 /// </summary>
 public sealed class AdmissionGuard : ReceiveActor, IWithTimers
 {

@@ -23,6 +23,10 @@ public sealed class VerifierRouter : ReceiveActor
     private int _next;
     private bool _warned;
 
+    /// <summary>Groups held while no verifier member of this run is up, at most <see cref="MaxWaiting"/>.</summary>
+    private readonly Queue<(object Message, IActorRef Sender)> _waiting = new();
+    private const int MaxWaiting = 1_000;
+
     public VerifierRouter(string pool)
     {
         _pool = pool;
@@ -50,16 +54,23 @@ public sealed class VerifierRouter : ReceiveActor
         });
         ReceiveAny(message =>
         {
-            if (_routees.Length == 0)
+            if (_routees.Length > 0)
             {
-                // As Akka's router: the group is lost here and the coordinator issues the prompt again after its work timeout.
-                if (!_warned) _log.Warning("no verifier member of this run is up: a group is dropped (its prompt is issued again later)");
-                _warned = true;
-                Context.System.DeadLetters.Tell(message, Sender);
+                _routees[_next++ % _routees.Length].Tell(message, Sender);
                 return;
             }
-            _warned = false;
-            _routees[_next++ % _routees.Length].Tell(message, Sender);
+            // No routee yet (the workers start with this router, before its membership snapshot comes) or for now (the
+            // verifier nodes are away): the group waits, a bounded number of them, instead of being lost until the
+            // coordinator issues its prompt again after hpt.pipeline.work-timeout (a one-node cluster's run timed out
+            // in a full test run when the first version of this router dropped them).
+            if (_waiting.Count == MaxWaiting)
+            {
+                var (oldest, sender) = _waiting.Dequeue();
+                Context.System.DeadLetters.Tell(oldest, sender);
+                if (!_warned) _log.Warning("no verifier member of this run is up and {0} groups wait: the oldest are dropped (their prompts are issued again later)", MaxWaiting);
+                _warned = true;
+            }
+            _waiting.Enqueue((message, Sender));
         });
     }
 
@@ -84,5 +95,8 @@ public sealed class VerifierRouter : ReceiveActor
         _addresses = routees;
         _routees = routees.Select(a => Context.ActorSelection(new RootActorPath(a) / "user" / _pool)).ToArray();
         _log.Info("verifier routees: {0}", string.Join(", ", routees.Select(a => a.ToString())));
+        if (_routees.Length == 0) return;
+        _warned = false;
+        while (_waiting.TryDequeue(out var waiting)) _routees[_next++ % _routees.Length].Tell(waiting.Message, waiting.Sender);
     }
 }

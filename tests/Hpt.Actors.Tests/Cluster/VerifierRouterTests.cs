@@ -68,4 +68,20 @@ public sealed class VerifierRouterTests(ITestOutputHelper output) : ClusterSpec(
         Assert.True(learnerGot.Count >= 10 && verifierGot.Count >= 10, "this run's verifiers did not share the groups");
         GC.KeepAlive(new[] { verifier, otherSettings, otherRun });
     }
+
+    [Fact]
+    public async Task A_group_sent_before_the_router_knows_the_membership_waits_for_a_verifier_instead_of_being_lost()
+    {
+        // The workers start with the router and may send their first group before its membership snapshot arrives.
+        var (node, got) = await Node([ClusterSettings.Learner, ClusterSettings.Verifier, ClusterSettings.Rollout], "aaaa", "run1", null);
+        var router = ClusterNode.StartVerifierRouter(node);
+        router.Tell(new RunCompleted(1));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (got.IsEmpty)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the group sent first never reached the verifier pool");
+            await Task.Delay(20);
+        }
+        Assert.Equal(1, Assert.IsType<RunCompleted>(Assert.Single(got)).PolicyVersion);
+    }
 }
