@@ -20,7 +20,7 @@ public sealed class VerifierRouter : ReceiveActor
     private readonly string _pool;
     private Address[] _addresses = [];
     private ActorSelection[] _routees = [];
-    private int _next;
+    private uint _next; // unsigned: a week-long run's counter wraps without a negative index
     private bool _warned;
 
     /// <summary>Groups held while no verifier member of this run is up, at most <see cref="MaxWaiting"/>.</summary>
@@ -56,7 +56,7 @@ public sealed class VerifierRouter : ReceiveActor
         {
             if (_routees.Length > 0)
             {
-                _routees[_next++ % _routees.Length].Tell(message, Sender);
+                _routees[_next++ % (uint)_routees.Length].Tell(message, Sender);
                 return;
             }
             // No routee yet (the workers start with this router, before its membership snapshot comes) or for now (the
@@ -97,6 +97,6 @@ public sealed class VerifierRouter : ReceiveActor
         _log.Info("verifier routees: {0}", string.Join(", ", routees.Select(a => a.ToString())));
         if (_routees.Length == 0) return;
         _warned = false;
-        while (_waiting.TryDequeue(out var waiting)) _routees[_next++ % _routees.Length].Tell(waiting.Message, waiting.Sender);
+        while (_waiting.TryDequeue(out var waiting)) _routees[_next++ % (uint)_routees.Length].Tell(waiting.Message, waiting.Sender);
     }
 }
