@@ -61,6 +61,10 @@ public sealed class RemoteMessageSerializerTests(ITestOutputHelper output)
             [new MemberReport("akka.tcp://hpt@127.0.0.1:4053", ["learner", "verifier"], "Up", true, true, true),
              new MemberReport("akka.tcp://hpt@127.0.0.1:4054", ["rollout"], "Leaving", false, false, false)], "akka.tcp://hpt@127.0.0.1:4053");
         yield return new ClusterStatusUnavailable("the learner is recovering");
+        yield return new JoinRefused("akka.tcp://hpt@127.0.0.1:4053", ["learner", "hpt-1", "run-0123456789ab"],
+            new AdmissionSettings(new Dictionary<string, string> { ["hpt.rollout.temperature"] = "1" },
+                new Dictionary<string, string> { ["hpt.run.id"] = "run1", ["hpt.task.data-file"] = "12 bytes, sha256 00ff" }));
+        yield return new JoinRefused("akka.tcp://hpt@127.0.0.1:4053", ["rollout", "hpt-1"], AdmissionSettings.None); // a rollout node has no run
     }
 
     [Fact]
