@@ -212,7 +212,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         double? rate = recent.Length >= 2 && recent[^1].At > recent[0].At
             ? recent.Skip(1).Sum(r => r.Samples) / (recent[^1].At - recent[0].At)
             : null;
-        return new PipelineReport(DateTime.UtcNow, _state.PolicyVersion, _settings.TotalSteps, _state.PolicyVersion, now.TotalSeconds,
+        return new PipelineReport(DateTime.UtcNow, _state.PolicyVersion, _settings.TotalSteps, now.TotalSeconds,
             _sinceStep.Elapsed.TotalSeconds, last, mean, rate, _lastMetrics?.OfflineSampleRatio, _state.Accepted,
             AdmissionControl.Capacity(_state.PolicyVersion, _settings.MaxStaleness, _settings.PromptsPerStep, _settings.OverProvision),
             _state.Returned.Count,
