@@ -1,8 +1,6 @@
 using Akka.Actor;
-using Akka.Cluster.Routing;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
-using Akka.Routing;
 using Hpt.Training.Engines;
 using Hpt.Actors.Hosting;
 using Hpt.Actors.Protocol;
@@ -115,16 +113,19 @@ public sealed class ClusterNode
         if (settings.Has(ClusterSettings.Rollout))
         {
             if (parts.RolloutEngines.Count == 0) throw new ArgumentException("a rollout node needs at least one rollout engine", nameof(parts));
-            var router = system.ActorOf(new ClusterRouterGroup(
-                    new RoundRobinGroup([$"/user/{VerifierPoolName}"]),
-                    new ClusterRouterGroupSettings(10_000, [$"/user/{VerifierPoolName}"], allowLocalRoutees: true, useRole: ClusterSettings.Verifier))
-                .Props(), VerifierRouterName);
+            var router = StartVerifierRouter(system);
             var self = cluster.SelfAddress;
             workers = PipelineActors.StartWorkers(system, parts.RolloutEngines, proxy, router, i => $"{self.Host}:{self.Port}/rollout-{i}",
                 parts.ComputeDispatcher, parts.RegisterEvery);
         }
         return new ClusterNode(system, proxy, verifiers, workers);
     }
+
+    /// <summary>
+    /// The round-robin router of a rollout node over the verifier pools of the verifier members of this run
+    /// (<see cref="VerifierRouter"/>: a member of other settings or another run gets no group, even while it is up).
+    /// </summary>
+    public static IActorRef StartVerifierRouter(ActorSystem system) => system.ActorOf(VerifierRouter.Props(VerifierPoolName), VerifierRouterName);
 
     /// <summary>
     /// Completes when the coordinator reports the run's last step, also after the learner singleton moved to another

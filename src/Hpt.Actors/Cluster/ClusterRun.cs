@@ -86,7 +86,7 @@ public static class ClusterRun
         var joined = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
         var host = await AkkaHost.StartAsync(ClusterSettings.SystemName, config, akka =>
         {
-            akka.WithActors((system, _) => system.ActorOf(JoinCheck.Props(joined), JoinCheck.Name));
+            akka.WithActors((system, _) => JoinCheck.Start(system, joined, cluster.Admission));
             ClusterNode.Configure(akka.WithRunJournal(journal, dir.Path).WithClusterNode(cluster), cluster, parts);
             if (isLearner) akka.WithRunServices(observer, dir.StatusFile);
         }, ClusterTls.SslSetup(cluster));
@@ -102,7 +102,7 @@ public static class ClusterRun
             var node = await failure.Guard(ClusterNode.StartAsync(system, cluster, parts, cancel));
             observer.Message("joined the cluster");
             if (!isLearner) system.ActorOf(LearnerPresence.Props(), "learner-presence");
-            system.ActorOf(AdmissionGuard.Props(), "admission-guard"); // a node of another build or settings leaves
+            system.ActorOf(AdmissionGuard.Props(cluster.Admission), "admission-guard"); // a node of another build or settings leaves
             // Downed by the split-brain resolver (e.g. the learner side became unreachable): the system terminates by itself.
             var removed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
             member.RegisterOnMemberRemoved(() => removed.TrySetResult(

@@ -46,6 +46,9 @@ public sealed record ClusterSettings
     /// <summary>Version and settings fingerprints carried as extra roles (<see cref="NodeAdmission"/>); none in specs that build settings by hand.</summary>
     public IReadOnlyList<string> AdmissionRoles { get; init; } = [];
 
+    /// <summary>What <see cref="AdmissionRoles"/> are made of, key by key; a refused node learns the refusing member's.</summary>
+    public AdmissionSettings Admission { get; init; } = AdmissionSettings.None;
+
     /// <summary>The roles this node plays: a learner node that hosts the verifier pool also carries the verifier role.</summary>
     public IReadOnlyList<string> PlayedRoles =>
         Has(Learner) && LearnerHostsVerifiers && !Has(Verifier) ? [.. Roles, Verifier] : Roles;
@@ -78,6 +81,7 @@ public sealed record ClusterSettings
             if (!seed.StartsWith($"{scheme}://{SystemName}@", StringComparison.Ordinal))
                 throw new SettingsException(r.Key("seed-nodes"), $"'{seed}' must look like {scheme}://{SystemName}@HOST:PORT" +
                                                                   (tls is null ? "" : " (TLS is on)"));
+        var admission = NodeAdmission.Settings(root, roles.Contains(Learner));
         var settings = new ClusterSettings
         {
             Roles = roles,
@@ -93,7 +97,8 @@ public sealed record ClusterSettings
             MaximumFrameSize = r.Bytes("maximum-frame-size", min: 128_000, max: int.MaxValue),
             Tls = tls,
             Insecure = r.Bool("insecure"),
-            AdmissionRoles = NodeAdmission.Roles(root, roles.Contains(Learner)),
+            AdmissionRoles = NodeAdmission.Roles(admission),
+            Admission = admission,
         };
         if (tls is null && !settings.Insecure && !settings.IsLoopbackOnly())
             throw new SettingsException(r.Key("tls.certificate"),

@@ -36,21 +36,32 @@ public static class NodeAdmission
         typeof(NodeAdmission).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
         ?? typeof(NodeAdmission).Assembly.GetName().Version?.ToString() ?? "unknown";
 
-    public static IReadOnlyList<string> Roles(Config root, bool learner)
+    /// <summary>The admission roles made of <paramref name="settings"/>: the version, then the fingerprints.</summary>
+    public static IReadOnlyList<string> Roles(AdmissionSettings settings)
     {
-        var generation = HptConfig.Paths(root)
-            .Where(p => (p.StartsWith("hpt.model.", StringComparison.Ordinal) && p != ModelPathKey) || GenerationKeys.Contains(p))
-            .Order(StringComparer.Ordinal)
-            .Select(p => $"{p}={root.GetValue(p)}")
-            .Append($"{ModelPathKey}={ModelIdentity(root.GetString(ModelPathKey, ""))}");
-        List<string> roles = [VersionPrefix + Version, SettingsPrefix + Hash(generation)];
-        if (learner)
-        {
-            var run = RunDirectory.Fingerprint(root).Where(kv => !RunDirectory.MayDiffer(kv.Key)).Select(kv => $"{kv.Key}={kv.Value}");
-            roles.Add(RunPrefix + Hash(run));
-        }
+        List<string> roles = [VersionPrefix + Version, SettingsPrefix + Hash(Lines(settings.Generation))];
+        if (settings.Run is { } run) roles.Add(RunPrefix + Hash(Lines(run)));
         return roles;
     }
+
+    /// <summary>What the fingerprints cover, key by key: the generation settings, and on a learner node the run's.</summary>
+    public static AdmissionSettings Settings(Config root, bool learner)
+    {
+        var generation = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var p in HptConfig.Paths(root).Where(p => (p.StartsWith("hpt.model.", StringComparison.Ordinal) && p != ModelPathKey) || GenerationKeys.Contains(p)))
+            generation[p] = root.GetValue(p).ToString();
+        generation[ModelPathKey] = ModelIdentity(root.GetString(ModelPathKey, ""));
+        SortedDictionary<string, string>? run = null;
+        if (learner)
+        {
+            run = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (key, value) in RunDirectory.Fingerprint(root).Where(kv => !RunDirectory.MayDiffer(kv.Key))) run[key] = value;
+        }
+        return new AdmissionSettings(generation, run);
+    }
+
+    private static IEnumerable<string> Lines(IReadOnlyDictionary<string, string> entries) =>
+        entries.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}");
 
     private const string ModelPathKey = "hpt.model.path";
 

@@ -134,13 +134,13 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     }
 
     private long TotalPrompts => _settings.TotalSteps * _settings.PromptsPerStep;
-    private bool IsComplete => _state.Step >= _settings.TotalSteps;
+    private bool IsComplete => _state.PolicyVersion >= _settings.TotalSteps;
 
     private void OnRecovered()
     {
         if (!_state.InFlight.IsEmpty)
             _log.Info("coordinator: resuming at step {0}; {1} prompts in flight at the crash are issued again",
-                _state.Step, _state.InFlight.Count);
+                _state.PolicyVersion, _state.InFlight.Count);
         // In-memory only: replaying the journal reproduces this, so it need not be persisted.
         _state = _state.ReturnAllInFlight();
         _recentSteps.Enqueue((_clock.Elapsed.TotalSeconds, 0));
@@ -212,7 +212,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         double? rate = recent.Length >= 2 && recent[^1].At > recent[0].At
             ? recent.Skip(1).Sum(r => r.Samples) / (recent[^1].At - recent[0].At)
             : null;
-        return new PipelineReport(DateTime.UtcNow, _state.Step, _settings.TotalSteps, _state.PolicyVersion, now.TotalSeconds,
+        return new PipelineReport(DateTime.UtcNow, _state.PolicyVersion, _settings.TotalSteps, now.TotalSeconds,
             _sinceStep.Elapsed.TotalSeconds, last, mean, rate, _lastMetrics?.OfflineSampleRatio, _state.Accepted,
             AdmissionControl.Capacity(_state.PolicyVersion, _settings.MaxStaleness, _settings.PromptsPerStep, _settings.OverProvision),
             _state.Returned.Count,
@@ -221,10 +221,10 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
 
     private void OnResumeFrom(ResumeFrom resume)
     {
-        if (resume.Step > _state.Step)
+        if (resume.Step > _state.PolicyVersion)
             throw new InvalidOperationException(
-                $"checkpoint step {resume.Step} is ahead of the journal's step {_state.Step}: the run directory is inconsistent");
-        if (resume.Step == _state.Step)
+                $"checkpoint step {resume.Step} is ahead of the journal's step {_state.PolicyVersion}: the run directory is inconsistent");
+        if (resume.Step == _state.PolicyVersion)
         {
             MarkCheckpoint(resume.Step);
             Sender.Tell(Status());
@@ -243,10 +243,10 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             return;
         }
         _log.Warning("coordinator: the newest intact checkpoint is step {0}; steps {1}..{2} are trained again",
-            resume.Step, resume.Step + 1, _state.Step);
+            resume.Step, resume.Step + 1, _state.PolicyVersion);
         // A published policy newer than the checkpoint no longer exists; the learner publishes the loaded one.
         if (_latestPolicy is { } policy && policy.Version > resume.Step) _latestPolicy = null;
-        Persist(new RolledBack(resume.Step, _state.Step), evt =>
+        Persist(new RolledBack(resume.Step, _state.PolicyVersion), evt =>
         {
             _state = _history.Apply(_state, evt);
             MarkCheckpoint(resume.Step);
@@ -271,7 +271,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     /// </summary>
     private void OnSnapshotSaved(SaveSnapshotSuccess saved)
     {
-        _log.Info("coordinator: snapshot of step {0} saved; deleting the {1} journal events it covers", _state.Step, saved.Metadata.SequenceNr);
+        _log.Info("coordinator: snapshot of step {0} saved; deleting the {1} journal events it covers", _state.PolicyVersion, saved.Metadata.SequenceNr);
         DeleteMessages(saved.Metadata.SequenceNr);
         DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
     }
@@ -394,13 +394,14 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
 
     private void OnStepCompleted(StepCompleted step)
     {
-        var metrics = step.Metrics with { SetAsidePrompts = _state.SetAside.Count };
-        Persist(new StepRecorded(step.PolicyVersion, step.PolicyVersion, step.ConsumedSeqs.ToArray(), metrics) { GateState = step.GateState }, evt =>
+        // The metrics name the step by the version it produced (the learner builds them so; the stored record keeps the number once).
+        var metrics = step.Metrics with { Step = step.PolicyVersion, SetAsidePrompts = _state.SetAside.Count };
+        Persist(new StepRecorded(step.PolicyVersion, step.ConsumedSeqs.ToArray(), metrics) { GateState = step.GateState }, evt =>
         {
             _state = _history.Apply(_state, evt);
             // Here no other write is pending (Persist stashed every command since), so the snapshot's sequence
             // number covers exactly the state it holds.
-            if (_snapshots.IsDue(evt.Step)) SaveSnapshot(CoordinatorSnapshot.Of(_state, _history));
+            if (_snapshots.IsDue(evt.PolicyVersion)) SaveSnapshot(CoordinatorSnapshot.Of(_state, _history));
             _sinceStep.Restart();
             _lastStallWarning = TimeSpan.Zero;
             _lastMetrics = evt.Metrics;
@@ -408,7 +409,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             while (_recentSteps.Count > RecentSteps + 1) _recentSteps.Dequeue();
             Context.System.EventStream.Publish(Report());
             foreach (var seq in evt.Seqs) _issued.Remove(seq);
-            Context.System.EventStream.Publish(new RunProgress(evt.Step, _settings.TotalSteps, evt.Metrics, _clock.Elapsed.TotalSeconds));
+            Context.System.EventStream.Publish(new RunProgress(evt.PolicyVersion, _settings.TotalSteps, evt.Metrics, _clock.Elapsed.TotalSeconds));
             if (IsComplete)
                 foreach (var watcher in _watchers) watcher.Tell(Completed());
             Dispatch();

@@ -21,11 +21,11 @@ public sealed record PromptReturned(long Seq, int Attempt, string Reason, bool F
 public sealed record PromptSetAside(long Seq, int Attempt, string Reason) : ICoordinatorEvent;
 
 /// <summary>
-/// A training step finished: the policy version it produced and the prompts it consumed. The coordinator records
-/// <see cref="Protocol.StepCompleted.PolicyVersion"/> as both (step n trains version n); the event keeps the two fields
-/// of its stored record (hpt.step-recorded.v1), whose approved samples give them different values.
+/// A training step finished: the policy version it produced (step n trains version n: the number is also the step's,
+/// the key of the rollback history and of checkpoints), the prompts it consumed and its metrics, whose
+/// <see cref="StepMetrics.Step"/> is the same number (the coordinator sets it; the stored record keeps it once).
 /// </summary>
-public sealed record StepRecorded(long Step, long PolicyVersion, long[] Seqs, StepMetrics Metrics) : ICoordinatorEvent
+public sealed record StepRecorded(long PolicyVersion, long[] Seqs, StepMetrics Metrics) : ICoordinatorEvent
 {
     /// <summary>The gate policy's state after this step's last decision; null in journals written before it existed.</summary>
     public IReadOnlyDictionary<string, double>? GateState { get; init; }

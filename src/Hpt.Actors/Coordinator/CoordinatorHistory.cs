@@ -56,8 +56,8 @@ public sealed class CoordinatorHistory(int keepAnchors = 3)
         var next = state.Apply(evt);
         if (evt is StepRecorded recorded)
         {
-            _afterStep[recorded.Step] = next with { Scored = next.Scored.Clear(), ScoredOrder = next.ScoredOrder.Clear() };
-            _recorded[recorded.Step] = recorded;
+            _afterStep[recorded.PolicyVersion] = next with { Scored = next.Scored.Clear(), ScoredOrder = next.ScoredOrder.Clear() };
+            _recorded[recorded.PolicyVersion] = recorded;
         }
         return next;
     }
@@ -75,7 +75,7 @@ public sealed class CoordinatorHistory(int keepAnchors = 3)
     {
         _afterStep.Clear();
         _afterStep[0] = CoordinatorState.Initial;
-        foreach (var s in states) _afterStep[s.Step] = s with { Scored = s.Scored.Clear(), ScoredOrder = s.ScoredOrder.Clear() };
+        foreach (var s in states) _afterStep[s.PolicyVersion] = s with { Scored = s.Scored.Clear(), ScoredOrder = s.ScoredOrder.Clear() };
         _anchors.Clear();
         foreach (var a in anchors.Where(_afterStep.ContainsKey)) _anchors.Add(a);
         _recorded.Clear();

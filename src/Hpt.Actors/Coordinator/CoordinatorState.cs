@@ -9,14 +9,11 @@ namespace Hpt.Actors.Coordinator;
 public sealed record CoordinatorState
 {
     /// <summary>
-    /// The last recorded step (the key of the rollback history and of checkpoints) and the policy version it produced.
-    /// The pipeline never makes them differ (step n trains version n, and every message names the counter
-    /// PolicyVersion); the journal's state keeps both because its stored record has both fields, and its approved
-    /// samples give them different values.
+    /// The policy version of the last recorded step, which is also the number of steps recorded (step n trains version
+    /// n): the key of the rollback history and of checkpoints, and the version admission control counts staleness from.
     /// </summary>
-    public long Step { get; init; }
-
     public long PolicyVersion { get; init; }
+
     /// <summary>Next never-issued prompt seq (the data-order cursor).</summary>
     public long NextSeq { get; init; }
     /// <summary>Prompts accepted into the pipeline and not returned: the admission-control count.</summary>
@@ -86,7 +83,6 @@ public sealed record CoordinatorState
         CheckpointCovered => this, // only the history keeps it
         StepRecorded e => this with
         {
-            Step = e.Step,
             PolicyVersion = e.PolicyVersion,
             InFlight = InFlight.RemoveRange(e.Seqs),
             Returned = Returned.RemoveRange(e.Seqs),

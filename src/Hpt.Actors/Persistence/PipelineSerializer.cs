@@ -31,11 +31,11 @@ public sealed class PipelineSerializer(ExtendedActorSystem system) : SerializerW
         PromptIssued => M.PromptIssuedV1,
         PromptReturned => M.PromptReturnedV1,
         PromptSetAside => M.PromptSetAsideV1,
-        StepRecorded => M.StepRecordedV1,
+        StepRecorded => M.StepRecordedV2,
         RolledBack => M.RolledBackV1,
         CheckpointCovered => M.CheckpointCoveredV1,
         GroupScored => M.GroupScoredV2,
-        CoordinatorSnapshot => M.CoordinatorSnapshotV2,
+        CoordinatorSnapshot => M.CoordinatorSnapshotV3,
         _ => throw new ArgumentException($"PipelineSerializer cannot serialize {o.GetType().FullName}"),
     };
 
@@ -61,13 +61,15 @@ public sealed class PipelineSerializer(ExtendedActorSystem system) : SerializerW
                 M.PromptIssuedV1 => Read<StoredPromptIssued>(bytes, manifest).ToEvent(),
                 M.PromptReturnedV1 => Read<StoredPromptReturned>(bytes, manifest).ToEvent(),
                 M.PromptSetAsideV1 => Read<StoredPromptSetAside>(bytes, manifest).ToEvent(),
-                M.StepRecordedV1 => Read<StoredStepRecorded>(bytes, manifest).ToEvent(),
+                M.StepRecordedV1 => Read<StoredStepRecordedV1>(bytes, manifest).ToEvent(),
+                M.StepRecordedV2 => Read<StoredStepRecorded>(bytes, manifest).ToEvent(),
                 M.RolledBackV1 => Read<StoredRolledBack>(bytes, manifest).ToEvent(),
                 M.CheckpointCoveredV1 => Read<StoredCheckpointCovered>(bytes, manifest).ToEvent(),
                 M.GroupScoredV1 => Read<StoredGroupV1>(bytes, manifest).ToEvent(),
                 M.GroupScoredV2 => Read<StoredGroup>(bytes, manifest).ToEvent(),
                 M.CoordinatorSnapshotV1 => Read<StoredSnapshotV1>(bytes, manifest).ToSnapshot(),
-                M.CoordinatorSnapshotV2 => Read<StoredSnapshot>(bytes, manifest).ToSnapshot(),
+                M.CoordinatorSnapshotV2 => Read<StoredSnapshotV2>(bytes, manifest).ToSnapshot(),
+                M.CoordinatorSnapshotV3 => Read<StoredSnapshot>(bytes, manifest).ToSnapshot(),
                 _ => throw new SerializationException(
                     $"unknown stored record '{manifest}': the journal was written by a newer or different version of hpt " +
                     $"(this build reads {string.Join(", ", M.Read)}); refusing to continue rather than lose data"),

@@ -2,13 +2,13 @@ namespace Hpt.Actors.Protocol;
 
 /// <summary>
 /// Fact, published by the coordinator after every step and periodically: what the pipeline is doing, as plain values
-/// (written to status.json for `hpt status`, and printed by the stall detector).
+/// (written to status.json for `hpt status`, and printed by the stall detector). A completed step is a new policy
+/// version, so <see cref="PolicyVersion"/> is also the number of steps done: one counter, not two that must agree.
 /// </summary>
 public sealed record PipelineReport(
     DateTime UpdatedUtc,
-    long Step,
-    long TotalSteps,
     long PolicyVersion,
+    long TotalSteps,
     double ElapsedSeconds,
     double SecondsSinceLastStep,
     double? LastStepSeconds,
@@ -25,7 +25,7 @@ public sealed record PipelineReport(
     string? Stalled)
 {
     /// <summary>Seconds to the last step at the recent pace, or null before there is one.</summary>
-    public double? EtaSeconds => MeanStepSeconds is { } mean && !Completed ? mean * (TotalSteps - Step) : null;
+    public double? EtaSeconds => MeanStepSeconds is { } mean && !Completed ? mean * (TotalSteps - PolicyVersion) : null;
 
     /// <summary>What every role is doing, in a few lines (the stall detector's message).</summary>
     public string Describe()
@@ -35,7 +35,7 @@ public sealed record PipelineReport(
             : string.Join("; ", Workers.Select(w => w.Prompts.Count == 0
                 ? $"{w.WorkerId} (v{w.PolicyVersion}): idle"
                 : $"{w.WorkerId} (v{w.PolicyVersion}): " + string.Join(", ", w.Prompts.Select(p => $"prompt {p.Seq}#{p.Attempt} for {p.Seconds:0}s"))));
-        return $"step {Step}/{TotalSteps} (policy v{PolicyVersion}), no step for {SecondsSinceLastStep:0}s; coordinator: {Accepted} accepted of " +
+        return $"step {PolicyVersion}/{TotalSteps} (policy v{PolicyVersion}), no step for {SecondsSinceLastStep:0}s; coordinator: {Accepted} accepted of " +
                $"capacity {Capacity}, {WaitingToBeIssued} waiting to be issued, {IdleWorkers} idle worker(s); gate/learner: " +
                $"{VerifiedWaitingForLearner} verified group(s) waiting for the step; rollout/verifiers: {workers}";
     }

@@ -53,6 +53,7 @@ public sealed class RemoteMessageSerializer(ExtendedActorSystem system) : Serial
         [typeof(GetClusterStatus)] = "hpt.get-cluster-status.v1",
         [typeof(ClusterStatus)] = "hpt.cluster-status.v1",
         [typeof(ClusterStatusUnavailable)] = "hpt.cluster-status-unavailable.v1",
+        [typeof(JoinRefused)] = "hpt.join-refused.v1",
     };
 
     private static readonly Dictionary<string, Type> ByManifest = Manifests.ToDictionary(kv => kv.Value, kv => kv.Key);

@@ -46,6 +46,12 @@ public sealed record PipelineSettings
     public required MaxAttemptsAction AfterMaxAttempts { get; init; }
 
     /// <summary>
+    /// hpt.pipeline.max-restarts: restarts of one pipeline actor (learner, coordinator, gate, a worker) in one process,
+    /// however far apart its failures are; its next failure ends the run (see <see cref="Hosting.FailFastStrategy"/>).
+    /// </summary>
+    public required int MaxRestarts { get; init; }
+
+    /// <summary>
     /// hpt.rollout.over-provision: k, prompts admitted beyond the staleness bound's (version + eta + 1) x B, so a worker
     /// keeps its slots busy while the step's last groups finish; the extras carry over into the next step with their
     /// tokens (APRIL / slime partial rollouts) and may be one version older than eta allows. 0..B.
@@ -84,12 +90,20 @@ public sealed record PipelineSettings
             StallAbort = r.Duration("stall-abort"),
             MaxAttempts = r.Int("max-attempts", min: 1),
             AfterMaxAttempts = r.Enum<MaxAttemptsAction>("after-max-attempts"),
+            MaxRestarts = r.Int("max-restarts", min: 1),
             // Admission lives here, so the coordinator and the learner read it with the rest of the schedule.
             OverProvision = new SettingsReader(root, "hpt.rollout").Int("over-provision", min: 0),
         };
         settings.Validate();
         return settings;
     }
+
+    /// <summary>
+    /// hpt.pipeline.max-restarts of an ActorSystem's configuration, for the supervisor strategy that Akka creates
+    /// without the settings; hocon/'s default in a system configured without hpt's keys (actor tests).
+    /// </summary>
+    public static int MaxRestartsIn(Akka.Configuration.Config config) =>
+        new SettingsReader(config.HasPath("hpt.pipeline.max-restarts") ? config : HptConfig.Reference, "hpt.pipeline").Int("max-restarts", min: 1);
 
     public void Validate()
     {
@@ -101,6 +115,7 @@ public sealed record PipelineSettings
             $"must be in 0..hpt.pipeline.prompts-per-step ({PromptsPerStep})");
         Require(Verifiers >= 1, "hpt.pipeline.verifiers", Verifiers, "must be at least 1");
         Require(MaxAttempts >= 1, "hpt.pipeline.max-attempts", MaxAttempts, "must be at least 1");
+        Require(MaxRestarts >= 1, "hpt.pipeline.max-restarts", MaxRestarts, "must be at least 1");
         Require(VerifierTimeout > TimeSpan.Zero, "hpt.pipeline.verifier-timeout", VerifierTimeout, "must be positive");
         Require(WorkTimeout > TimeSpan.Zero, "hpt.pipeline.work-timeout", WorkTimeout, "must be positive");
         Require(StallWarning > TimeSpan.Zero, "hpt.pipeline.stall-warning", StallWarning, "must be positive");

@@ -22,20 +22,24 @@ public sealed class VerifierActor : ReceiveActor
         {
             // The gold answer and the demonstration are this side's own, looked up by seq: the rollout side never had them.
             var problem = problems(group.Work.Seq);
+            // One job for the group's checks (the rollouts, then the demonstration): one hand-over to the check thread.
+            var checks = new List<Func<double>>(group.Rollouts.Count + 1);
+            foreach (var rollout in group.Rollouts) checks.Add(() => scorer.Score(problem, rollout.Text));
+            if (problem.Demonstration is { } demonstration) checks.Add(() => scorer.Score(problem, demonstration));
+            var outcomes = _checks.RunAll(checks, timeout);
             var rewards = new double[group.Rollouts.Count];
             var failed = 0;
             for (var i = 0; i < rewards.Length; i++)
             {
-                var outcome = _checks.Run(() => scorer.Score(problem, group.Rollouts[i].Text), timeout);
-                rewards[i] = outcome.Reward;
-                if (outcome.Failure is null) continue;
+                rewards[i] = outcomes[i].Reward;
+                if (outcomes[i].Failure is null) continue;
                 failed++;
-                _log.Warning("verifier: prompt {0} sample {1} scored 0: {2}", group.Work.Seq, i, outcome.Failure);
+                _log.Warning("verifier: prompt {0} sample {1} scored 0: {2}", group.Work.Seq, i, outcomes[i].Failure);
             }
             var expertReward = 0.0;
-            if (problem.Demonstration is { } demonstration)
+            if (problem.Demonstration is not null)
             {
-                var outcome = _checks.Run(() => scorer.Score(problem, demonstration), timeout);
+                var outcome = outcomes[^1];
                 expertReward = outcome.Reward;
                 if (outcome.Failure is not null)
                     _log.Warning("verifier: prompt {0} demonstration scored 0: {1}", group.Work.Seq, outcome.Failure);

@@ -63,7 +63,7 @@ public static class PipelineBenchmark
                       $"settings: {string.Join(" ", options.Overrides)}");
         log.WriteLine($"model: {setup.ModelDescription}; task {setup.Task.Name}; algorithm {setup.AlgorithmName}; " +
                       $"{options.Steps} steps x {options.Prompts} prompts x {options.Samples} samples, max {setup.Sampling.MaxNewTokens} new tokens; " +
-                      $"rollout batching {setup.Rollout.Batching.ToString().ToLowerInvariant()} (the loop run generates one group at a time)");
+                      $"rollout batching {setup.Rollout.Batching.ToString().ToLowerInvariant()} (the loop run too)");
         await OnDedicatedThread(cores, () =>
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -100,7 +100,7 @@ public static class PipelineBenchmark
         {
             torch.set_num_threads(startThreads);
         }
-        var (directMicros, boundedMicros) = VerifierCheckCost(setup);
+        var (directMicros, boundedMicros) = VerifierCheckCost(setup, options.Samples);
 
         var result = Summarise(options, setup, runs, cores, split, loadStart, MachineLoad.OneMinute()) with
         {
@@ -160,21 +160,26 @@ public static class PipelineBenchmark
         }
     }
 
-    /// <summary>The same work without actors: one thread, the engines called in turn (eta = 0).</summary>
+    /// <summary>
+    /// The same work without actors: one thread, the engines called in turn (eta = 0), generating as the rollout worker
+    /// does (a continuous engine keeps its prompt capacity submitted and decodes step by step; a group engine takes one
+    /// prompt at a time), so that the two runs differ only by the actors.
+    /// </summary>
     private static int RunLoop(Setup setup, PipelineSettings settings, TorchLearnerEngine learnerEngine, IGatePolicy gate, RunTimeline timeline)
     {
         var learner = new TimedLearnerEngine(learnerEngine, timeline);
-        using var rollout = new TimedRolloutEngine(setup.NewRolloutEngine(), timeline);
+        using var rollout = TimedRolloutEngine.For(setup.NewRolloutEngine(), timeline);
         var problems = new ProblemBook(setup.Problems, setup.Seed);
         rollout.LoadPolicy(learner.Snapshot());
         long seq = 0;
         for (var step = 0; step < settings.TotalSteps; step++)
         {
             var batch = new List<StepPrompt>(settings.PromptsPerStep);
+            var generated = Generate(rollout, problems, seq, settings.PromptsPerStep, settings.SamplesPerPrompt);
             for (var i = 0; i < settings.PromptsPerStep; i++, seq++)
             {
                 var p = problems.At(seq);
-                var rollouts = rollout.Generate(new RolloutRequest(seq, p.Prompt, settings.SamplesPerPrompt));
+                var rollouts = generated[seq];
                 var rewards = rollouts.Select(r => setup.Scorer.Score(p, r.Text)).ToArray();
                 var expertReward = p.Demonstration is { } demo ? setup.Scorer.Score(p, demo) : 0;
                 var decision = gate.Decide(new GroupOutcome(p.Id, rewards, learner.PolicyVersion, p.Demonstration is not null, expertReward));
@@ -188,6 +193,30 @@ public static class PipelineBenchmark
             rollout.LoadPolicy(learner.Snapshot());
         }
         return 0;
+    }
+
+    /// <summary>The rollouts of prompts <paramref name="first"/> .. first + count - 1, by seq.</summary>
+    private static Dictionary<long, IReadOnlyList<Rollout>> Generate(IRolloutEngine engine, ProblemBook problems, long first, int count, int samples)
+    {
+        var done = new Dictionary<long, IReadOnlyList<Rollout>>(count);
+        if (engine is not IContinuousRolloutEngine continuous)
+        {
+            for (var seq = first; seq < first + count; seq++) done[seq] = engine.Generate(new RolloutRequest(seq, problems.At(seq).Prompt, samples));
+            return done;
+        }
+        var next = first;
+        var held = 0;
+        while (done.Count < count)
+        {
+            for (; held < continuous.PromptCapacity && next < first + count; next++, held++)
+                continuous.Submit(new RolloutRequest(next, problems.At(next).Prompt, samples));
+            foreach (var finished in continuous.Step())
+            {
+                done[finished.Request.Seq] = finished.Rollouts;
+                held--;
+            }
+        }
+        return done;
     }
 
     private static PipelineBenchmarkResult Summarise(PipelineBenchmarkOptions options, Setup setup, IReadOnlyList<RunFigures> runs,
@@ -230,6 +259,9 @@ public static class PipelineBenchmark
             AsyncOverSyncAllCores = PairedMedian(async, all, (a, s) => a.SamplesPerSecond / s.SamplesPerSecond),
             ActorOverhead = PairedMedian(sync, loop, (s, l) => l.SamplesPerSecond / s.SamplesPerSecond - 1),
             ActorOverheadCpu = PairedMedian(sync, loop, (s, l) => s.CpuSecondsPerSample / l.CpuSecondsPerSample - 1),
+            LoopNeitherBusyMilliseconds = 1000 * Median(loop.Select(r => r.NeitherBusySecondsPerStep).ToArray()),
+            SyncNeitherBusyMilliseconds = 1000 * Median(sync.Select(r => r.NeitherBusySecondsPerStep).ToArray()),
+            SyncStepMilliseconds = 1000 * Median(sync.Select(r => r.WindowSeconds / Math.Max(1, r.Steps - 1)).ToArray()),
             IdealAsyncOverSync = Median(sync.Select(r => r.IdealOverlapSpeedup).ToArray()),
             GenerateSecondsPerStep = Median(sync.Select(r => r.GenerateSecondsPerStep).ToArray()),
             TrainSecondsPerStep = Median(sync.Select(r => r.TrainSecondsPerStep).ToArray()),
@@ -258,24 +290,34 @@ public static class PipelineBenchmark
     }
 
     /// <summary>
-    /// Microseconds per reward check called directly (the loop) and through the verifier actor's time bound (one
-    /// dedicated task per check): the part of the actor overhead that the verifier pool adds per sample.
+    /// Microseconds per reward check called directly (the loop) and through the verifier actor's time bound
+    /// (<see cref="Hpt.Actors.Verification.BoundedCheck"/>, a group's checks handed to its check thread as one job, as the
+    /// verifier does: the group's samples and its demonstration): the part of the actor overhead that the verifier pool
+    /// adds per sample. Both are timed after one untimed pass (JIT, and the check thread's start).
     /// </summary>
-    private static (double Direct, double Bounded) VerifierCheckCost(Setup setup)
+    private static (double Direct, double Bounded) VerifierCheckCost(Setup setup, int samples)
     {
         var works = setup.Problems.Take(64).ToArray();
         var timeout = setup.Pipeline.VerifierTimeout;
-        double Time(Action<Problem> check)
+        var perGroup = samples + 1;
+        double Time(Action<Problem> group)
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
             for (var round = 0; round < 4; round++)
-                foreach (var work in works) check(work);
-            return clock.Elapsed.TotalMicroseconds / (4.0 * works.Length);
+                foreach (var work in works) group(work);
+            return clock.Elapsed.TotalMicroseconds / (4.0 * works.Length * perGroup);
         }
-        Time(w => setup.Scorer.Score(w, w.Demonstration ?? w.Answer)); // JIT
-        var direct = Time(w => setup.Scorer.Score(w, w.Demonstration ?? w.Answer));
+        void Direct(Problem w)
+        {
+            for (var i = 0; i < perGroup; i++) setup.Scorer.Score(w, w.Demonstration ?? w.Answer);
+        }
         using var checks = new Hpt.Actors.Verification.BoundedCheck();
-        var bounded = Time(w => checks.Run(() => setup.Scorer.Score(w, w.Demonstration ?? w.Answer), timeout));
+        void Bounded(Problem w) =>
+            checks.RunAll(Enumerable.Range(0, perGroup).Select(_ => (Func<double>)(() => setup.Scorer.Score(w, w.Demonstration ?? w.Answer))).ToArray(), timeout);
+        Time(Direct);
+        var direct = Time(Direct);
+        Time(Bounded);
+        var bounded = Time(Bounded);
         return (direct, bounded);
     }
 

@@ -37,6 +37,10 @@ public sealed record PipelineBenchmarkResult
     [JsonPropertyName("async_over_sync_all_cores")] public double AsyncOverSyncAllCores { get; init; }
     [JsonPropertyName("actor_overhead")] public double ActorOverhead { get; init; }
     [JsonPropertyName("actor_overhead_cpu")] public double ActorOverheadCpu { get; init; }
+    /// <summary>Per step, the time neither engine was busy (hand-offs: scoring, gating and, in the pipeline, every actor hop).</summary>
+    [JsonPropertyName("loop_neither_busy_ms_per_step")] public double LoopNeitherBusyMilliseconds { get; init; }
+    [JsonPropertyName("sync_neither_busy_ms_per_step")] public double SyncNeitherBusyMilliseconds { get; init; }
+    [JsonPropertyName("sync_step_ms")] public double SyncStepMilliseconds { get; init; }
     [JsonPropertyName("ideal_async_over_sync")] public double IdealAsyncOverSync { get; init; }
     [JsonPropertyName("generate_s_per_step")] public double GenerateSecondsPerStep { get; init; }
     [JsonPropertyName("train_s_per_step")] public double TrainSecondsPerStep { get; init; }
@@ -83,6 +87,8 @@ public sealed record PipelineBenchmarkResult
         yield return string.Format(c, "async over sync with all {0} cores per phase: {1:0.000}x", TorchThreadsAllCores, AsyncOverSyncAllCores);
         yield return string.Format(c, "actor overhead over a plain loop: {0:+0.0%;-0.0%} wall, {1:+0.0%;-0.0%} cpu per sample (target <= 3%); loop and sync trained the same rewards: {2}",
             ActorOverhead, ActorOverheadCpu, LoopMatchesSync ? "yes" : "no");
+        yield return string.Format(c, "neither engine busy (the hand-offs between them): loop {0:0.0} ms, sync {1:0.0} ms per step of the sync run's {2:0} ms (medians)",
+            LoopNeitherBusyMilliseconds, SyncNeitherBusyMilliseconds, SyncStepMilliseconds);
         yield return string.Format(c, "idle: sync learner {0:P0} rollout {1:P0}; async learner {2:P0} rollout {3:P0}; async requeued {4}",
             SyncLearnerIdle, SyncRolloutIdle, AsyncLearnerIdle, AsyncRolloutIdle, AsyncRequeued);
         yield return string.Format(c, "final-step reward: sync {0:0.000}, async {1:0.000} (last quarter of steps: {2:0.000} vs {3:0.000})",
@@ -91,7 +97,7 @@ public sealed record PipelineBenchmarkResult
             yield return string.Format(c, "held-out ({0} problems x {1} samples): base avg {2:0.000} greedy {3:0.000}; sync avg {4:0.000} greedy {5:0.000}; async avg {6:0.000} greedy {7:0.000}",
                 HeldOutProblems, HeldOutSamples, BaseHeldOutAccuracy ?? double.NaN, BaseHeldOutGreedy ?? double.NaN,
                 s, SyncHeldOutGreedy ?? double.NaN, a, AsyncHeldOutGreedy ?? double.NaN);
-        yield return string.Format(c, "reward check: {0:0.0} us called directly, {1:0.0} us through the verifier's time bound (a dedicated task per check)",
+        yield return string.Format(c, "reward check: {0:0.0} us called directly, {1:0.0} us through the verifier's time bound (a group's checks as one job on its check thread)",
             ScoreMicroseconds, BoundedScoreMicroseconds);
         yield return string.Format(c, "load average: {0} at start, {1} at end", PipelineBenchmark.Format(LoadAverageStart), PipelineBenchmark.Format(LoadAverageEnd));
     }

@@ -24,6 +24,7 @@ public sealed record RunFigures(
     double RolloutIdle,
     double GenerateSecondsPerStep,
     double TrainSecondsPerStep,
+    double NeitherBusySecondsPerStep,
     double FinalReward,
     double LastQuarterReward,
     IReadOnlyList<double> StepRewards,
@@ -51,6 +52,7 @@ public sealed record RunFigures(
         var learnerBusy = timed.Sum(s => s.End - s.Start);
         var rolloutBusy = timeline.RolloutBusy.Sum(b => Math.Max(0, Math.Min(b.End, last.End) - Math.Max(b.Start, first.End)));
         var cpu = last.CpuSeconds - first.CpuSeconds;
+        var neitherBusy = window - Covered(timed.Select(s => (s.Start, s.End)).Concat(timeline.RolloutBusy), first.End, last.End);
         var quarter = Math.Max(1, steps.Length / 4);
         return new RunFigures(
             Name: name,
@@ -69,6 +71,7 @@ public sealed record RunFigures(
             RolloutIdle: Math.Clamp(1 - rolloutBusy / window, 0, 1),
             GenerateSecondsPerStep: rolloutBusy / timed.Length,
             TrainSecondsPerStep: learnerBusy / timed.Length,
+            NeitherBusySecondsPerStep: neitherBusy / timed.Length,
             FinalReward: last.RewardMean,
             LastQuarterReward: steps.TakeLast(quarter).Average(s => s.RewardMean),
             StepRewards: steps.Select(s => s.RewardMean).ToArray(),
@@ -76,6 +79,20 @@ public sealed record RunFigures(
             LoadBefore: loadBefore,
             LoadAfter: loadAfter,
             HeldOut: heldOut);
+    }
+
+    /// <summary>The time within [<paramref name="from"/>, <paramref name="to"/>] that at least one interval covers.</summary>
+    private static double Covered(IEnumerable<(double Start, double End)> intervals, double from, double to)
+    {
+        double covered = 0, reach = from;
+        foreach (var (start, end) in intervals.Select(b => (Start: Math.Max(b.Start, from), End: Math.Min(b.End, to)))
+                     .Where(b => b.End > b.Start).OrderBy(b => b.Start))
+        {
+            if (end <= reach) continue;
+            covered += end - Math.Max(start, reach);
+            reach = end;
+        }
+        return covered;
     }
 
     public string Describe()
@@ -86,11 +103,11 @@ public sealed record RunFigures(
             : "";
         return string.Format(c,
             "{0,-15} #{1} eta {2}, torch threads {3} (seen: learner {4}, rollout {5}): {6,7:0.00} samples/s ({7} samples in {8:0.00} s), " +
-            "cpu {9:0.00} cores, generate {10:0.000} s + train {11:0.000} s per step, idle learner {12:P0} rollout {13:P0}, " +
+            "cpu {9:0.00} cores, generate {10:0.000} s + train {11:0.000} s per step, neither busy {20:0.0} ms per step, idle learner {12:P0} rollout {13:P0}, " +
             "final reward {14:0.000} (last quarter {15:0.000}), requeued {16}, load {17} -> {18}{19}",
             Name, Repeat + 1, MaxStaleness, TorchThreads, LearnerThreadsSeen, RolloutThreadsSeen, SamplesPerSecond, Samples, WindowSeconds,
             CpuCoresUsed, GenerateSecondsPerStep, TrainSecondsPerStep, LearnerIdle, RolloutIdle, FinalReward, LastQuarterReward, Requeued,
-            PipelineBenchmark.Format(LoadBefore), PipelineBenchmark.Format(LoadAfter), heldOut);
+            PipelineBenchmark.Format(LoadBefore), PipelineBenchmark.Format(LoadAfter), heldOut, NeitherBusySecondsPerStep * 1000);
     }
 
     /// <summary>The run as a flat JSON-friendly map (part of the final line's <c>runs</c>).</summary>
@@ -105,6 +122,7 @@ public sealed record RunFigures(
         ["cpu_cores"] = Math.Round(CpuCoresUsed, 3),
         ["generate_s_per_step"] = Math.Round(GenerateSecondsPerStep, 4),
         ["train_s_per_step"] = Math.Round(TrainSecondsPerStep, 4),
+        ["neither_busy_s_per_step"] = Math.Round(NeitherBusySecondsPerStep, 5),
         ["learner_idle"] = Math.Round(LearnerIdle, 4),
         ["rollout_idle"] = Math.Round(RolloutIdle, 4),
         ["final_reward"] = Math.Round(FinalReward, 4),

@@ -38,7 +38,7 @@ public static class RunStatusView
         var r = s.Report;
         var age = nowUtc - r.UpdatedUtc;
         var state = r.Completed ? "complete" : r.Stalled is not null ? "STALLED" : age > Stale ? $"not updated for {Duration(age.TotalSeconds)}: not running, or stuck" : "running";
-        yield return $"step {r.Step}/{r.TotalSteps} (policy v{r.PolicyVersion}), {state}; report {Duration(age.TotalSeconds)} old";
+        yield return $"step {r.PolicyVersion}/{r.TotalSteps} (policy v{r.PolicyVersion}), {state}; report {Duration(age.TotalSeconds)} old";
         yield return $"pace: last step {Duration(r.LastStepSeconds)}, mean {Duration(r.MeanStepSeconds)} over recent steps, " +
                      $"{Number(r.SamplesPerSecond, "0.0")} samples/s, ETA {Duration(r.EtaSeconds)}; offline ratio {Number(r.OfflineDataRatio, "0.00")}; " +
                      $"no step for {Duration(r.SecondsSinceLastStep)}";

@@ -55,6 +55,32 @@ public sealed class ClusterSettingsTests
         Assert.Contains(named, mismatch);
     }
 
+    private static AdmissionSettings AdmissionEntries(params string[] overrides) =>
+        ClusterSettings.Create(HptConfig.Load(overrides: ["cluster.roles=[learner]", "run.dir=\"runs/admission\"", .. overrides])).Admission;
+
+    [Theory]
+    [InlineData("run.id=another", "hpt.run.id = 'admission' here, 'another' there")]
+    [InlineData("rollout.max-new-tokens=12", "hpt.rollout.max-new-tokens = ")]
+    [InlineData("pipeline.prompts-per-step=3", "hpt.pipeline.prompts-per-step = ")]
+    public void The_settings_behind_the_fingerprints_name_each_differing_key_with_both_values(string change, string named)
+    {
+        var differences = AdmissionEntries().Differences(AdmissionEntries(change));
+        var difference = Assert.Single(differences);
+        Assert.StartsWith(named, difference);
+        Assert.EndsWith($"'{change.Split('=')[1]}' there", difference);
+        Assert.Empty(AdmissionEntries().Differences(AdmissionEntries()));
+    }
+
+    [Fact]
+    public void A_rollout_node_compares_only_the_generation_settings_with_a_learner()
+    {
+        var rollout = ClusterSettings.Create(HptConfig.Load(overrides:
+            ["cluster.roles=[rollout]", "cluster.seed-nodes=[\"akka.tcp://hpt@127.0.0.1:4053\"]", "rollout.max-new-tokens=12"])).Admission;
+        Assert.Null(rollout.Run);
+        var difference = Assert.Single(AdmissionEntries("run.id=another").Differences(rollout));
+        Assert.StartsWith("hpt.rollout.max-new-tokens = ", difference);
+    }
+
     [Fact]
     public void A_model_folder_is_compared_by_its_files_not_by_where_each_machine_mounts_it()
     {

@@ -16,7 +16,7 @@ public sealed class ClusterStatusClientTests(ITestOutputHelper output) : Cluster
 
     public void Dispose() => Directory.Delete(_certs, recursive: true);
 
-    private static PipelineReport Report(long step) => new(DateTime.UtcNow, step, 50, step, 12, 0.5, 1.0, 1.1, 20, 0.5, 12, 16, 0, 0, 1, [], false, null);
+    private static PipelineReport Report(long step) => new(DateTime.UtcNow, step, 50, 12, 0.5, 1.0, 1.1, 20, 0.5, 12, 16, 0, 0, 1, [], false, null);
 
     /// <summary>A learner node with TLS whose status service is answered by a real reporter that has seen one report.</summary>
     private async Task<(ActorSystem Node, Address Address)> Node(ClusterTlsSettings tls)
@@ -44,7 +44,7 @@ public sealed class ClusterStatusClientTests(ITestOutputHelper output) : Cluster
         Assert.Equal("akka.ssl.tcp", address.Protocol);
 
         var status = await ClusterStatusClient.AskAsync(Base with { Tls = tls }, $"{address.Host}:{address.Port}", TimeSpan.FromSeconds(15));
-        Assert.Equal(7, status.Report.Step);
+        Assert.Equal(7, status.Report.PolicyVersion);
         var member = Assert.Single(status.Members); // the client is no member
         Assert.Equal(address.ToString(), member.Address);
         Assert.True(member.HostsLearner);

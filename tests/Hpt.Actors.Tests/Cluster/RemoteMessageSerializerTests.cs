@@ -55,12 +55,16 @@ public sealed class RemoteMessageSerializerTests(ITestOutputHelper output)
         yield return Fixtures.Rollout("10", 3);
         yield return new TrainRow(null, "10", 1, 0, 1);
         yield return new GetClusterStatus(TimeSpan.FromSeconds(7.5));
-        yield return new ClusterStatus(new PipelineReport(new DateTime(2026, 12, 1, 12, 0, 0, DateTimeKind.Utc), 40, 100, 40, 120, 1.5, null, 3.0,
+        yield return new ClusterStatus(new PipelineReport(new DateTime(2026, 12, 1, 12, 0, 0, DateTimeKind.Utc), 40, 100, 120, 1.5, null, 3.0,
                 double.NaN, 0.25, 88, 90, 1, 2, 0, [new WorkerReport("127.0.0.1:4054/rollout-0", 40, [new PromptInFlight(81, 2, 4.2)])], false, "stuck"),
             new RunFilesReport(4096, "step-00000040", new DateTime(2026, 12, 1, 11, 59, 0, DateTimeKind.Utc)),
             [new MemberReport("akka.tcp://hpt@127.0.0.1:4053", ["learner", "verifier"], "Up", true, true, true),
              new MemberReport("akka.tcp://hpt@127.0.0.1:4054", ["rollout"], "Leaving", false, false, false)], "akka.tcp://hpt@127.0.0.1:4053");
         yield return new ClusterStatusUnavailable("the learner is recovering");
+        yield return new JoinRefused("akka.tcp://hpt@127.0.0.1:4053", ["learner", "hpt-1", "run-0123456789ab"],
+            new AdmissionSettings(new Dictionary<string, string> { ["hpt.rollout.temperature"] = "1" },
+                new Dictionary<string, string> { ["hpt.run.id"] = "run1", ["hpt.task.data-file"] = "12 bytes, sha256 00ff" }));
+        yield return new JoinRefused("akka.tcp://hpt@127.0.0.1:4053", ["rollout", "hpt-1"], AdmissionSettings.None); // a rollout node has no run
     }
 
     [Fact]

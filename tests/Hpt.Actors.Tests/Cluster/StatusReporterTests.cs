@@ -42,7 +42,7 @@ public sealed class StatusReporterTests : TestKit, IDisposable
         Directory.Delete(_runDir, recursive: true);
     }
 
-    private static PipelineReport Report(long step, string rolloutHostPort) => new(DateTime.UtcNow, step, 100, step, 120, 1.5, 2.0, 3.0, 10.6, 0.25, 88, 90, 1, 2, 0,
+    private static PipelineReport Report(long step, string rolloutHostPort) => new(DateTime.UtcNow, step, 100, 120, 1.5, 2.0, 3.0, 10.6, 0.25, 88, 90, 1, 2, 0,
         [new WorkerReport($"{rolloutHostPort}/rollout-0", step, [new PromptInFlight(81, 2, 4.2), new PromptInFlight(82, 1, 1.0)])], false, null);
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class StatusReporterTests : TestKit, IDisposable
         {
             reporter.Tell(query);
             var status = ExpectMsg<ClusterStatus>();
-            Assert.Equal(40, status.Report.Step); // the latest report, not the first
+            Assert.Equal(40, status.Report.PolicyVersion); // the latest report, not the first
         }, TimeSpan.FromSeconds(5));
 
         reporter.Tell(query);

@@ -92,7 +92,7 @@ public sealed class CoordinatorWatchdogTests(ITestOutputHelper output) : TestKit
         Assert.Contains("hpt.pipeline.stall-abort", stalled.Reason);
         Assert.Contains($"stuck-worker (v0): prompt {work.Work.Seq}#1", stalled.Reason);
         var report = reports.FishForMessage<PipelineReport>(r => r.Stalled is not null, TimeSpan.FromSeconds(5));
-        Assert.Equal(0, report.Step);
+        Assert.Equal(0, report.PolicyVersion);
         Assert.Equal(work.Work.Seq, Assert.Single(Assert.Single(report.Workers).Prompts).Seq);
         watcher.ExpectNoMsg(TimeSpan.FromMilliseconds(500)); // said once
 

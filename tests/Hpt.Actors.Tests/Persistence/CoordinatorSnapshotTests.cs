@@ -96,7 +96,7 @@ public sealed class CoordinatorSnapshotTests : IDisposable
 
         var journal = await ReadJournal(store, runId);
         Assert.NotNull(journal.Snapshot);
-        Assert.Equal(6, journal.Snapshot!.Current.Step);
+        Assert.Equal(6, journal.Snapshot!.Current.PolicyVersion);
         // Everything up to the snapshot is gone; what is left is the step-6 checkpoint mark at most.
         Assert.DoesNotContain(journal.Events, e => e is StepRecorded or PromptIssued or GroupScored);
         Assert.True(journal.LastSequenceNr > 30, $"sequence numbers {journal.LastSequenceNr}");

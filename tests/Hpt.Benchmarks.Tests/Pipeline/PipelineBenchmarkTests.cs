@@ -25,6 +25,7 @@ public sealed class PipelineBenchmarkTests
         "sync_final_reward", "async_final_reward", "base_held_out_accuracy", "sync_held_out_accuracy", "async_held_out_accuracy",
         "steps", "prompts_per_step", "samples_per_prompt", "warmup_steps", "repeats", "max_new_tokens", "model", "algorithm",
         "task", "seed", "cores", "torch_threads_split", "torch_threads_all_cores", "score_us", "bounded_score_us", "runs",
+        "loop_neither_busy_ms_per_step", "sync_neither_busy_ms_per_step", "sync_step_ms",
     ];
 
     [Fact]
@@ -45,6 +46,8 @@ public sealed class PipelineBenchmarkTests
         Assert.True(double.IsFinite(result.AsyncOverSync) && double.IsFinite(result.ActorOverhead));
         Assert.InRange(result.AsyncLearnerIdle, 0, 1);
         Assert.InRange(result.AsyncRolloutIdle, 0, 1);
+        Assert.InRange(result.SyncNeitherBusyMilliseconds, 0, result.SyncStepMilliseconds);
+        Assert.InRange(result.LoopNeitherBusyMilliseconds, 0, double.MaxValue);
         // The plain loop and the synchronous pipeline do the same work: same prompts, same samples, same updates.
         Assert.True(result.LoopMatchesSync);
         Assert.Contains("async over sync", log.ToString());

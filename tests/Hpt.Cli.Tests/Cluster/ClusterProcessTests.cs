@@ -94,7 +94,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IDisposable
         using var system = ActorSystem.Create("journal-check", persistence.WithFallback("akka.loglevel = WARNING"));
         var events = await JournalReader.ReadAsync(system, "run", TimeSpan.FromSeconds(30));
         var steps = JournalReader.EffectiveSteps(events);
-        Assert.Equal(Enumerable.Range(1, Steps).Select(s => (long)s), steps.Select(s => s.Step));
+        Assert.Equal(Enumerable.Range(1, Steps).Select(s => (long)s), steps.Select(s => s.PolicyVersion));
         var trained = steps.SelectMany(s => s.Seqs).Order().ToArray();
         Assert.Equal(Enumerable.Range(0, Steps * PromptsPerStep).Select(i => (long)i), trained);
         await system.Terminate();
@@ -147,7 +147,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IDisposable
         using var system = ActorSystem.Create("journal-check", persistence.WithFallback("akka.loglevel = WARNING"));
         var view = await JournalReader.ReadViewAsync(system, runId, TimeSpan.FromSeconds(30));
         await system.Terminate();
-        Assert.Equal(steps, view.State.Step);
+        Assert.Equal(steps, view.State.PolicyVersion);
         var trained = JournalReader.EffectiveSteps(view.Events).SelectMany(s => s.Seqs).Order().ToArray();
         Assert.Equal(Enumerable.Range(0, steps * PromptsPerStep).Select(i => (long)i), trained);
     }

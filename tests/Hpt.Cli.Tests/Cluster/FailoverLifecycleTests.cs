@@ -162,11 +162,11 @@ public sealed class FailoverLifecycleTests(ITestOutputHelper output) : IDisposab
         using var system = ActorSystem.Create("journal-check", persistence.WithFallback("akka.loglevel = WARNING"));
         var view = await JournalReader.ReadViewAsync(system, runId, TimeSpan.FromSeconds(30));
         await system.Terminate();
-        var journalStep = view.State.Step;
+        var journalStep = view.State.PolicyVersion;
         _nodes.Log($"stopped at step {stoppedAt}; the journal is at step {journalStep}");
         Assert.InRange(journalStep, stoppedAt, stoppedAt + 1 + MaxStaleness);
         var steps = JournalReader.EffectiveSteps(view.Events);
-        Assert.Equal(Enumerable.Range(1, (int)journalStep).Select(s => (long)s), steps.Select(s => s.Step));
+        Assert.Equal(Enumerable.Range(1, (int)journalStep).Select(s => (long)s), steps.Select(s => s.PolicyVersion));
         var trained = steps.SelectMany(s => s.Seqs).ToArray();
         Assert.Equal(trained.Length, trained.Distinct().Count());
         Assert.Equal(journalStep * PromptsPerStep, trained.Length);
@@ -178,7 +178,7 @@ public sealed class FailoverLifecycleTests(ITestOutputHelper output) : IDisposab
         // Who generated what: the trained group of each prompt (its last GroupScored event) names the worker and the
         // policy versions that sampled it.
         var groups = view.Events.OfType<GroupScored>().GroupBy(g => g.Seq).ToDictionary(g => g.Key, g => g.Last().Verified.Group);
-        var trainedByB = steps.Where(s => s.Step > resumedAt).SelectMany(s => s.Seqs).Select(seq => groups[seq]).ToArray();
+        var trainedByB = steps.Where(s => s.PolicyVersion > resumedAt).SelectMany(s => s.Seqs).Select(seq => groups[seq]).ToArray();
         var moverPrefix = WorkerPrefix(mover);
         var latePrefix = WorkerPrefix(late);
         var fromMover = trainedByB.Where(g => g.WorkerId.StartsWith(moverPrefix, StringComparison.Ordinal)).ToArray();

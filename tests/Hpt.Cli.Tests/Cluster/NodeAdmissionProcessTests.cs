@@ -101,6 +101,8 @@ public sealed class NodeAdmissionProcessTests(ITestOutputHelper output) : IDispo
         Assert.Contains("generation settings", oddError);
         Assert.Contains("hpt.rollout", oddError);
         Assert.Matches(@"does not match node akka\.tcp://hpt@127\.0\.0\.1:\d+ \[", oddError); // names the node it does not match
+        // The refusing member told it which key differs, with both values.
+        Assert.Contains("hpt.rollout.max-new-tokens = '12' here, '24' there", oddError);
 
         // 3. The learner node of another run leaves with one line.
         Assert.True(stranger.WaitForExit(TimeSpan.FromSeconds(120)), "the learner node of another run kept running");
@@ -108,6 +110,7 @@ public sealed class NodeAdmissionProcessTests(ITestOutputHelper output) : IDispo
         var strangerError = Assert.Single(stranger.Output.Split('\n'), l => l.StartsWith("hpt: error:", StringComparison.Ordinal));
         Assert.Contains("hpt.run.id", strangerError);
         Assert.Contains("[learner", strangerError); // the node it does not match: the run's learner
+        Assert.Contains("hpt.run.id = 'other-run' here, 'run' there", strangerError);
         Assert.Contains("asked to join and does not match this node", learner.Output); // the seed refused it while it joined
 
         // The run is unaffected.

@@ -11,7 +11,7 @@ public sealed class RunStatusViewTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static PipelineReport Report(DateTime updated) => new(updated, 40, 100, 40, 120, 1.5, 2.0, 3.0, 10.6, 0.25, 88, 90, 1, 2, 0,
+    private static PipelineReport Report(DateTime updated) => new(updated, 40, 100, 120, 1.5, 2.0, 3.0, 10.6, 0.25, 88, 90, 1, 2, 0,
         [new WorkerReport("rollout-0", 40, [new PromptInFlight(81, 2, 4.2)]), new WorkerReport("rollout-1", 39, [])], false, null);
 
     [Fact]

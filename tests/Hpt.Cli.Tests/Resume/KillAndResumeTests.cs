@@ -106,16 +106,16 @@ public sealed class KillAndResumeTests(ITestOutputHelper output) : IDisposable
         // is at step 6 at the latest).
         Assert.NotNull(reference.Snapshot);
         Assert.NotNull(resumed.Snapshot);
-        Assert.Equal(6, reference.Snapshot!.Current.Step);
-        Assert.DoesNotContain(reference.Events, e => e is StepRecorded { Step: <= 6 });
-        Assert.Equal(8, reference.State.Step);
+        Assert.Equal(6, reference.Snapshot!.Current.PolicyVersion);
+        Assert.DoesNotContain(reference.Events, e => e is StepRecorded { PolicyVersion: <= 6 });
+        Assert.Equal(8, reference.State.PolicyVersion);
         Assert.Equal(32, reference.State.Trained.Count);
         Assert.Equal(reference.State.Trained.Order(), resumed.State.Trained.Order());
         Assert.Equal(reference.State.NextSeq, resumed.State.NextSeq);
         Assert.Equal(reference.State.PolicyVersion, resumed.State.PolicyVersion);
         var referenceSteps = reference.StepsAfterSnapshot;
-        var resumedSteps = resumed.StepsAfterSnapshot.Where(s => referenceSteps.Any(r => r.Step == s.Step)).ToArray();
-        Assert.Equal([7, 8], referenceSteps.Select(s => s.Step));
+        var resumedSteps = resumed.StepsAfterSnapshot.Where(s => referenceSteps.Any(r => r.PolicyVersion == s.PolicyVersion)).ToArray();
+        Assert.Equal([7, 8], referenceSteps.Select(s => s.PolicyVersion));
         if (gate == "target-ratio")
         {
             // The gate's state survives snapshots exactly, and it moved during the run (the journal before the
@@ -168,7 +168,7 @@ public sealed class KillAndResumeTests(ITestOutputHelper output) : IDisposable
     private static string Describe(StepRecorded s)
     {
         var m = s.Metrics;
-        return $"step {s.Step} v{s.PolicyVersion} seqs [{string.Join(",", s.Seqs)}] loss {m.Loss:R} reward {m.RewardMean:R}/{m.RewardStd:R} " +
+        return $"v{s.PolicyVersion} seqs [{string.Join(",", s.Seqs)}] loss {m.Loss:R} reward {m.RewardMean:R}/{m.RewardStd:R} " +
                $"offline {m.OfflinePromptRatio:R} entropy {m.Entropy:R} len {m.ResponseLengthMean:R} grad {m.GradNorm:R} " +
                $"skipped {m.UpdateSkipped} rows {m.Rows} tokens {m.Tokens} staleness {m.StalenessMax} " +
                $"gate [{string.Join(",", (s.GateState ?? new Dictionary<string, double>()).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value:R}"))}]";

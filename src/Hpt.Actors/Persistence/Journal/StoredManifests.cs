@@ -10,7 +10,9 @@ public static class StoredManifests
     public const string PromptIssuedV1 = "hpt.prompt-issued.v1";
     public const string PromptReturnedV1 = "hpt.prompt-returned.v1";
     public const string PromptSetAsideV1 = "hpt.prompt-set-aside.v1";
+    /// <summary>Read only: the policy version stored three times (Step, PolicyVersion, Metrics.Step).</summary>
     public const string StepRecordedV1 = "hpt.step-recorded.v1";
+    public const string StepRecordedV2 = "hpt.step-recorded.v2";
     public const string RolledBackV1 = "hpt.rolled-back.v1";
     public const string CheckpointCoveredV1 = "hpt.checkpoint-covered.v1";
 
@@ -20,15 +22,17 @@ public static class StoredManifests
 
     /// <summary>Read only: lacks the failure counts and set-aside prompts, and embeds v1 groups.</summary>
     public const string CoordinatorSnapshotV1 = "hpt.coordinator-snapshot.v1";
+    /// <summary>Read only: each state's policy version stored twice (Step, PolicyVersion).</summary>
     public const string CoordinatorSnapshotV2 = "hpt.coordinator-snapshot.v2";
+    public const string CoordinatorSnapshotV3 = "hpt.coordinator-snapshot.v3";
 
     /// <summary>Every manifest this build writes.</summary>
     public static IReadOnlyList<string> Written { get; } =
     [
-        PromptIssuedV1, PromptReturnedV1, PromptSetAsideV1, StepRecordedV1, RolledBackV1, CheckpointCoveredV1, GroupScoredV2,
-        CoordinatorSnapshotV2,
+        PromptIssuedV1, PromptReturnedV1, PromptSetAsideV1, StepRecordedV2, RolledBackV1, CheckpointCoveredV1, GroupScoredV2,
+        CoordinatorSnapshotV3,
     ];
 
     /// <summary>Every manifest this build reads: the written ones and the older formats it still upgrades.</summary>
-    public static IReadOnlyList<string> Read { get; } = [.. Written, GroupScoredV1, CoordinatorSnapshotV1];
+    public static IReadOnlyList<string> Read { get; } = [.. Written, StepRecordedV1, GroupScoredV1, CoordinatorSnapshotV1, CoordinatorSnapshotV2];
 }

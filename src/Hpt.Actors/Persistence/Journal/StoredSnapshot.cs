@@ -4,9 +4,10 @@ using Hpt.Actors.Coordinator;
 namespace Hpt.Actors.Persistence.Journal;
 
 /// <summary>
-/// <c>hpt.coordinator-snapshot.v2</c>: the coordinator's state and the states a rollback may return to (the retained
-/// checkpoints'), so the journal before the snapshot can be deleted. v2 adds what v1 lost: the failed generations
-/// per prompt (hpt.pipeline.max-attempts) and the prompts set aside.
+/// <c>hpt.coordinator-snapshot.v3</c>: the coordinator's state and the states a rollback may return to (the retained
+/// checkpoints'), so the journal before the snapshot can be deleted. v3 stores the policy version of each state once
+/// (v2 stored it as Step beside PolicyVersion: <see cref="StoredSnapshotV2"/>); v2 added what v1 lost: the failed
+/// generations per prompt (hpt.pipeline.max-attempts) and the prompts set aside.
 /// </summary>
 public sealed record StoredSnapshot(StoredState Current, StoredState[] History, long[] Anchors)
 {
@@ -16,9 +17,11 @@ public sealed record StoredSnapshot(StoredState Current, StoredState[] History, 
     public CoordinatorSnapshot ToSnapshot() => new(Current.ToState(), (History ?? []).Select(h => h.ToState()).ToArray(), Anchors ?? []);
 }
 
-/// <summary>One <see cref="CoordinatorState"/> as stored: trained seqs as sorted half-open ranges (compact, exact), maps as sorted pairs.</summary>
+/// <summary>
+/// One <see cref="CoordinatorState"/> as stored: trained seqs as sorted half-open ranges (compact, exact), maps as
+/// sorted pairs. <see cref="PolicyVersion"/> is the number of recorded steps (the key of the rollback history).
+/// </summary>
 public sealed record StoredState(
-    long Step,
     long PolicyVersion,
     long NextSeq,
     long Accepted,
@@ -34,7 +37,7 @@ public sealed record StoredState(
     IReadOnlyDictionary<string, double>? GateState)
 {
     public static StoredState From(CoordinatorState s) => new(
-        s.Step, s.PolicyVersion, s.NextSeq, s.Accepted,
+        s.PolicyVersion, s.NextSeq, s.Accepted,
         s.InFlight.Select(kv => new SeqAttempt(kv.Key, kv.Value)).ToArray(),
         s.Returned.Select(kv => new SeqAttempt(kv.Key, kv.Value)).ToArray(),
         SeqRange.Compress(s.Trained),
@@ -49,7 +52,6 @@ public sealed record StoredState(
 
     public CoordinatorState ToState() => new()
     {
-        Step = Step,
         PolicyVersion = PolicyVersion,
         NextSeq = NextSeq,
         Accepted = Accepted,

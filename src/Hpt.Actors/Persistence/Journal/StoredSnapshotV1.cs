@@ -7,7 +7,8 @@ namespace Hpt.Actors.Persistence.Journal;
 /// Reader of <c>hpt.coordinator-snapshot.v1</c>. Never written. v1 did not store the prompts set aside: every seq
 /// below the data cursor is trained, in flight, returned or set aside, so the set-aside ones are the seqs in none of
 /// the other three. v1 did not store failed-generation counts either: those restart at 0 (a prompt not yet trained
-/// may get up to hpt.pipeline.max-attempts more attempts).
+/// may get up to hpt.pipeline.max-attempts more attempts). Its Step and PolicyVersion are one counter; Step is read, as
+/// in <see cref="StoredSnapshotV2"/>.
 /// </summary>
 public sealed record StoredSnapshotV1(int Format, StoredSnapshotV1.StateV1 Current, StoredSnapshotV1.StateV1[] History, long[] Anchors)
 {
@@ -44,8 +45,7 @@ public sealed record StoredSnapshotV1(int Format, StoredSnapshotV1.StateV1 Curre
                 if (!trained.Contains(seq) && !inFlight.ContainsKey(seq) && !returned.ContainsKey(seq)) setAside.Add(seq);
             return new CoordinatorState
             {
-                Step = Step,
-                PolicyVersion = PolicyVersion,
+                PolicyVersion = Step,
                 NextSeq = NextSeq,
                 Accepted = Accepted,
                 InFlight = inFlight,

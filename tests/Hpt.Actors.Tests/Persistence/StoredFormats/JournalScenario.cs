@@ -14,8 +14,9 @@ namespace Hpt.Actors.Tests.Persistence.StoredFormats;
 /// A coordinator run that writes every kind of journal event and a snapshot (steps 1..6 with checkpoints, a snapshot
 /// at step 4 that deletes the events before it, verified groups in flight, a failed and a stale generation, a prompt
 /// set aside after max-attempts, a rollback from step 6 to 5), and an observation of how a new coordinator resumes
-/// from that journal. The committed fixture <c>v1-journal.db</c> was written by this scenario with the v1 serializer;
-/// <c>v1-journal.resume.txt</c> is the observation that build made of its own resume.
+/// from that journal. The committed fixtures <c>v1-journal.db</c> and <c>v2-journal.db</c> were written by this scenario
+/// with earlier builds' serializers (see <see cref="OlderJournalFixtureTests"/>); each <c>.resume.txt</c> is the
+/// observation that build made of its own resume.
 /// </summary>
 public static class JournalScenario
 {
@@ -132,7 +133,7 @@ public static class JournalScenario
     {
         var text = new StringBuilder();
         var view = await JournalReader.ReadViewAsync(sys, RunId, TimeSpan.FromSeconds(20));
-        text.AppendLine($"snapshot step {view.Snapshot?.Current.Step.ToString(CultureInfo.InvariantCulture) ?? "none"}");
+        text.AppendLine($"snapshot step {view.Snapshot?.Current.PolicyVersion.ToString(CultureInfo.InvariantCulture) ?? "none"}");
         foreach (var e in view.Events) text.AppendLine("event " + Describe(e));
         text.AppendLine("state " + Describe(view.State));
         foreach (var s in view.StepsAfterSnapshot) text.AppendLine("effective " + Describe(s));
@@ -172,6 +173,8 @@ public static class JournalScenario
         _ => throw new ArgumentException($"unknown event {e.GetType().Name}"),
     };
 
+    // The observation's text is the earlier builds' (the fixtures' .resume.txt): they printed Step and PolicyVersion, one
+    // counter that the records now hold once, so "step N vN" prints that one number twice.
     public static string Describe(StepRecorded s)
     {
         var m = s.Metrics;
@@ -182,7 +185,7 @@ public static class JournalScenario
             m.PublishSeconds, m.Prompts, m.Rows, m.Tokens, m.Samples, m.RolloutIdleFraction, m.SetAsidePrompts, m.OfflineSampleRatio,
             m.TruncatedTokenFraction, m.ProximalSeconds,
         ];
-        return $"step {s.Step} v{s.PolicyVersion} seqs {Seqs(s.Seqs)} metrics step {m.Step} skipped {m.UpdateSkipped} " +
+        return $"step {s.PolicyVersion} v{s.PolicyVersion} seqs {Seqs(s.Seqs)} metrics step {m.Step} skipped {m.UpdateSkipped} " +
                $"{string.Join(" ", numbers.Select(F))} gate {Map(s.GateState)}";
     }
 
@@ -200,7 +203,7 @@ public static class JournalScenario
     }
 
     public static string Describe(CoordinatorState s) =>
-        $"step {s.Step} v{s.PolicyVersion} next {s.NextSeq} accepted {s.Accepted} in flight {Seqs(s.InFlight.Select(kv => $"{kv.Key}/{kv.Value}"))} " +
+        $"step {s.PolicyVersion} v{s.PolicyVersion} next {s.NextSeq} accepted {s.Accepted} in flight {Seqs(s.InFlight.Select(kv => $"{kv.Key}/{kv.Value}"))} " +
         $"returned {Seqs(s.Returned.Select(kv => $"{kv.Key}/{kv.Value}"))} trained {Seqs(s.Trained.Order())} " +
         $"scored {Seqs(s.Scored.Select(kv => $"{kv.Key}/{kv.Value.Attempt}@{s.ScoredOrder.GetValueOrDefault(kv.Key, -1)}"))} " +
         $"scored total {s.ScoredTotal} gate {Map(s.GateState)} returned total {s.ReturnedTotal} " +

@@ -105,10 +105,50 @@ public sealed class StoredFormatApprovalTests : IDisposable
         Assert.Equal(JournalScenario.Describe(expected), JournalScenario.Describe(v1.Current));
         Assert.Equal(sample.History.Select(JournalScenario.Describe), v1.History.Select(JournalScenario.Describe));
         Assert.Equal(sample.Anchors, v1.Anchors);
-        // v2 keeps both.
-        var v2 = (CoordinatorSnapshot)_serializer.FromBinary(_serializer.ToBinary(sample), M.CoordinatorSnapshotV2);
-        Assert.Equal(JournalScenario.Describe(sample.Current), JournalScenario.Describe(v2.Current));
-        Assert.Equal(1, v2.Current.FailuresOf(3));
+        // The format written now keeps both.
+        var written = (CoordinatorSnapshot)_serializer.FromBinary(_serializer.ToBinary(sample), M.CoordinatorSnapshotV3);
+        Assert.Equal(JournalScenario.Describe(sample.Current), JournalScenario.Describe(written.Current));
+        Assert.Equal(1, written.Current.FailuresOf(3));
+    }
+
+    [Theory]
+    [InlineData("step-recorded")]
+    [InlineData("step-recorded-without-gate")]
+    public void Step_recorded_v1_reads_its_step_as_the_one_policy_version_that_v2_writes(string name)
+    {
+        var bytes = File.ReadAllBytes(GoldenFile(M.StepRecordedV1, name));
+        // The approved v1 sample holds Step n, PolicyVersion n + 1 and Metrics.Step n: Step is the counter read.
+        var stored = System.Text.Json.JsonDocument.Parse(bytes).RootElement;
+        var step = stored.GetProperty("Step").GetInt64();
+        Assert.Equal(step + 1, stored.GetProperty("PolicyVersion").GetInt64());
+        var v1 = (StepRecorded)_serializer.FromBinary(bytes, M.StepRecordedV1);
+        Assert.Equal(step, v1.PolicyVersion);
+        Assert.Equal(step, v1.Metrics.Step);
+        Assert.Equal(M.StepRecordedV2, _serializer.Manifest(v1));
+        Assert.Equal(File.ReadAllBytes(GoldenFile(M.StepRecordedV2, name)), _serializer.ToBinary(v1));
+        Assert.Equal(JournalScenario.Describe(Sample(name) as StepRecorded ?? throw new InvalidOperationException(name)), JournalScenario.Describe(v1));
+    }
+
+    [Fact]
+    public void Snapshot_v2_reads_each_states_step_as_its_policy_version_so_every_anchor_keeps_its_state()
+    {
+        var v2 = (CoordinatorSnapshot)_serializer.FromBinary(File.ReadAllBytes(GoldenFile(M.CoordinatorSnapshotV2, "snapshot")), M.CoordinatorSnapshotV2);
+        // The approved v2 sample holds Step n beside PolicyVersion n + 1; its anchors are steps 1 and 2.
+        Assert.Equal([0L, 1L, 2L], v2.History.Select(s => s.PolicyVersion));
+        Assert.Equal(2, v2.Current.PolicyVersion);
+        var history = new CoordinatorHistory(keepAnchors: 2);
+        v2.Restore(history);
+        Assert.Equal([1L, 2L], history.Anchors.Order());
+        Assert.Equal(M.CoordinatorSnapshotV3, _serializer.Manifest(v2));
+        Assert.Equal(File.ReadAllBytes(GoldenFile(M.CoordinatorSnapshotV3, "snapshot")), _serializer.ToBinary(v2));
+    }
+
+    [Fact]
+    public void Step_whose_metrics_name_another_step_is_refused_rather_than_stored_without_that_number()
+    {
+        var step = StoredFormatSamples.Step(4, withGate: true);
+        var e = Assert.Throws<InvalidOperationException>(() => _serializer.ToBinary(step with { Metrics = step.Metrics with { Step = 3 } }));
+        Assert.Contains("policy version 4 carries metrics of step 3", e.Message);
     }
 
     [Fact]
@@ -136,7 +176,9 @@ public sealed class StoredFormatApprovalTests : IDisposable
         static IEnumerable<string> Data(Type t) =>
             t.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod is not null).Select(p => p.Name);
 
-        Assert.Empty(Data(typeof(StepMetrics)).Except(Data(typeof(StoredStepMetrics))));
+        // The metrics' step is the step's policy version, stored once (StoredStepRecorded.PolicyVersion).
+        Assert.Contains(nameof(StoredStepRecorded.PolicyVersion), Data(typeof(StoredStepRecorded)));
+        Assert.Empty(Data(typeof(StepMetrics)).Except([nameof(StepMetrics.Step)]).Except(Data(typeof(StoredStepMetrics))));
         Assert.Empty(Data(typeof(StepRecorded)).Except(Data(typeof(StoredStepRecorded))));
         Assert.Empty(Data(typeof(Hpt.Training.Engines.Rollout)).Except(Data(typeof(StoredRollout))));
         // The group is stored flat: the nested messages' fields are the record's own.

@@ -19,7 +19,7 @@ public static class StoredFormatSamples
             }, [1.0, double.NaN], 0.25, 1));
 
     public static StepRecorded Step(long step, bool withGate) =>
-        new(step, step + 1, [2 * step, 2 * step + 1], JournalScenario.Metrics(step) with { SetAsidePrompts = 1 })
+        new(step, [2 * step, 2 * step + 1], JournalScenario.Metrics(step) with { SetAsidePrompts = 1 })
         {
             GateState = withGate ? JournalScenario.GateState(step) : null,
         };
