@@ -19,20 +19,21 @@ public sealed record AdmissionSettings(IReadOnlyDictionary<string, string> Gener
     public IReadOnlyList<string> Differences(AdmissionSettings other)
     {
         var found = new List<string>();
-        Compare(Generation, other.Generation, found);
-        if (Run is { } mine && other.Run is { } theirs) Compare(mine, theirs, found);
+        var named = new HashSet<string>(StringComparer.Ordinal); // a key in both sections is named once
+        Compare(Generation, other.Generation, found, named);
+        if (Run is { } mine && other.Run is { } theirs) Compare(mine, theirs, found, named);
         return found;
     }
 
-    private static void Compare(IReadOnlyDictionary<string, string> here, IReadOnlyDictionary<string, string> there, List<string> found)
+    private static void Compare(IReadOnlyDictionary<string, string> here, IReadOnlyDictionary<string, string> there, List<string> found,
+        HashSet<string> named)
     {
         if (here.Count == 0 || there.Count == 0) return;
         foreach (var key in here.Keys.Union(there.Keys).Order(StringComparer.Ordinal))
         {
             var a = here.GetValueOrDefault(key);
             var b = there.GetValueOrDefault(key);
-            if (a != b && !found.Exists(f => f.StartsWith(key + " ", StringComparison.Ordinal)))
-                found.Add($"{key} = {Show(a)} here, {Show(b)} there");
+            if (a != b && named.Add(key)) found.Add($"{key} = {Show(a)} here, {Show(b)} there");
         }
     }
 

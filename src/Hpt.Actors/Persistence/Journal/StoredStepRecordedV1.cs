@@ -17,7 +17,8 @@ public sealed record StoredStepRecordedV1(long Step, long PolicyVersion, long[] 
 {
     public IReadOnlyDictionary<string, double>? GateState { get; init; }
 
-    public StepRecorded ToEvent() => new(Step, Seqs ?? [], Metrics.ToMetrics() with { Step = Step }) { GateState = GateState };
+    /// <summary>Read as the v2 record it would be today (one mapping into the live types, v2's).</summary>
+    public StepRecorded ToEvent() => new StoredStepRecorded(Step, Seqs ?? [], Metrics.WithoutStep()) { GateState = GateState }.ToEvent();
 }
 
 /// <summary>The metrics of a v1 stored step, field by field in the order of the v1 bytes (with their own copy of the step).</summary>
@@ -51,15 +52,10 @@ public sealed record StoredStepMetricsV1(
     public double TruncatedTokenFraction { get; init; }
     public double ProximalSeconds { get; init; }
 
-    public StepMetrics ToMetrics() =>
-        new(Step, Loss, RewardMean, RewardStd, ZeroVarianceGroupFraction, OfflinePromptRatio, ResponseLengthMean, TruncationRate, Entropy,
+    /// <summary>The metrics without their copy of the step (v2 keeps the number once, in the record).</summary>
+    public StoredStepMetrics WithoutStep() =>
+        new(Loss, RewardMean, RewardStd, ZeroVarianceGroupFraction, OfflinePromptRatio, ResponseLengthMean, TruncationRate, Entropy,
             ClipFraction, MismatchKl, GradNorm, UpdateSkipped, StalenessMean, StalenessMax, LearnerSeconds, LearnerIdleFraction,
-            PublishSeconds, Prompts, Rows, Tokens, Samples)
-        {
-            RolloutIdleFraction = RolloutIdleFraction,
-            SetAsidePrompts = SetAsidePrompts,
-            OfflineSampleRatio = OfflineSampleRatio,
-            TruncatedTokenFraction = TruncatedTokenFraction,
-            ProximalSeconds = ProximalSeconds,
-        };
+            PublishSeconds, Prompts, Rows, Tokens, Samples, RolloutIdleFraction, SetAsidePrompts, OfflineSampleRatio,
+            TruncatedTokenFraction, ProximalSeconds);
 }
