@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using Hpt.Model.Checkpoints;
+using Hpt.Model.Kernels;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -123,9 +124,14 @@ public sealed class CausalLM : nn.Module
     /// <summary>
     /// Vocabulary logits (..., <see cref="OutputVocab"/>) for hidden states (..., d_model): the lm_head, or the embedding
     /// matrix when tied. Padding rows past the tokenizer's ids are cut off before the matmul, which equals masking them to
-    /// -inf for every softmax, sampling and scoring alike, and costs nothing.
+    /// -inf for every softmax, sampling and scoring alike, and costs nothing. A few rows without autograd on the CPU (a
+    /// decode step) take <see cref="FewRowLinear"/>, like the decoder's projections.
     /// </summary>
-    public Tensor LmHead(Tensor hidden) => F.linear(hidden, LmHeadMatrix());
+    public Tensor LmHead(Tensor hidden)
+    {
+        var matrix = LmHeadMatrix();
+        return FewRowLinear.Applies(hidden, matrix) ? FewRowLinear.Compute(hidden, matrix) : F.linear(hidden, matrix);
+    }
 
     /// <summary>
     /// The (<see cref="OutputVocab"/>, d_model) matrix <see cref="LmHead"/> multiplies by: lm_head's weight or the tied

@@ -2,6 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
+using Hpt.Model.Kernels;
 
 namespace Hpt.Model;
 
@@ -103,12 +104,12 @@ public sealed class Attention : nn.Module
     public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, bool causal, IKvCache? cache, int layer)
     {
         var (b, t) = (x.shape[0], x.shape[1]);
-        var q = q_proj.forward(x).view(b, t, heads, headDim);   // (B, T, H, D)
-        var k = k_proj.forward(x).view(b, t, kvHeads, headDim); // (B, T, Hkv, D)
+        var q = FewRowLinear.Forward(q_proj, x).view(b, t, heads, headDim);   // (B, T, H, D)
+        var k = FewRowLinear.Forward(k_proj, x).view(b, t, kvHeads, headDim); // (B, T, Hkv, D)
         if (q_norm is not null) { q = q_norm.forward(q); k = k_norm!.forward(k); } // over D, before the rotation (Qwen3)
         q = q.transpose(1, 2); // (B, H, T, D)
         k = k.transpose(1, 2); // (B, Hkv, T, D)
-        var v = v_proj.forward(x).view(b, t, kvHeads, headDim).transpose(1, 2);
+        var v = FewRowLinear.Forward(v_proj, x).view(b, t, kvHeads, headDim).transpose(1, 2);
         q = RotaryEmbedding.Apply(q, cos, sin);
         k = RotaryEmbedding.Apply(k, cos, sin);
         if (cache is not null) (k, v) = cache.Append(layer, k, v); // (B, Hkv, Tk, D) views of the cache
@@ -128,7 +129,7 @@ public sealed class Attention : nn.Module
             // align top-left and be wrong, so callers pass an explicit mask whenever a cache already holds tokens.
             o = F.scaled_dot_product_attention(q, k, v, mask, is_casual: causal && mask is null);
         }
-        return o_proj.forward(o.transpose(1, 2).reshape(b, t, heads * headDim));
+        return FewRowLinear.Forward(o_proj, o.transpose(1, 2).reshape(b, t, heads * headDim));
     }
 }
 
@@ -145,7 +146,7 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) => down_proj.forward(F.silu(gate_proj.forward(x)) * up_proj.forward(x));
+    public override Tensor forward(Tensor x) => FewRowLinear.Forward(down_proj, F.silu(FewRowLinear.Forward(gate_proj, x)) * FewRowLinear.Forward(up_proj, x));
 }
 
 /// <summary>Pre-norm block: x + attn(norm(x)), then + mlp(norm(.)).</summary>

@@ -60,6 +60,8 @@ public sealed record RolloutBenchmarkResult(
     [property: JsonPropertyName("response_tokens_max")] int ResponseMax,
     [property: JsonPropertyName("group_tokens_per_s")] double GroupTokensPerSecond,
     [property: JsonPropertyName("continuous_tokens_per_s")] double ContinuousTokensPerSecond,
+    [property: JsonPropertyName("continuous_libtorch_tokens_per_s")] double ContinuousLibtorchTokensPerSecond,
+    [property: JsonPropertyName("cpu_kernel_speedup")] double CpuKernelSpeedup,
     [property: JsonPropertyName("forward_tokens_per_s")] double ForwardTokensPerSecond,
     [property: JsonPropertyName("continuous_over_group")] double ContinuousOverGroup,
     [property: JsonPropertyName("rollout_over_forward")] double RolloutOverForward,
@@ -117,10 +119,15 @@ public static class RolloutBenchmark
 
         var sampler = new Sampler(model);
         using var generator = new ContinuousGenerator(model, continuousOptions);
+        // The same engine on libtorch's GEMM and threads alone (ContinuousOptions.CpuKernel off), for the kernel's share.
+        using var libtorchGenerator = new ContinuousGenerator(model, continuousOptions with { CpuKernel = false });
         // Warm-up of both paths (allocator pools, JIT).
         sampler.Generate([prompts[0], prompts[0]], sampling with { MaxNewTokens = 4 });
-        generator.Submit(new GenerationRequest(-1, prompts[0], Seeds(0), MaxNewTokens: 4));
-        generator.RunToCompletion();
+        foreach (var g in new[] { generator, libtorchGenerator })
+        {
+            g.Submit(new GenerationRequest(-1, prompts[0], Seeds(0), MaxNewTokens: 4));
+            g.RunToCompletion();
+        }
 
         // The teacher-forced forward at the same number of sequences, each as long as a mean prompt plus a mean response
         // (geometric lengths: mean prompt + MeanResponseTokens). It runs right before and right after each continuous
@@ -139,7 +146,8 @@ public static class RolloutBenchmark
         }
         var (forwardSeconds, forwardCpu, continuousCpu) = (double.MaxValue, 0.0, 0.0);
 
-        double groupSeconds = double.MaxValue, continuousSeconds = double.MaxValue;
+        double groupSeconds = double.MaxValue, continuousSeconds = double.MaxValue, libtorchSeconds = double.MaxValue;
+        long libtorchTokens = 0;
         List<GeneratedSample[]> groupSamples = [];
         Dictionary<long, GeneratedGroup> continuousGroups = [];
         GeneratorCounters counters = new();
@@ -159,6 +167,14 @@ public static class RolloutBenchmark
                 (continuousSeconds, continuousGroups, counters, forwardSeconds, continuousCpu, forwardCpu) =
                     (seconds, groups, generator.Counters, forward, cpu, (before.Cpu + after.Cpu) / 2);
             log.WriteLine($"continuous       {counters.GeneratedTokens} tokens in {seconds:F2} s");
+
+            clock.Restart();
+            libtorchGenerator.ResetCounters();
+            for (var p = 0; p < prompts.Length; p++) libtorchGenerator.Submit(new GenerationRequest(p, prompts[p], Seeds(p)));
+            libtorchGenerator.RunToCompletion();
+            seconds = clock.Elapsed.TotalSeconds;
+            if (seconds < libtorchSeconds) (libtorchSeconds, libtorchTokens) = (seconds, libtorchGenerator.Counters.GeneratedTokens);
+            log.WriteLine($"  on libtorch    {libtorchGenerator.Counters.GeneratedTokens} tokens in {seconds:F2} s (cpu kernel off)");
 
             clock.Restart();
             // Today's engine: one prompt at a time, its n samples as one static batch until the longest ends.
@@ -201,12 +217,14 @@ public static class RolloutBenchmark
 
         var groupTps = groupTokens / groupSeconds;
         var continuousTps = continuousTokens / continuousSeconds;
+        var libtorchTps = libtorchTokens / libtorchSeconds;
         var occupancy = counters.DecodeSteps == 0 ? 0 : counters.DecodeRows / (double)(counters.DecodeSteps * o.MaxSequences);
         var tailIdle = counters.DecodeSteps == 0 ? 0 : counters.TailIdleSlotSteps / (double)(counters.DecodeSteps * o.MaxSequences);
         var total = counters.PrefillSeconds + counters.DecodeSeconds;
         var prefillShare = counters.PrefillSeconds / total;
         log.WriteLine($"responses        mean {lengths.Average():F1} tokens, max {lengths.Max()}, {same}/{lengths.Length} samples identical in both engines");
         log.WriteLine($"group engine     {groupTps:F0} tokens/s (rows doing useful work {groupTokens / (double)groupComputed:P0})");
+        log.WriteLine($"cpu kernel       {continuousTps:F0} tokens/s against {libtorchTps:F0} on libtorch alone: {continuousTps / libtorchTps:F2}x");
         log.WriteLine($"continuous       {continuousTps:F0} tokens/s, slot occupancy {occupancy:P0}, prefill {prefillShare:P1} of the time, " +
                       $"tail idle {tailIdle:P1} of slot-steps, {counters.DecodeSteps} decode steps");
         var attendOverKv = counters.DecodeKvSlotSteps == 0 ? 0 : counters.DecodeAttendSlotSteps / (double)counters.DecodeKvSlotSteps;
@@ -223,7 +241,8 @@ public static class RolloutBenchmark
                       $"{cpuRatio:F2} in CPU time; load average after {loadAfter:F1}");
 
         return new RolloutBenchmarkResult(o.Device, o.DType, get_num_threads(), loadBefore, loadAfter, o.DModel, o.Layers, o.Vocab, o.Prompts, o.Samples,
-            o.MaxSequences, Math.Round(lengths.Average(), 1), lengths.Max(), Math.Round(groupTps, 1), Math.Round(continuousTps, 1), Math.Round(forwardTps, 1),
+            o.MaxSequences, Math.Round(lengths.Average(), 1), lengths.Max(), Math.Round(groupTps, 1), Math.Round(continuousTps, 1),
+            Math.Round(libtorchTps, 1), Math.Round(continuousTps / libtorchTps, 3), Math.Round(forwardTps, 1),
             Math.Round(continuousTps / groupTps, 3), Math.Round(continuousTps / forwardTps, 3), Math.Round(occupancy, 4),
             Math.Round(groupTokens / (double)groupComputed, 4), Math.Round(prefillShare, 4), Math.Round(tailIdle, 4),
             Math.Round(same / (double)lengths.Length, 4), Math.Round(counters.DecodeForwardSeconds / total, 4), Math.Round(counters.LmHeadSeconds / total, 4),

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Hpt.Model.Kernels;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Hpt.Model.Sampling;
@@ -30,6 +32,15 @@ public sealed class ContinuousGenerator : IDisposable
     private readonly Dictionary<long, Group> groups = new();
     private Prefill? prefilling;
     private long submitted;
+    private readonly bool kernelDecode;
+
+    /// <summary>
+    /// With the CPU kernel (<see cref="ContinuousOptions.CpuKernel"/>), a decode step of at most this many rows splits the
+    /// weights between the threads (<see cref="FewRowLinear"/>'s own), a larger one splits its rows (<see cref="RowGroups"/>).
+    /// Per step on the bench's model, 2 threads, idle machine: 1 / 4 / 8 / 16 / 32 / 48 / 64 rows 12.6 / 13.3 / 15.3 / 17.3 /
+    /// 26.0 / 36.2 / 44.0 ms, against 15.3 / 23.2 / 20.6 / 23.3 / 29.8 / 39.0 / 43-58 ms with libtorch's GEMM and threads.
+    /// </summary>
+    public const int KernelDecodeMaxRows = 32;
     private long kvVersion; // the version the cached KV of running rows was last (re)computed with, for Recompute
 
     public ContinuousGenerator(CausalLM model, ContinuousOptions options)
@@ -39,6 +50,12 @@ public sealed class ContinuousGenerator : IDisposable
         stop = options.Sampling.StopTokenIds.ToHashSet();
         cache = SlotKvCache.For(model, options.MaxSequences, options.SlotCapacity);
         head = new DecodeHead(model);
+        // Every product of the model must take the kernel: row groups run on several threads, and the decode head's
+        // fallback (its lazily made copy) is not safe to share between them.
+        var c = model.Config;
+        kernelDecode = options.CpuKernel && model.Device.type == DeviceType.CPU && model.DType == ScalarType.Float32 &&
+                       FewRowLinear.Takes(c.HiddenSize, Math.Max(c.VocabSize, c.IntermediateSize)) && FewRowLinear.Takes(c.IntermediateSize, c.HiddenSize) &&
+                       FewRowLinear.Takes((long)c.NumAttentionHeads * c.HeadDim, c.HiddenSize);
     }
 
     public ContinuousOptions Options => options;
@@ -127,6 +144,9 @@ public sealed class ContinuousGenerator : IDisposable
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
+        // The whole step runs libtorch's operators on this thread and the products on FewRowLinear (CPU, fp32): libtorch's
+        // spinning OpenMP workers and the kernel's threads never compete for a core (see LibtorchThreads).
+        using var inline = kernelDecode ? LibtorchThreads.Inline() : null;
         if (options.KvAfterUpdate == KvAfterUpdate.Recompute && kvVersion != PolicyVersion) RecomputeRunning();
         kvVersion = PolicyVersion;
 
@@ -224,7 +244,9 @@ public sealed class ContinuousGenerator : IDisposable
     /// <summary>
     /// One batched decode forward over the rows that have a token to feed (rows 0..m-1: each its last sampled token at
     /// its own position), then one lm-head matmul over their hidden states and the new samples' prompt states, and one
-    /// token for every row.
+    /// token for every row. With <see cref="FewRowLinear"/> and more than <see cref="KernelDecodeMaxRows"/> rows, the
+    /// rows are split into one group per thread, and each thread runs its group's whole step on its own (forward, head,
+    /// sampling): see <see cref="RowGroups"/>.
     /// </summary>
     private void Decode(List<Tensor> fresh, List<GeneratedGroup> completed)
     {
@@ -232,48 +254,33 @@ public sealed class ContinuousGenerator : IDisposable
         var n = rows.Count;
         var m = 0;
         while (m < n && rows[m].Fresh < 0) m++; // new rows were appended after the running ones
-        var inputs = new List<Tensor>(2);
-        if (m > 0)
-        {
-            var ids = new long[m];
-            var positions = new long[m];
-            var columns = new int[m];
-            var attend = 0;
-            for (var r = 0; r < m; r++)
-            {
-                ids[r] = rows[r].Pending;
-                positions[r] = columns[r] = rows[r].KvLength;
-                attend = Math.Max(attend, rows[r].KvLength + 1);
-            }
-            var visible = new bool[m * attend];
-            for (var r = 0; r < m; r++) Array.Fill(visible, true, r * attend, rows[r].KvLength + 1);
-            var device = model.Device;
-            cache.PlanDecode(columns, attend);
-            var hidden = model.Forward(tensor(ids, [m, 1], device: device), tensor(positions, [m, 1], device: device),
-                tensor(visible, [m, 1, 1, attend], device: device), cache);
-            for (var r = 0; r < m; r++) rows[r].KvLength++;
-            inputs.Add(hidden.select(1, 0));
-            Counters.DecodeAttendSlotSteps += (long)m * attend;
-            Counters.DecodeKvSlotSteps += rows.Take(m).Sum(r => (long)r.KvLength);
-        }
-        var forwardEnd = clock.Elapsed.TotalSeconds;
-        Tensor logits;
-        if (m == n) logits = head.Logits(inputs[0]);
+        var groupCount = RowGroups(n);
+        var results = new GroupResult[groupCount];
+        if (groupCount == 1) results[0] = DecodeRows(0, n, m, fresh, whole: true);
         else
+            KernelThreads.Shared.Run(groupCount, g =>
+            {
+                // Grad mode, dispose scopes and libtorch's thread counts are per thread: set them on this one.
+                using var noGrad = no_grad();
+                using var scope = NewDisposeScope();
+                using var single = LibtorchThreads.Inline(kernelThreads: 1);
+                var (first, end) = (n * g / groupCount, n * (g + 1) / groupCount);
+                results[g] = DecodeRows(first, end - first, m, fresh, whole: false);
+            });
+
+        for (var g = 0; g < groupCount; g++)
         {
-            // k samples of one prompt share its last hidden state: compute its logits once, then repeat the row.
-            inputs.AddRange(fresh);
-            logits = head.Logits(cat(inputs, 0));
-            var pick = new long[n];
-            for (var r = 0; r < n; r++) pick[r] = r < m ? r : m + rows[r].Fresh;
-            if (fresh.Count != n - m) logits = logits.index_select(0, tensor(pick, device: model.Device));
+            var result = results[g];
+            for (var j = 0; j < result.Count; j++) Append(rows[result.First + j], result.Host, j);
+            Counters.DecodeAttendSlotSteps += (long)result.Running * result.Attend;
         }
-        logits = logits.to(ScalarType.Float32);
-        var headEnd = clock.Elapsed.TotalSeconds;
-        Sample(logits, rows);
-        Counters.DecodeForwardSeconds += forwardEnd;
-        Counters.LmHeadSeconds += headEnd - forwardEnd;
-        Counters.SampleSeconds += clock.Elapsed.TotalSeconds - headEnd;
+        for (var r = 0; r < m; r++) rows[r].KvLength++;
+        Counters.DecodeKvSlotSteps += rows.Take(m).Sum(r => (long)r.KvLength);
+        Counters.GeneratedTokens += n;
+        // The thread that drove the step ran the first group: its phases stand for the step's.
+        Counters.DecodeForwardSeconds += results[0].ForwardSeconds;
+        Counters.LmHeadSeconds += results[0].HeadSeconds;
+        Counters.SampleSeconds += results[0].SampleSeconds;
         for (var r = m; r < n; r++) rows[r].Fresh = -1;
         Counters.DecodeSteps++;
         Counters.DecodeRows += n;
@@ -282,25 +289,97 @@ public sealed class ContinuousGenerator : IDisposable
         Counters.DecodeSeconds += clock.Elapsed.TotalSeconds;
     }
 
-    /// <summary>Picks one token per row from (rows, V) fp32 logits and appends it, stamped with the version of its logits.</summary>
-    private void Sample(Tensor logits, IReadOnlyList<Row> batch)
+    /// <summary>
+    /// How many row groups a decode step of <paramref name="n"/> rows runs as. One, unless the step runs under
+    /// <see cref="LibtorchThreads.Inline"/> with more than <see cref="KernelDecodeMaxRows"/> rows: then one group per
+    /// thread. Splitting the rows, not the weights, is what makes the many-row step fast here: every thread runs its
+    /// own forward with libtorch inline and the kernel on one thread, so no operator waits for another thread, and each
+    /// group attends over its own rows' longest key length only. Each thread reads all the weights, which costs little
+    /// once a step has this many rows (it is compute-bound); with few rows the weights' bytes dominate, and a step
+    /// splits them instead (<see cref="FewRowLinear"/>'s own threads).
+    /// </summary>
+    private int RowGroups(int n)
     {
-        var rngs = batch.Select(r => r.Random).ToArray();
+        if (!kernelDecode || n <= KernelDecodeMaxRows) return 1;
+        var groups = Math.Min(LibtorchThreads.Budget, KernelThreads.Shared.Threads);
+        return groups < 2 || (n + groups - 1) / groups > FewRowLinear.MaxRows ? 1 : groups;
+    }
+
+    /// <summary>
+    /// Forward, lm head and sampling for rows first..first+count-1 (the running ones among them are those below
+    /// <paramref name="m"/>); touches no generator state but the rows' random streams, so groups may run concurrently.
+    /// <paramref name="whole"/>: the group is every row, and plans on the cache itself.
+    /// </summary>
+    private GroupResult DecodeRows(int first, int count, int m, List<Tensor> fresh, bool whole)
+    {
+        var clock = Stopwatch.StartNew();
+        var running = Math.Max(0, Math.Min(first + count, m) - first);
+        var inputs = new List<Tensor>(2);
+        var attend = 0;
+        if (running > 0)
+        {
+            var ids = new long[running];
+            var positions = new long[running];
+            var columns = new int[running];
+            for (var j = 0; j < running; j++)
+            {
+                var row = rows[first + j];
+                ids[j] = row.Pending;
+                positions[j] = columns[j] = row.KvLength;
+                attend = Math.Max(attend, row.KvLength + 1);
+            }
+            var visible = new bool[running * attend];
+            for (var j = 0; j < running; j++) Array.Fill(visible, true, j * attend, rows[first + j].KvLength + 1);
+            var device = model.Device;
+            IKvCache view;
+            if (whole) { cache.PlanDecode(columns, attend); view = cache; }
+            else
+            {
+                var group = cache.Rows(first, running);
+                group.PlanDecode(columns, attend);
+                view = group;
+            }
+            var hidden = model.Forward(tensor(ids, [running, 1], device: device), tensor(positions, [running, 1], device: device),
+                tensor(visible, [running, 1, 1, attend], device: device), view);
+            inputs.Add(hidden.select(1, 0));
+        }
+        var forwardEnd = clock.Elapsed.TotalSeconds;
+        Tensor logits;
+        if (running == count) logits = head.Logits(inputs[0]);
+        else
+        {
+            // k samples of one prompt share its last hidden state: compute its logits once, then repeat the row.
+            var firstFresh = rows[first + running].Fresh;
+            var lastFresh = rows[first + count - 1].Fresh; // fresh rows are appended in order of their hidden states
+            inputs.AddRange(fresh.Skip(firstFresh).Take(lastFresh - firstFresh + 1));
+            logits = head.Logits(cat(inputs, 0));
+            var pick = new long[count];
+            for (var j = 0; j < count; j++) pick[j] = j < running ? j : running + rows[first + j].Fresh - firstFresh;
+            if (lastFresh - firstFresh + 1 != count - running) logits = logits.index_select(0, tensor(pick, device: model.Device));
+        }
+        logits = logits.to(ScalarType.Float32);
+        var headEnd = clock.Elapsed.TotalSeconds;
+        var rngs = new RowRandom[count];
+        for (var j = 0; j < count; j++) rngs[j] = rows[first + j].Random;
         var (token, raw, sampled) = Sampler.Pick(logits, options.Sampling, rngs);
         var host = HostFloats(stack([token.to(ScalarType.Float32), raw, sampled], 1)); // one device->host copy
-        for (var r = 0; r < batch.Count; r++)
-        {
-            var row = batch[r];
-            var t = (int)host[r * 3];
-            row.Tokens.Add(t);
-            row.Raw.Add(host[r * 3 + 1]);
-            row.Sampled.Add(host[r * 3 + 2]);
-            row.Versions.Add(row.Fresh >= 0 ? row.FreshVersion : PolicyVersion);
-            row.Pending = t;
-            if (stop.Contains(t)) row.Stopped = true;
-        }
-        Counters.GeneratedTokens += batch.Count;
+        return new GroupResult(first, count, running, attend, host, forwardEnd, headEnd - forwardEnd, clock.Elapsed.TotalSeconds - headEnd);
     }
+
+    /// <summary>Appends row j of a group's picks (token, raw and sampling log-prob) to <paramref name="row"/>, stamped with the version of its logits.</summary>
+    private void Append(Row row, float[] host, int j)
+    {
+        var t = (int)host[j * 3];
+        row.Tokens.Add(t);
+        row.Raw.Add(host[j * 3 + 1]);
+        row.Sampled.Add(host[j * 3 + 2]);
+        row.Versions.Add(row.Fresh >= 0 ? row.FreshVersion : PolicyVersion);
+        row.Pending = t;
+        if (stop.Contains(t)) row.Stopped = true;
+    }
+
+    /// <summary>One row group's picks (3 floats per row) and the seconds of its phases.</summary>
+    private sealed record GroupResult(int First, int Count, int Running, int Attend, float[] Host, double ForwardSeconds, double HeadSeconds, double SampleSeconds);
 
     /// <summary>Records finished rows in their groups, frees their slots and returns groups that are now complete.</summary>
     private void Retire(List<GeneratedGroup> completed)

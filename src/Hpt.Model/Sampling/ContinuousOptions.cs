@@ -34,6 +34,13 @@ public sealed record ContinuousOptions
 
     public SamplingOptions Sampling { get; init; } = new();
 
+    /// <summary>
+    /// On the CPU in fp32, decode with <see cref="Kernels.FewRowLinear"/> and libtorch's operators inline (the default;
+    /// about 1.3x the tokens/s of libtorch's own threads in <c>hpt bench rollout</c>). False keeps libtorch's GEMM and
+    /// threads for every operator; the bench runs both. Ignored on a GPU and where the kernel cannot run.
+    /// </summary>
+    public bool CpuKernel { get; init; } = true;
+
     /// <summary>Positions per slot.</summary>
     public int SlotCapacity => MaxPromptTokens + Sampling.MaxNewTokens;
 

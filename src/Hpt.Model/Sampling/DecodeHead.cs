@@ -1,10 +1,12 @@
+using Hpt.Model.Kernels;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Hpt.Model.Sampling;
 
 /// <summary>
-/// The vocabulary projection of a decode step. On the CPU it multiplies by a contiguous (d_model, V) copy of the
+/// The vocabulary projection of a decode step. Where <see cref="FewRowLinear"/> takes the step (the CPU kernel, the
+/// default in fp32), it multiplies by the model's own matrix and this class keeps no copy. Otherwise, on the CPU it multiplies by a contiguous (d_model, V) copy of the
 /// vocabulary matrix instead of <c>F.linear</c>'s transposed view: at a decode step's few rows the CPU GEMM spends a
 /// large part of its time re-laying out a transposed (V, d) operand on every call. Measured on this project's CPU (one
 /// thread, d 512, V 32,000, best of 5): 64 rows 39 -> 34 ms, 32 rows 25 -> 20 ms, 8 rows 15 -> 11 ms, 1 row 7.1 -> 3.8 ms; the
@@ -38,7 +40,8 @@ internal sealed class DecodeHead(CausalLM model, int chunkColumns = DecodeHead.D
     /// <summary>(rows, V) logits in the model's dtype for hidden states (rows, d_model).</summary>
     public Tensor Logits(Tensor hidden)
     {
-        if (!copied) return model.LmHead(hidden);
+        // Up to FewRowLinear.MaxRows rows the model's own matrix is read as it is (no copy is made at all).
+        if (!copied || FewRowLinear.Applies(hidden, model.LmHeadMatrix())) return model.LmHead(hidden);
         var rows = hidden.shape[0];
         if (stale)
         {

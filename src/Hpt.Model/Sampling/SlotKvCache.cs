@@ -50,32 +50,63 @@ public sealed class SlotKvCache : IKvCache, IDisposable
     /// written at column <c>columns[r]</c>, and every row reads columns 0..<paramref name="attend"/>-1 (the caller masks
     /// what a shorter row must not see). Create the plan inside the step's dispose scope: it makes a small index tensor.
     /// </summary>
-    public void PlanDecode(IReadOnlyList<int> columns, int attend)
-    {
-        var n = columns.Count;
-        if (n < 1 || n > Slots) throw new ArgumentOutOfRangeException(nameof(columns), n, $"1..{Slots} rows");
-        if (attend > Capacity) throw new InvalidOperationException($"slot KV cache full: {attend} positions > capacity {Capacity}");
-        // Flat row index into the (slots * Hkv * capacity, D) view of a layer, for each (row, kv head).
-        var index = new long[n * kvHeads];
-        for (var r = 0; r < n; r++)
-        {
-            if (columns[r] >= attend) throw new ArgumentException($"row {r} writes column {columns[r]} but attends only {attend}");
-            for (var h = 0; h < kvHeads; h++) index[r * kvHeads + h] = ((long)r * kvHeads + h) * Capacity + columns[r];
-        }
-        plan = new Plan(Decode: true, Rows: n, Slot: 0, Start: 0, Count: 1, Attend: attend, Index: tensor(index, device: keys[0].device));
-    }
+    public void PlanDecode(IReadOnlyList<int> columns, int attend) => plan = DecodePlan(0, columns, attend);
 
     /// <summary>The next forward writes <paramref name="count"/> tokens of one sequence at columns start.. of <paramref name="slot"/>.</summary>
     public void PlanPrefill(int slot, int start, int count)
     {
         if ((uint)slot >= (uint)Slots) throw new ArgumentOutOfRangeException(nameof(slot), slot, $"0..{Slots - 1}");
         if (start + count > Capacity) throw new InvalidOperationException($"slot KV cache full: {start} + {count} > capacity {Capacity}");
-        plan = new Plan(Decode: false, Rows: 1, Slot: slot, Start: start, Count: count, Attend: start + count, Index: null);
+        plan = new Plan(Decode: false, First: slot, Rows: 1, Start: start, Count: count, Attend: start + count, Index: null);
     }
 
-    public (Tensor Keys, Tensor Values) Append(int layer, Tensor k, Tensor v)
+    public (Tensor Keys, Tensor Values) Append(int layer, Tensor k, Tensor v) => Append(plan, layer, k, v);
+
+    /// <summary>
+    /// Rows <paramref name="first"/>..first+count-1 as a cache of their own, with a plan of their own: row groups of one
+    /// decode step can then run their forwards at the same time, on different threads, each writing only its rows.
+    /// </summary>
+    public RowGroup Rows(int first, int count)
     {
-        var p = plan;
+        if (first < 0 || count < 1 || first + count > Slots) throw new ArgumentOutOfRangeException(nameof(count), $"rows {first}..{first + count - 1} of {Slots}");
+        return new RowGroup(this, first, count);
+    }
+
+    /// <summary>A decode view of some rows of the cache (see <see cref="Rows"/>).</summary>
+    public sealed class RowGroup(SlotKvCache cache, int first, int count) : IKvCache
+    {
+        private Plan plan;
+
+        public int First => first;
+        public int Count => count;
+
+        /// <summary>Like <see cref="SlotKvCache.PlanDecode"/> over this group's rows: row r of the group is cache row first + r.</summary>
+        public void PlanDecode(IReadOnlyList<int> columns, int attend)
+        {
+            if (columns.Count != count) throw new ArgumentException($"{columns.Count} columns for a group of {count} rows");
+            plan = cache.DecodePlan(first, columns, attend);
+        }
+
+        public (Tensor Keys, Tensor Values) Append(int layer, Tensor k, Tensor v) => cache.Append(plan, layer, k, v);
+    }
+
+    private Plan DecodePlan(int first, IReadOnlyList<int> columns, int attend)
+    {
+        var n = columns.Count;
+        if (n < 1 || first + n > Slots) throw new ArgumentOutOfRangeException(nameof(columns), n, $"1..{Slots - first} rows");
+        if (attend > Capacity) throw new InvalidOperationException($"slot KV cache full: {attend} positions > capacity {Capacity}");
+        // Flat row index into the (slots * Hkv * capacity, D) view of a layer, for each (row, kv head).
+        var index = new long[n * kvHeads];
+        for (var r = 0; r < n; r++)
+        {
+            if (columns[r] >= attend) throw new ArgumentException($"row {r} writes column {columns[r]} but attends only {attend}");
+            for (var h = 0; h < kvHeads; h++) index[r * kvHeads + h] = ((long)(first + r) * kvHeads + h) * Capacity + columns[r];
+        }
+        return new Plan(Decode: true, First: first, Rows: n, Start: 0, Count: 1, Attend: attend, Index: tensor(index, device: keys[0].device));
+    }
+
+    private (Tensor Keys, Tensor Values) Append(Plan p, int layer, Tensor k, Tensor v)
+    {
         if (k.shape[0] != p.Rows || k.shape[2] != p.Count)
             throw new InvalidOperationException($"forward of {k.shape[0]}x{k.shape[2]} tokens does not match the planned {p.Rows}x{p.Count}");
         if (p.Decode)
@@ -83,11 +114,11 @@ public sealed class SlotKvCache : IKvCache, IDisposable
             // Each row writes at its own column: one index_copy_ per tensor over the flattened buffer.
             keys[layer].view(-1, headDim).index_copy_(0, p.Index!, k.reshape(-1, headDim));
             values[layer].view(-1, headDim).index_copy_(0, p.Index!, v.reshape(-1, headDim));
-            return (keys[layer].narrow(0, 0, p.Rows).narrow(2, 0, p.Attend), values[layer].narrow(0, 0, p.Rows).narrow(2, 0, p.Attend));
+            return (keys[layer].narrow(0, p.First, p.Rows).narrow(2, 0, p.Attend), values[layer].narrow(0, p.First, p.Rows).narrow(2, 0, p.Attend));
         }
-        keys[layer].narrow(0, p.Slot, 1).narrow(2, p.Start, p.Count).copy_(k);
-        values[layer].narrow(0, p.Slot, 1).narrow(2, p.Start, p.Count).copy_(v);
-        return (keys[layer].narrow(0, p.Slot, 1).narrow(2, 0, p.Attend), values[layer].narrow(0, p.Slot, 1).narrow(2, 0, p.Attend));
+        keys[layer].narrow(0, p.First, 1).narrow(2, p.Start, p.Count).copy_(k);
+        values[layer].narrow(0, p.First, 1).narrow(2, p.Start, p.Count).copy_(v);
+        return (keys[layer].narrow(0, p.First, 1).narrow(2, 0, p.Attend), values[layer].narrow(0, p.First, 1).narrow(2, 0, p.Attend));
     }
 
     /// <summary>Copies the first <paramref name="length"/> positions of slot <paramref name="from"/> into slot <paramref name="to"/> (every layer).</summary>
@@ -108,5 +139,6 @@ public sealed class SlotKvCache : IKvCache, IDisposable
         foreach (var t in values) t.Dispose();
     }
 
-    private readonly record struct Plan(bool Decode, int Rows, int Slot, int Start, int Count, int Attend, Tensor? Index);
+    /// <summary>First: the first row a decode writes, or the slot a prefill writes.</summary>
+    private readonly record struct Plan(bool Decode, int First, int Rows, int Start, int Count, int Attend, Tensor? Index);
 }

@@ -50,6 +50,26 @@ public sealed class ContinuousGeneratorTests
     }
 
     [Fact]
+    public void Steps_split_into_row_groups_give_the_tokens_of_libtorch_and_of_the_group_engine()
+    {
+        using var m = TestModels.Tiny(seed: 6);
+        var o = new SamplingOptions { Temperature = 0, MaxNewTokens = 12, StopTokenIds = [7] };
+        var expected = GroupMode(m, o, samples: 10);
+        // 4 prompts x 10 samples in 40 slots: the steps have more rows than KernelDecodeMaxRows, so they run as one
+        // row group per thread (FewRowLinear on each); CpuKernel off runs the same on libtorch alone.
+        Assert.True(4 * 10 > ContinuousGenerator.KernelDecodeMaxRows);
+        var kernel = Continuous(m, Options(o, slots: 40), samples: 10);
+        var libtorch = Continuous(m, Options(o, slots: 40) with { CpuKernel = false }, samples: 10);
+        for (var i = 0; i < Prompts.Length; i++)
+            for (var s = 0; s < 10; s++)
+            {
+                Assert.Equal(expected[i][s].TokenIds, kernel[i].Samples[s].TokenIds);
+                Assert.Equal(expected[i][s].TokenIds, libtorch[i].Samples[s].TokenIds);
+                for (var t = 0; t < expected[i][s].LogProbs.Length; t++) Assert.Equal(expected[i][s].LogProbs[t], kernel[i].Samples[s].LogProbs[t], 1e-4f);
+            }
+    }
+
+    [Fact]
     public void Sampled_tokens_depend_only_on_the_row_seed_not_on_the_batch()
     {
         using var m = TestModels.Tiny(seed: 4);
