@@ -30,6 +30,9 @@ public sealed record RolloutSettings(IReadOnlyList<string> Devices, double Tempe
     /// <summary>hpt.rollout.kv-after-update: keep or recompute a running sequence's KV cache when the weights change.</summary>
     public required KvAfterUpdate KvAfterUpdate { get; init; }
 
+    /// <summary>hpt.rollout.cpu-kernel: on the CPU in fp32, decode with the project's kernel (see ContinuousOptions.CpuKernel).</summary>
+    public bool CpuKernel { get; init; } = true;
+
     public static RolloutSettings Create(Akka.Configuration.Config root)
     {
         var r = new SettingsReader(root, "hpt.rollout");
@@ -62,6 +65,7 @@ public sealed record RolloutSettings(IReadOnlyList<string> Devices, double Tempe
             MaxPromptTokens = r.Int("max-prompt-tokens", min: 1),
             PrefillChunkTokens = r.Int("prefill-chunk-tokens", min: 1),
             KvAfterUpdate = r.Enum<KvAfterUpdate>("kv-after-update"),
+            CpuKernel = r.Bool("cpu-kernel"),
         };
     }
 
@@ -78,6 +82,7 @@ public sealed record RolloutSettings(IReadOnlyList<string> Devices, double Tempe
         PrefillChunkTokens = PrefillChunkTokens,
         KvAfterUpdate = KvAfterUpdate,
         Sampling = sampling,
+        CpuKernel = CpuKernel,
     };
 }
 

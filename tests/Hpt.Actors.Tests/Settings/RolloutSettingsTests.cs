@@ -37,4 +37,14 @@ public sealed class RolloutSettingsTests : IDisposable
         var builtin = RolloutSettings.Create(HptConfig.Load());
         Assert.Equal((1.0, 1.0, 0), (builtin.Temperature, builtin.TopP, builtin.TopK));
     }
+
+    [Fact]
+    public void The_cpu_kernel_is_on_by_default_and_off_reaches_the_generator_options()
+    {
+        var defaults = RolloutSettings.Create(HptConfig.Load());
+        Assert.True(defaults.CpuKernel);
+        Assert.True(defaults.Continuous(new()).CpuKernel);
+        var off = RolloutSettings.Create(HptConfig.Load(overrides: ["rollout.cpu-kernel=off"]));
+        Assert.False(off.Continuous(new()).CpuKernel);
+    }
 }
