@@ -245,8 +245,8 @@ public sealed class ContinuousGenerator : IDisposable
     /// One batched decode forward over the rows that have a token to feed (rows 0..m-1: each its last sampled token at
     /// its own position), then one lm-head matmul over their hidden states and the new samples' prompt states, and one
     /// token for every row. With <see cref="FewRowLinear"/> and more than <see cref="KernelDecodeMaxRows"/> rows, the
-    /// rows are split into one group per thread, and each thread runs its group's whole step on its own (forward, head,
-    /// sampling): see <see cref="RowGroups"/>.
+    /// forward and the sampling run as one row group per thread (<see cref="RowGroups"/>), and the lm head, between
+    /// them, over every row with the weights split between the threads.
     /// </summary>
     private void Decode(List<Tensor> fresh, List<GeneratedGroup> completed)
     {
@@ -254,33 +254,43 @@ public sealed class ContinuousGenerator : IDisposable
         var n = rows.Count;
         var m = 0;
         while (m < n && rows[m].Fresh < 0) m++; // new rows were appended after the running ones
-        var groupCount = RowGroups(n);
-        var results = new GroupResult[groupCount];
-        if (groupCount == 1) results[0] = DecodeRows(0, n, m, fresh, whole: true);
-        else
-            KernelThreads.Shared.Run(groupCount, g =>
-            {
-                // Grad mode, dispose scopes and libtorch's thread counts are per thread: set them on this one.
-                using var noGrad = no_grad();
-                using var scope = NewDisposeScope();
-                using var single = LibtorchThreads.Inline(kernelThreads: 1);
-                var (first, end) = (n * g / groupCount, n * (g + 1) / groupCount);
-                results[g] = DecodeRows(first, end - first, m, fresh, whole: false);
-            });
 
-        for (var g = 0; g < groupCount; g++)
+        var inputs = new List<Tensor>(3);
+        var detached = new List<Tensor>(); // hidden states that outlived their thread's scope
+        if (m > 0)
         {
-            var result = results[g];
-            for (var j = 0; j < result.Count; j++) Append(rows[result.First + j], result.Host, j);
-            Counters.DecodeAttendSlotSteps += (long)result.Running * result.Attend;
+            var groups = RowGroups(m);
+            var hidden = new Tensor[groups];
+            var attend = new int[groups];
+            OnRowGroups(groups, m, (g, first, count) =>
+            {
+                (hidden[g], attend[g]) = ForwardRows(first, count, whole: groups == 1);
+                if (groups > 1) hidden[g] = hidden[g].DetachFromDisposeScope(); // out of the thread's scope; disposed below
+            });
+            inputs.AddRange(hidden);
+            if (groups > 1) detached.AddRange(hidden);
+            for (var g = 0; g < groups; g++) Counters.DecodeAttendSlotSteps += (long)(m * (g + 1) / groups - m * g / groups) * attend[g];
         }
+        var forwardEnd = clock.Elapsed.TotalSeconds;
+        var logits = Logits(inputs, m, fresh);
+        foreach (var h in detached) h.Dispose();
+        var headEnd = clock.Elapsed.TotalSeconds;
+
+        var sampleGroups = RowGroups(n);
+        var host = new float[sampleGroups][];
+        OnRowGroups(sampleGroups, n, (g, first, count) => host[g] = PickRows(logits, first, count));
+        for (var g = 0; g < sampleGroups; g++)
+        {
+            var first = n * g / sampleGroups;
+            for (var j = 0; j < host[g].Length / 3; j++) Append(rows[first + j], host[g], j);
+        }
+
         for (var r = 0; r < m; r++) rows[r].KvLength++;
         Counters.DecodeKvSlotSteps += rows.Take(m).Sum(r => (long)r.KvLength);
         Counters.GeneratedTokens += n;
-        // The thread that drove the step ran the first group: its phases stand for the step's.
-        Counters.DecodeForwardSeconds += results[0].ForwardSeconds;
-        Counters.LmHeadSeconds += results[0].HeadSeconds;
-        Counters.SampleSeconds += results[0].SampleSeconds;
+        Counters.DecodeForwardSeconds += forwardEnd;
+        Counters.LmHeadSeconds += headEnd - forwardEnd;
+        Counters.SampleSeconds += clock.Elapsed.TotalSeconds - headEnd;
         for (var r = m; r < n; r++) rows[r].Fresh = -1;
         Counters.DecodeSteps++;
         Counters.DecodeRows += n;
@@ -290,13 +300,13 @@ public sealed class ContinuousGenerator : IDisposable
     }
 
     /// <summary>
-    /// How many row groups a decode step of <paramref name="n"/> rows runs as. One, unless the step runs under
+    /// How many row groups a decode phase over <paramref name="n"/> rows runs as. One, unless the step runs under
     /// <see cref="LibtorchThreads.Inline"/> with more than <see cref="KernelDecodeMaxRows"/> rows: then one group per
-    /// thread. Splitting the rows, not the weights, is what makes the many-row step fast here: every thread runs its
-    /// own forward with libtorch inline and the kernel on one thread, so no operator waits for another thread, and each
-    /// group attends over its own rows' longest key length only. Each thread reads all the weights, which costs little
-    /// once a step has this many rows (it is compute-bound); with few rows the weights' bytes dominate, and a step
-    /// splits them instead (<see cref="FewRowLinear"/>'s own threads).
+    /// thread. Splitting the rows, not the weights, is what makes the forward of many rows fast here: every thread runs
+    /// its own forward with libtorch inline and the kernel on one thread, so no operator waits for another thread, and
+    /// each group attends over its own rows' longest key length only. Each thread reads all the decoder's weights, which
+    /// costs little once a step has this many rows (it is compute-bound). The lm head is the exception: over the 32k-entry
+    /// vocabulary the weights' bytes still count at 32 rows, so it runs over every row with the weights split instead.
     /// </summary>
     private int RowGroups(int n)
     {
@@ -306,64 +316,85 @@ public sealed class ContinuousGenerator : IDisposable
     }
 
     /// <summary>
-    /// Forward, lm head and sampling for rows first..first+count-1 (the running ones among them are those below
-    /// <paramref name="m"/>); touches no generator state but the rows' random streams, so groups may run concurrently.
-    /// <paramref name="whole"/>: the group is every row, and plans on the cache itself.
+    /// Runs <paramref name="body"/>(group, first row, rows) for <paramref name="groups"/> consecutive ranges of
+    /// <paramref name="n"/> rows: one group on the calling thread as it is, or one per kernel thread, each with its own
+    /// grad mode, dispose scope and libtorch thread counts (all per thread), the kernel on one thread inside it.
     /// </summary>
-    private GroupResult DecodeRows(int first, int count, int m, List<Tensor> fresh, bool whole)
+    private static void OnRowGroups(int groups, int n, Action<int, int, int> body)
     {
-        var clock = Stopwatch.StartNew();
-        var running = Math.Max(0, Math.Min(first + count, m) - first);
-        var inputs = new List<Tensor>(2);
-        var attend = 0;
-        if (running > 0)
+        if (groups == 1) { body(0, 0, n); return; }
+        KernelThreads.Shared.Run(groups, g =>
         {
-            var ids = new long[running];
-            var positions = new long[running];
-            var columns = new int[running];
-            for (var j = 0; j < running; j++)
-            {
-                var row = rows[first + j];
-                ids[j] = row.Pending;
-                positions[j] = columns[j] = row.KvLength;
-                attend = Math.Max(attend, row.KvLength + 1);
-            }
-            var visible = new bool[running * attend];
-            for (var j = 0; j < running; j++) Array.Fill(visible, true, j * attend, rows[first + j].KvLength + 1);
-            var device = model.Device;
-            IKvCache view;
-            if (whole) { cache.PlanDecode(columns, attend); view = cache; }
-            else
-            {
-                var group = cache.Rows(first, running);
-                group.PlanDecode(columns, attend);
-                view = group;
-            }
-            var hidden = model.Forward(tensor(ids, [running, 1], device: device), tensor(positions, [running, 1], device: device),
-                tensor(visible, [running, 1, 1, attend], device: device), view);
-            inputs.Add(hidden.select(1, 0));
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            using var single = LibtorchThreads.Inline(kernelThreads: 1);
+            var first = n * g / groups;
+            body(g, first, n * (g + 1) / groups - first);
+        });
+    }
+
+    /// <summary>
+    /// The decode forward of running rows first..first+count-1: their hidden states (count, d) and the key length they
+    /// attend over. Touches no generator state, so groups may run concurrently. <paramref name="whole"/>: the group is
+    /// every running row, and plans on the cache itself.
+    /// </summary>
+    private (Tensor Hidden, int Attend) ForwardRows(int first, int count, bool whole)
+    {
+        var ids = new long[count];
+        var positions = new long[count];
+        var columns = new int[count];
+        var attend = 0;
+        for (var j = 0; j < count; j++)
+        {
+            var row = rows[first + j];
+            ids[j] = row.Pending;
+            positions[j] = columns[j] = row.KvLength;
+            attend = Math.Max(attend, row.KvLength + 1);
         }
-        var forwardEnd = clock.Elapsed.TotalSeconds;
-        Tensor logits;
-        if (running == count) logits = head.Logits(inputs[0]);
+        var visible = new bool[count * attend];
+        for (var j = 0; j < count; j++) Array.Fill(visible, true, j * attend, rows[first + j].KvLength + 1);
+        var device = model.Device;
+        IKvCache view;
+        if (whole) { cache.PlanDecode(columns, attend); view = cache; }
         else
         {
-            // k samples of one prompt share its last hidden state: compute its logits once, then repeat the row.
-            var firstFresh = rows[first + running].Fresh;
-            var lastFresh = rows[first + count - 1].Fresh; // fresh rows are appended in order of their hidden states
-            inputs.AddRange(fresh.Skip(firstFresh).Take(lastFresh - firstFresh + 1));
-            logits = head.Logits(cat(inputs, 0));
-            var pick = new long[count];
-            for (var j = 0; j < count; j++) pick[j] = j < running ? j : running + rows[first + j].Fresh - firstFresh;
-            if (lastFresh - firstFresh + 1 != count - running) logits = logits.index_select(0, tensor(pick, device: model.Device));
+            var group = cache.Rows(first, count);
+            group.PlanDecode(columns, attend);
+            view = group;
         }
-        logits = logits.to(ScalarType.Float32);
-        var headEnd = clock.Elapsed.TotalSeconds;
+        var hidden = model.Forward(tensor(ids, [count, 1], device: device), tensor(positions, [count, 1], device: device),
+            tensor(visible, [count, 1, 1, attend], device: device), view);
+        return (hidden.select(1, 0), attend);
+    }
+
+    /// <summary>
+    /// (rows, V) fp32 logits: the running rows' hidden states (<paramref name="inputs"/>, m rows in all) and the fresh
+    /// rows' prompt states. k samples of one prompt share its last hidden state: its logits are computed once, then the
+    /// row is repeated.
+    /// </summary>
+    private Tensor Logits(List<Tensor> inputs, int m, List<Tensor> fresh)
+    {
+        var n = rows.Count;
+        Tensor logits;
+        if (m == n) logits = head.Logits(inputs.Count == 1 ? inputs[0] : cat(inputs, 0));
+        else
+        {
+            logits = head.Logits(cat([.. inputs, .. fresh], 0));
+            var pick = new long[n];
+            for (var r = 0; r < n; r++) pick[r] = r < m ? r : m + rows[r].Fresh;
+            if (fresh.Count != n - m) logits = logits.index_select(0, tensor(pick, device: model.Device));
+        }
+        return logits.to(ScalarType.Float32);
+    }
+
+    /// <summary>Picks rows first..first+count-1 of <paramref name="logits"/> with their own random streams: 3 floats per row (token, raw and sampling log-prob).</summary>
+    private float[] PickRows(Tensor logits, int first, int count)
+    {
         var rngs = new RowRandom[count];
         for (var j = 0; j < count; j++) rngs[j] = rows[first + j].Random;
-        var (token, raw, sampled) = Sampler.Pick(logits, options.Sampling, rngs);
-        var host = HostFloats(stack([token.to(ScalarType.Float32), raw, sampled], 1)); // one device->host copy
-        return new GroupResult(first, count, running, attend, host, forwardEnd, headEnd - forwardEnd, clock.Elapsed.TotalSeconds - headEnd);
+        var part = count == logits.shape[0] ? logits : logits.narrow(0, first, count);
+        var (token, raw, sampled) = Sampler.Pick(part, options.Sampling, rngs);
+        return HostFloats(stack([token.to(ScalarType.Float32), raw, sampled], 1)); // one device->host copy
     }
 
     /// <summary>Appends row j of a group's picks (token, raw and sampling log-prob) to <paramref name="row"/>, stamped with the version of its logits.</summary>
@@ -377,9 +408,6 @@ public sealed class ContinuousGenerator : IDisposable
         row.Pending = t;
         if (stop.Contains(t)) row.Stopped = true;
     }
-
-    /// <summary>One row group's picks (3 floats per row) and the seconds of its phases.</summary>
-    private sealed record GroupResult(int First, int Count, int Running, int Attend, float[] Host, double ForwardSeconds, double HeadSeconds, double SampleSeconds);
 
     /// <summary>Records finished rows in their groups, frees their slots and returns groups that are now complete.</summary>
     private void Retire(List<GeneratedGroup> completed)
