@@ -27,7 +27,7 @@ namespace Hpt.Model.Kernels;
 /// </summary>
 public static class FewRowLinear
 {
-    /// <summary>Most rows the kernel takes; above it the BLAS's blocking wins (and the input is a training batch).</summary>
+    /// <summary>Most rows the kernel takes (a decode step's slots); more rows are a prefill or a training batch, the BLAS's case.</summary>
     public const int MaxRows = 64;
 
     private const int Lanes = 8; // Vector256<float>
