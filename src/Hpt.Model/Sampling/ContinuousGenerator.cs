@@ -35,6 +35,13 @@ public sealed class ContinuousGenerator : IDisposable
     private readonly bool kernelDecode;
 
     /// <summary>
+    /// Tokens per prefill forward: with the CPU kernel at most <see cref="FewRowLinear.MaxRows"/>, so that a chunk's
+    /// products take the kernel on every core too (inside a step libtorch runs inline, so a larger forward would get
+    /// libtorch's GEMM on one thread); the step's budget, PrefillChunkTokens, is unchanged.
+    /// </summary>
+    private int PrefillPiece => kernelDecode ? FewRowLinear.MaxRows : int.MaxValue;
+
+    /// <summary>
     /// With the CPU kernel (<see cref="ContinuousOptions.CpuKernel"/>), a decode step of at most this many rows splits the
     /// weights between the threads (<see cref="FewRowLinear"/>'s own), a larger one splits its rows (<see cref="RowGroups"/>).
     /// Per step on the bench's model, 2 threads, idle machine: 1 / 4 / 8 / 16 / 32 / 48 / 64 rows 12.6 / 13.3 / 15.3 / 17.3 /
@@ -202,7 +209,7 @@ public sealed class ContinuousGenerator : IDisposable
             if (rows.Count > 0 && budget <= 0) break;
             var p = prefilling;
             var prompt = p.Pending.Request.Prompt;
-            var take = Math.Min(prompt.Count - p.Done, rows.Count > 0 ? Math.Min(budget, options.PrefillChunkTokens) : options.PrefillChunkTokens);
+            var take = Math.Min(Math.Min(prompt.Count - p.Done, PrefillPiece), rows.Count > 0 ? Math.Min(budget, options.PrefillChunkTokens) : options.PrefillChunkTokens);
             var hidden = PrefillChunk(p.Slot, prompt, p.Done, take);
             p.Done += take;
             budget -= take;
@@ -455,7 +462,7 @@ public sealed class ContinuousGenerator : IDisposable
             var context = row.Group.Request.Prompt.Concat(row.Tokens.Take(row.Tokens.Count - 1)).ToArray();
             for (var done = 0; done < context.Length;)
             {
-                var take = Math.Min(options.PrefillChunkTokens, context.Length - done);
+                var take = Math.Min(Math.Min(options.PrefillChunkTokens, PrefillPiece), context.Length - done);
                 PrefillChunk(slot, context, done, take);
                 done += take;
             }

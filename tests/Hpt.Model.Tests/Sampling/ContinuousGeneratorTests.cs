@@ -70,6 +70,28 @@ public sealed class ContinuousGeneratorTests
     }
 
     [Fact]
+    public void A_prompt_longer_than_a_kernel_piece_is_prefilled_in_pieces_with_the_tokens_of_one_forward()
+    {
+        using var m = TestModels.Tiny(seed: 8);
+        var o = new SamplingOptions { Temperature = 0, MaxNewTokens = 10 };
+        var prompt = TestModels.RandomIds(new Random(3), 2 * Hpt.Model.Kernels.FewRowLinear.MaxRows + 17);
+        var expected = new Sampler(m).Generate([prompt, prompt], o, rowSeeds: Seeds(0, 2));
+        foreach (var kernel in new[] { true, false })
+        {
+            var options = new ContinuousOptions { MaxSequences = 4, MaxPromptTokens = prompt.Length, PrefillChunkTokens = 200, Sampling = o, CpuKernel = kernel };
+            using var g = new ContinuousGenerator(m, options);
+            g.Submit(new GenerationRequest(0, prompt, Seeds(0, 2)));
+            var got = g.RunToCompletion().Single();
+            for (var s = 0; s < 2; s++)
+            {
+                Assert.Equal(expected[s].TokenIds, got.Samples[s].TokenIds);
+                for (var t = 0; t < expected[s].LogProbs.Length; t++) Assert.Equal(expected[s].LogProbs[t], got.Samples[s].LogProbs[t], 1e-4f);
+            }
+            Assert.Equal(prompt.Length, g.Counters.PrefillTokens);
+        }
+    }
+
+    [Fact]
     public void Sampled_tokens_depend_only_on_the_row_seed_not_on_the_batch()
     {
         using var m = TestModels.Tiny(seed: 4);
