@@ -36,8 +36,9 @@ public sealed record ContinuousOptions
 
     /// <summary>
     /// On the CPU in fp32, decode with <see cref="Kernels.FewRowLinear"/> and libtorch's operators inline (the default;
-    /// about 1.3x the tokens/s of libtorch's own threads in <c>hpt bench rollout</c>). False keeps libtorch's GEMM and
-    /// threads for every operator; the bench runs both. Ignored on a GPU and where the kernel cannot run.
+    /// on the bench's workload 1.2-1.3x the tokens/s of libtorch's own threads with one process per run, 1.06-1.08x
+    /// inside one <c>hpt bench rollout</c>, which runs both). False keeps libtorch's GEMM and threads for every operator.
+    /// Ignored on a GPU and where the kernel cannot run.
     /// </summary>
     public bool CpuKernel { get; init; } = true;
 
