@@ -27,10 +27,10 @@ public sealed class IntakeTests(ITestOutputHelper output) : TestKit(TestConfig.D
         return (coordinator, gate, CreateTestProbe());
     }
 
-    private static GenerateRollouts Next(IActorRef coordinator, TestProbe worker, string id = "w")
+    private static async Task<GenerateRollouts> Next(IActorRef coordinator, TestProbe worker, string id = "w")
     {
         coordinator.Tell(new RequestWork(worker.Ref, id, 0), worker.Ref);
-        return worker.ExpectMsg<GenerateRollouts>();
+        return await worker.ExpectMsgAsync<GenerateRollouts>(); // awaited: no thread blocked while the coordinator works
     }
 
     private static GroupVerified Verified(GenerateRollouts work, Rollout rollout, string workerId = "w") =>
@@ -52,11 +52,11 @@ public sealed class IntakeTests(ITestOutputHelper output) : TestKit(TestConfig.D
     public async Task Invalid_rollout_is_refused_at_intake_never_journaled_and_the_prompt_is_issued_again(string problem, Rollout rollout)
     {
         var (coordinator, gate, worker) = Start($"intake-{Guid.NewGuid():N}");
-        var work = Next(coordinator, worker);
+        var work = await Next(coordinator, worker);
         coordinator.Tell(Verified(work, rollout));
         gate.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
 
-        var again = Next(coordinator, worker);
+        var again = await Next(coordinator, worker);
         Assert.Equal(work.Work.Seq, again.Work.Seq);
         Assert.Equal(work.Attempt + 1, again.Attempt);
         Assert.Equal(1, (await coordinator.Ask<RunStatus>(GetRunStatus.Instance)).Requeued);
@@ -74,12 +74,12 @@ public sealed class IntakeTests(ITestOutputHelper output) : TestKit(TestConfig.D
         var gate = CreateTestProbe();
         coordinator.Tell(new GateReady(gate.Ref));
         var worker = CreateTestProbe();
-        var work = Next(coordinator, worker);
+        var work = await Next(coordinator, worker);
         // Valid ids and lengths, but another prompt's tokens: trained, the response would be credited to the wrong prompt.
         var forged = Fixtures.Rollout("x", 0) with { PromptTokens = CharTokens("a forged prompt") };
         coordinator.Tell(Verified(work, forged));
         gate.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
-        var again = Next(coordinator, worker);
+        var again = await Next(coordinator, worker);
         Assert.Equal(work.Work.Seq, again.Work.Seq);
         Assert.Equal(1, (await coordinator.Ask<RunStatus>(GetRunStatus.Instance)).Requeued);
 
@@ -89,21 +89,21 @@ public sealed class IntakeTests(ITestOutputHelper output) : TestKit(TestConfig.D
     }
 
     [Fact]
-    public void Valid_rollout_passes_intake_to_the_gate()
+    public async Task Valid_rollout_passes_intake_to_the_gate()
     {
         var (coordinator, gate, worker) = Start("intake-ok");
-        var work = Next(coordinator, worker);
+        var work = await Next(coordinator, worker);
         coordinator.Tell(Verified(work, Fixtures.Rollout("x", 0)));
         Assert.Equal(work.Work.Seq, gate.ExpectMsg<GroupScored>().Verified.Group.Work.Seq);
     }
 
     [Fact]
-    public void Rollout_of_a_policy_published_before_its_step_is_recorded_passes_intake()
+    public async Task Rollout_of_a_policy_published_before_its_step_is_recorded_passes_intake()
     {
         // The learner tells PolicyPublished, then StepCompleted; on a loaded machine a worker can sample with the new
         // policy and deliver before the step's event is journaled. That policy exists: its tokens are not forged.
         var (coordinator, gate, worker) = Start("intake-published");
-        var work = Next(coordinator, worker);
+        var work = await Next(coordinator, worker);
         coordinator.Tell(new PolicyPublished(Fixtures.Snapshot(1)));
         worker.ExpectMsg<UpdatePolicy>(u => Assert.Equal(1, u.Snapshot.Version));
         coordinator.Tell(Verified(work, Fixtures.Rollout("x", 1)));
@@ -111,10 +111,10 @@ public sealed class IntakeTests(ITestOutputHelper output) : TestKit(TestConfig.D
     }
 
     [Fact]
-    public void Group_from_a_worker_the_prompt_was_not_issued_to_is_dropped()
+    public async Task Group_from_a_worker_the_prompt_was_not_issued_to_is_dropped()
     {
         var (coordinator, gate, worker) = Start("intake-impostor");
-        var work = Next(coordinator, worker, "w");
+        var work = await Next(coordinator, worker, "w");
         coordinator.Tell(Verified(work, Fixtures.Rollout("x", 0), workerId: "impostor"));
         gate.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
         coordinator.Tell(Verified(work, Fixtures.Rollout("x", 0), workerId: "w"));
@@ -122,14 +122,14 @@ public sealed class IntakeTests(ITestOutputHelper output) : TestKit(TestConfig.D
     }
 
     [Fact]
-    public void Group_with_a_forged_prompt_or_problem_is_refused()
+    public async Task Group_with_a_forged_prompt_or_problem_is_refused()
     {
         // The answer never reaches the rollout side (PromptWork has none), so only the prompt and its problem can be forged.
         var (coordinator, gate, worker) = Start("intake-prompt");
-        var work = Next(coordinator, worker);
+        var work = await Next(coordinator, worker);
         coordinator.Tell(Verified(work with { Work = work.Work with { Prompt = "forged" } }, Fixtures.Rollout("x", 0)));
         gate.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
-        var next = Next(coordinator, worker);
+        var next = await Next(coordinator, worker);
         coordinator.Tell(Verified(next with { Work = next.Work with { ProblemId = "forged" } }, Fixtures.Rollout("x", 0)));
         gate.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
     }
