@@ -48,6 +48,7 @@ public static class TrainingRun
         foreach (var note in AlgorithmSection.Notes(config)) observer.Message($"note: {note}");
         observer.Message($"prompts: {policy.Codec.Format.Describe()}");
         observer.Message($"sampling: {rollout.DescribeSampling()}");
+        observer.Message($"rollout: {rollout.DescribeBatching()}");
         RunAssembly.ReportData(task, taskSettings, observer);
         var store = RunAssembly.Checkpoints(settings, dir, policy, observer);
         var evaluation = EvaluationChoice.ForTraining(taskSettings.EvalProtocol, taskSettings.EvalSamples, rollout.MaxNewTokens);

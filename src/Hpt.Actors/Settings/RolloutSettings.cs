@@ -74,6 +74,12 @@ public sealed record RolloutSettings(IReadOnlyList<string> Devices, double Tempe
         $"temperature {Temperature}, top-p {TopP}, top-k {TopK}" +
         (FromGenerationConfig.Count > 0 ? $" ({string.Join(", ", FromGenerationConfig)} from the model's generation_config.json)" : "");
 
+    /// <summary>"continuous batching, 32 sequences per worker, CPU decode kernel on"; for the start-up line.</summary>
+    public string DescribeBatching() => Batching == RolloutBatching.Group
+        ? "group batching (one prompt at a time)"
+        : $"continuous batching, {MaxSequences} sequences per worker, CPU decode kernel " +
+          (!CpuKernel ? "off (rollout.cpu-kernel)" : Hpt.Model.Kernels.FewRowLinear.Available ? "on (fp32 CPU workers)" : "unavailable on this machine (libtorch's GEMM)");
+
     /// <summary>The continuous generator's sizes for these settings and <paramref name="sampling"/>.</summary>
     public ContinuousOptions Continuous(SamplingOptions sampling) => new()
     {

@@ -65,6 +65,23 @@ public sealed class HfModelTrainingTests(ITestOutputHelper output) : IDisposable
     [Theory]
     [InlineData("qwen2")]
     [InlineData("qwen3")]
+    public void Training_a_hugging_face_folder_with_continuous_batching_decodes_on_the_cpu_kernel(string modelType)
+    {
+        var model = ModelFolder(modelType);
+        var runDir = Path.Combine(_root, "run-continuous");
+        // The default batching, on two torch threads: the kernel's threads, row groups and libtorch inline all run.
+        var args = Train(model, runDir, steps: 2)
+            .Select(a => a switch { "rollout.batching=group" => "rollout.batching=continuous", "run.torch-threads=1" => "run.torch-threads=2", _ => a })
+            .ToArray();
+        var printed = RunToCompletion(args, "train (continuous)");
+        Assert.Contains("rollout: continuous batching, 32 sequences per worker, CPU decode kernel on", printed);
+        var log = File.ReadAllLines(Path.Combine(runDir, "metrics.jsonl")).Where(l => l.Length > 0).ToArray();
+        Assert.Equal(2, log.Length);
+    }
+
+    [Theory]
+    [InlineData("qwen2")]
+    [InlineData("qwen3")]
     public void Training_a_hugging_face_folder_gives_templated_sft_routed_steps_and_hugging_face_checkpoints(string modelType)
     {
         var model = ModelFolder(modelType);
