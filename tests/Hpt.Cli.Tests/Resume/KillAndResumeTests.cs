@@ -103,11 +103,14 @@ public sealed class KillAndResumeTests(ITestOutputHelper output) : IDisposable
         var resumed = await EffectiveJournal(store, killedDir, killedId);
         // Snapshots replaced the early events in both journals: the trained prompts and the data cursor must be the
         // same exactly, and so must every step both journals still hold (at least the last two: the newest snapshot
-        // is at step 6 at the latest).
+        // is at step 6 at the latest). Snapshots are taken every 3 steps; the step-6 one is written while steps 7 and 8
+        // run, and on a loaded machine the run's end can overtake that write (CI, round 6: once): then the newest is
+        // step 3's, and the journal still holds every event after it, so nothing is lost.
         Assert.NotNull(reference.Snapshot);
         Assert.NotNull(resumed.Snapshot);
-        Assert.Equal(6, reference.Snapshot!.Current.PolicyVersion);
-        Assert.DoesNotContain(reference.Events, e => e is StepRecorded { PolicyVersion: <= 6 });
+        var snapshotAt = reference.Snapshot!.Current.PolicyVersion;
+        Assert.Contains(snapshotAt, new long[] { 3, 6 });
+        Assert.DoesNotContain(reference.Events, e => e is StepRecorded r && r.PolicyVersion <= snapshotAt);
         Assert.Equal(8, reference.State.PolicyVersion);
         Assert.Equal(32, reference.State.Trained.Count);
         Assert.Equal(reference.State.Trained.Order(), resumed.State.Trained.Order());
@@ -115,7 +118,7 @@ public sealed class KillAndResumeTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(reference.State.PolicyVersion, resumed.State.PolicyVersion);
         var referenceSteps = reference.StepsAfterSnapshot;
         var resumedSteps = resumed.StepsAfterSnapshot.Where(s => referenceSteps.Any(r => r.PolicyVersion == s.PolicyVersion)).ToArray();
-        Assert.Equal([7, 8], referenceSteps.Select(s => s.PolicyVersion));
+        Assert.Equal(Enumerable.Range((int)snapshotAt + 1, 8 - (int)snapshotAt).Select(v => (long)v), referenceSteps.Select(s => s.PolicyVersion));
         if (gate == "target-ratio")
         {
             // The gate's state survives snapshots exactly, and it moved during the run (the journal before the
@@ -126,7 +129,10 @@ public sealed class KillAndResumeTests(ITestOutputHelper output) : IDisposable
                 .Where(g => g.ValueKind == System.Text.Json.JsonValueKind.Number).Select(g => g.GetDouble());
             Assert.True(gammas.Distinct().Count() > 1, "gamma never moved");
         }
-        Assert.Equal(referenceSteps.Select(Describe), resumedSteps.Select(Describe));
+        // Every step both journals still hold (the resumed run's newest snapshot may be later than the reference's).
+        var bothHold = referenceSteps.Where(r => resumedSteps.Any(s => s.PolicyVersion == r.PolicyVersion)).ToArray();
+        Assert.True(bothHold.Select(s => s.PolicyVersion).Order().SequenceEqual([7L, 8L]) || bothHold.Length > 2, "the journals share fewer steps than the last two");
+        Assert.Equal(bothHold.Select(Describe), resumedSteps.Select(Describe));
         // Some prompts went to RL, not only SFT (the RL path is part of what must resume exactly).
         Assert.Contains(Hpt.Cli.Reporting.MetricsLog.ReadMetrics(referenceDir), m => m.OfflinePromptRatio < 1);
     }
