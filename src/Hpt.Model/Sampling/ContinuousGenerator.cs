@@ -268,15 +268,16 @@ public sealed class ContinuousGenerator : IDisposable
         {
             var groups = RowGroups(m);
             var hidden = new Tensor[groups];
-            var attend = new int[groups];
+            var attended = new long[groups]; // rows x key columns each group's attention read
             OnRowGroups(groups, m, (g, first, count) =>
             {
-                (hidden[g], attend[g]) = ForwardRows(first, count, whole: groups == 1);
+                (hidden[g], var attend) = ForwardRows(first, count, whole: groups == 1);
+                attended[g] = (long)count * attend;
                 if (groups > 1) hidden[g] = hidden[g].DetachFromDisposeScope(); // out of the thread's scope; disposed below
             });
             inputs.AddRange(hidden);
             if (groups > 1) detached.AddRange(hidden);
-            for (var g = 0; g < groups; g++) Counters.DecodeAttendSlotSteps += (long)(m * (g + 1) / groups - m * g / groups) * attend[g];
+            Counters.DecodeAttendSlotSteps += attended.Sum();
         }
         var forwardEnd = clock.Elapsed.TotalSeconds;
         var logits = Logits(inputs, m, fresh);
